@@ -1,0 +1,327 @@
+import type { Schema } from 'convict';
+
+/**
+ * Every setting of the app, read from environment variables. Names follow Netflix Dispatch's
+ * "Configuring Slack" page exactly, including the four command settings that lack `_SLUG`
+ * (see `COMMAND_ALIASES` for the spelling Dispatch's own code reads).
+ */
+export interface SettingsShape {
+  slack: {
+    appUserSlug: string;
+    workspaceName: string;
+    botToken: string;
+    signingSecret: string;
+    userIdOverride: string | null;
+    apiUrl: string;
+    socketMode: boolean;
+    appToken: string | null;
+    notificationChannels: string[];
+    restrictedCommands: string[];
+    timelineReaction: string;
+    userCacheTtlMs: number;
+  };
+  commands: {
+    reportIncident: string;
+    markActive: string;
+    markStable: string;
+    markClosed: string;
+    statusReport: string;
+    listTasks: string;
+    listParticipants: string;
+    assignRole: string;
+    editIncident: string;
+    engageOncall: string;
+    listResources: string;
+  };
+  incident: {
+    namePrefix: string;
+    channelNameTemplate: string;
+    types: string[];
+    priorities: string[];
+    defaultPriority: string;
+    publicChannels: boolean;
+    archiveOnClose: boolean;
+    reportReminderIntervals: Record<string, number>;
+    reminderCheckIntervalMs: number;
+    conferenceUrlTemplate: string | null;
+    documentUrlTemplate: string | null;
+    ticketUrlTemplate: string | null;
+    dashboardUrlTemplate: string | null;
+  };
+  oncall: {
+    provider: 'none' | 'schedule' | 'pagerduty';
+    scheduleFile: string | null;
+    timezone: string;
+    pagerdutyApiToken: string | null;
+    pagerdutyApiUrl: string;
+    pagerdutyEventsUrl: string;
+  };
+  server: {
+    port: number;
+  };
+  database: {
+    url: string;
+  };
+  log: {
+    level: 'error' | 'warn' | 'info' | 'debug';
+    format: 'json' | 'pretty';
+  };
+}
+
+export type CommandName = keyof SettingsShape['commands'];
+
+/** Dispatch's page spells these without `_SLUG`; Dispatch's code reads them with it. Both are accepted. */
+export const COMMAND_ALIASES: Record<string, string> = {
+  SLACK_COMMAND_ASSIGN_ROLE: 'SLACK_COMMAND_ASSIGN_ROLE_SLUG',
+  SLACK_COMMAND_EDIT_INCIDENT: 'SLACK_COMMAND_EDIT_INCIDENT_SLUG',
+  SLACK_COMMAND_ENGAGE_ONCALL: 'SLACK_COMMAND_ENGAGE_ONCALL_SLUG',
+  SLACK_COMMAND_LIST_RESOURCES: 'SLACK_COMMAND_LIST_RESOURCES_SLUG',
+};
+
+function command(env: string, defaultSlug: string, doc: string) {
+  return { doc, format: 'slash-command', default: defaultSlug, env };
+}
+
+function urlTemplate(env: string, doc: string) {
+  return { doc, format: 'optional-url-template', default: null as string | null, nullable: true, env };
+}
+
+export const settingsSchema: Schema<SettingsShape> = {
+  slack: {
+    appUserSlug: {
+      doc: "Your Slack app's ID (A...). Events that this app itself caused are ignored.",
+      format: 'slack-app-id',
+      default: '',
+      env: 'SLACK_APP_USER_SLUG',
+    },
+    workspaceName: {
+      doc: 'The workspace subdomain; builds links such as https://NAME.slack.com/archives/CHANNEL.',
+      format: 'workspace-name',
+      default: '',
+      env: 'SLACK_WORKSPACE_NAME',
+    },
+    botToken: {
+      doc: 'Bot User OAuth Token (xoxb-...).',
+      format: 'bot-token',
+      default: '',
+      env: 'SLACK_API_BOT_TOKEN',
+      sensitive: true,
+    },
+    signingSecret: {
+      doc: 'Signing Secret: verifies that every HTTP request comes from Slack.',
+      format: 'signing-secret',
+      default: '',
+      env: 'SLACK_SIGNING_SECRET',
+      sensitive: true,
+    },
+    userIdOverride: {
+      doc: 'Development only: DMs, ephemeral messages and channel invites all go to this user instead.',
+      format: 'optional-user-id',
+      default: null,
+      nullable: true,
+      env: 'SLACK_USER_ID_OVERRIDE',
+    },
+    apiUrl: {
+      doc: 'Slack Web API base URL; tests and demos point it at a local fake Slack.',
+      format: 'http-url',
+      default: 'https://slack.com/api/',
+      env: 'SLACK_API_URL',
+    },
+    socketMode: {
+      doc: 'Connect over Socket Mode instead of receiving HTTP requests (development behind NAT).',
+      format: 'boolean-text',
+      default: false,
+      env: 'SLACK_SOCKET_MODE',
+    },
+    appToken: {
+      doc: 'App-level token (xapp-...) with connections:write; required when SLACK_SOCKET_MODE is true.',
+      format: 'app-token',
+      default: null,
+      nullable: true,
+      env: 'SLACK_APP_TOKEN',
+      sensitive: true,
+    },
+    notificationChannels: {
+      doc: 'Channel IDs where open incidents are announced, comma separated.',
+      format: 'channel-list',
+      default: [],
+      env: 'SLACK_INCIDENT_NOTIFICATION_CHANNELS',
+    },
+    restrictedCommands: {
+      doc: 'Slash commands only the Incident Commander and Scribe may run, comma separated (default: none).',
+      format: 'command-list',
+      default: [],
+      env: 'SLACK_RESTRICTED_COMMANDS',
+    },
+    timelineReaction: {
+      doc: 'Emoji name (without colons) that adds a message to the incident timeline.',
+      format: String,
+      default: 'stopwatch',
+      env: 'SLACK_TIMELINE_EVENT_REACTION',
+    },
+    userCacheTtlMs: {
+      doc: 'How long looked-up Slack user profiles are cached, e.g. 10m.',
+      format: 'duration',
+      default: 600_000,
+      env: 'SLACK_USER_CACHE_TTL',
+    },
+  },
+  commands: {
+    reportIncident: command('SLACK_COMMAND_REPORT_INCIDENT_SLUG', '/dispatch-report-incident', 'Reports a new incident.'),
+    markActive: command('SLACK_COMMAND_MARK_ACTIVE_SLUG', '/dispatch-mark-active', 'Marks the incident active.'),
+    markStable: command('SLACK_COMMAND_MARK_STABLE_SLUG', '/dispatch-mark-stable', 'Marks the incident stable.'),
+    markClosed: command('SLACK_COMMAND_MARK_CLOSED_SLUG', '/dispatch-mark-closed', 'Marks the incident closed.'),
+    statusReport: command('SLACK_COMMAND_STATUS_REPORT_SLUG', '/dispatch-status-report', 'Posts a status report.'),
+    listTasks: command('SLACK_COMMAND_LIST_TASKS_SLUG', '/dispatch-list-tasks', "Lists the incident's tasks."),
+    listParticipants: command('SLACK_COMMAND_LIST_PARTICIPANTS_SLUG', '/dispatch-list-participants', "Lists the incident's participants."),
+    assignRole: command('SLACK_COMMAND_ASSIGN_ROLE', '/dispatch-assign-role', 'Assigns a role to a participant.'),
+    editIncident: command('SLACK_COMMAND_EDIT_INCIDENT', '/dispatch-edit-incident', "Edits the incident's details."),
+    engageOncall: command('SLACK_COMMAND_ENGAGE_ONCALL', '/dispatch-engage-oncall', 'Engages the on-call of a service.'),
+    listResources: command('SLACK_COMMAND_LIST_RESOURCES', '/dispatch-list-resources', "Lists the incident's resources."),
+  },
+  incident: {
+    namePrefix: {
+      doc: 'Prefix of incident names: dispatch -> dispatch-42.',
+      format: (value: unknown) => {
+        if (typeof value !== 'string' || !/^[a-z0-9][a-z0-9_-]{0,20}$/.test(value)) {
+          throw new Error('is not valid: expected lowercase letters, digits, "-" or "_", at most 21 characters');
+        }
+      },
+      default: 'dispatch',
+      env: 'INCIDENT_NAME_PREFIX',
+    },
+    channelNameTemplate: {
+      doc: 'Template of incident channel names; {name}, {number}, {title}, {type} and {priority} are replaced.',
+      format: (value: unknown) => {
+        if (typeof value !== 'string' || !/\{(name|number)\}/.test(value)) {
+          throw new Error('is not valid: expected a template containing {name} or {number}, e.g. {name}-{title}');
+        }
+      },
+      default: '{name}-{title}',
+      env: 'INCIDENT_CHANNEL_NAME_TEMPLATE',
+    },
+    types: {
+      doc: 'Incident types offered when reporting, comma separated.',
+      format: 'name-list',
+      default: ['Other', 'Security', 'Availability', 'Performance', 'Data'],
+      env: 'INCIDENT_TYPES',
+    },
+    priorities: {
+      doc: 'Incident priorities from lowest to highest, comma separated.',
+      format: 'name-list',
+      default: ['Info', 'Low', 'Medium', 'High'],
+      env: 'INCIDENT_PRIORITIES',
+    },
+    defaultPriority: {
+      doc: 'Priority preselected when reporting; must be one of INCIDENT_PRIORITIES.',
+      format: String,
+      default: 'Low',
+      env: 'INCIDENT_DEFAULT_PRIORITY',
+    },
+    publicChannels: {
+      doc: 'Create public channels for open incidents (needs the channels:manage scope); restricted ones stay private.',
+      format: 'boolean-text',
+      default: false,
+      env: 'INCIDENT_OPEN_CHANNELS_PUBLIC',
+    },
+    archiveOnClose: {
+      doc: 'Archive the incident channel when the incident is closed.',
+      format: 'boolean-text',
+      default: false,
+      env: 'INCIDENT_ARCHIVE_CHANNEL_ON_CLOSE',
+    },
+    reportReminderIntervals: {
+      doc: 'How old the last status report of an active incident may be before its commander is reminded, per priority.',
+      format: 'priority-durations',
+      default: { High: 7_200_000, Medium: 21_600_000, Low: 43_200_000, Info: 86_400_000 },
+      env: 'STATUS_REPORT_REMINDER_INTERVALS',
+    },
+    reminderCheckIntervalMs: {
+      doc: 'How often due status report reminders are looked for.',
+      format: 'duration',
+      default: 60_000,
+      env: 'STATUS_REPORT_REMINDER_CHECK_INTERVAL',
+    },
+    conferenceUrlTemplate: urlTemplate('INCIDENT_CONFERENCE_URL_TEMPLATE', 'Conference link attached to every new incident.'),
+    documentUrlTemplate: urlTemplate('INCIDENT_DOCUMENT_URL_TEMPLATE', 'Document link attached to every new incident.'),
+    ticketUrlTemplate: urlTemplate('INCIDENT_TICKET_URL_TEMPLATE', 'Ticket link attached to every new incident.'),
+    dashboardUrlTemplate: urlTemplate('INCIDENT_DASHBOARD_URL_TEMPLATE', 'Dashboard link attached to every new incident.'),
+  },
+  oncall: {
+    provider: {
+      doc: 'Where /dispatch-engage-oncall finds who is on call: none, schedule (ONCALL_SCHEDULE_FILE) or pagerduty.',
+      format: ['none', 'schedule', 'pagerduty'],
+      default: 'none',
+      env: 'ONCALL_PROVIDER',
+    },
+    scheduleFile: {
+      doc: 'YAML file with services and their rotations (ONCALL_PROVIDER=schedule).',
+      format: String,
+      default: null,
+      nullable: true,
+      env: 'ONCALL_SCHEDULE_FILE',
+    },
+    timezone: {
+      doc: 'Time zone of the schedule hand-off times, e.g. Europe/Berlin.',
+      format: (value: unknown) => {
+        try {
+          new Intl.DateTimeFormat('en-US', { timeZone: String(value) });
+        } catch {
+          throw new Error('is not valid: expected an IANA time zone such as UTC or Europe/Berlin');
+        }
+      },
+      default: 'UTC',
+      env: 'ONCALL_TIMEZONE',
+    },
+    pagerdutyApiToken: {
+      doc: 'PagerDuty REST API token (ONCALL_PROVIDER=pagerduty).',
+      format: String,
+      default: null,
+      nullable: true,
+      env: 'PAGERDUTY_API_TOKEN',
+      sensitive: true,
+    },
+    pagerdutyApiUrl: {
+      doc: 'PagerDuty REST API base URL.',
+      format: 'http-url',
+      default: 'https://api.pagerduty.com',
+      env: 'PAGERDUTY_API_URL',
+    },
+    pagerdutyEventsUrl: {
+      doc: 'PagerDuty Events API v2 enqueue URL.',
+      format: 'http-url',
+      default: 'https://events.pagerduty.com/v2/enqueue',
+      env: 'PAGERDUTY_EVENTS_URL',
+    },
+  },
+  server: {
+    port: {
+      doc: 'HTTP port.',
+      format: 'port',
+      default: 3000,
+      env: 'PORT',
+    },
+  },
+  database: {
+    url: {
+      doc: 'sqlite:PATH, sqlite::memory: or postgres://...',
+      format: 'database-url',
+      default: 'sqlite:data/dispatch.db',
+      env: 'DATABASE_URL',
+    },
+  },
+  log: {
+    level: {
+      doc: 'error, warn, info or debug.',
+      format: ['error', 'warn', 'info', 'debug'],
+      default: 'info',
+      env: 'LOG_LEVEL',
+    },
+    format: {
+      doc: 'json (one object a line) or pretty (for a terminal).',
+      format: ['json', 'pretty'],
+      default: 'json',
+      env: 'LOG_FORMAT',
+    },
+  },
+};

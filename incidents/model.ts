@@ -1,0 +1,131 @@
+/**
+ * The incident domain: plain data, no Slack. Times are Dates; ids of people are opaque
+ * strings (Slack user ids in practice, but nothing here depends on that).
+ */
+
+export const INCIDENT_STATUSES = ['active', 'stable', 'closed'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+export const VISIBILITIES = ['open', 'restricted'] as const;
+export type Visibility = (typeof VISIBILITIES)[number];
+
+export interface Incident {
+  id: number;
+  /** e.g. dispatch-42 */
+  name: string;
+  title: string;
+  description: string;
+  resolution: string | null;
+  status: IncidentStatus;
+  type: string;
+  priority: string;
+  visibility: Visibility;
+  reporterId: string;
+  /** The one active Incident Commander (derived from the roles). */
+  commanderId: string | null;
+  channelId: string | null;
+  channelName: string | null;
+  /** ts of the pinned summary message in the incident channel. */
+  summaryTs: string | null;
+  reportedAt: Date;
+  stableAt: Date | null;
+  closedAt: Date | null;
+  updatedAt: Date;
+  /** Status report reminders are not sent before this time. */
+  reminderSnoozedUntil: Date | null;
+}
+
+export const ROLES = ['commander', 'scribe', 'liaison', 'reporter', 'participant', 'observer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  commander: 'Incident Commander',
+  scribe: 'Scribe',
+  liaison: 'Liaison',
+  reporter: 'Reporter',
+  participant: 'Participant',
+  observer: 'Observer',
+};
+
+export interface Participant {
+  incidentId: number;
+  userId: string;
+  /** Roles held now, in ROLES order. */
+  roles: Role[];
+  joinedAt: Date;
+  leftAt: Date | null;
+  lastActivityAt: Date | null;
+  messageCount: number;
+}
+
+export interface RoleAssignment {
+  id: number;
+  incidentId: number;
+  userId: string;
+  role: Role;
+  assignedAt: Date;
+  assignedBy: string | null;
+  revokedAt: Date | null;
+}
+
+export const TASK_STATUSES = ['open', 'resolved'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export interface Task {
+  id: number;
+  incidentId: number;
+  description: string;
+  creatorId: string;
+  assigneeIds: string[];
+  status: TaskStatus;
+  createdAt: Date;
+  resolvedAt: Date | null;
+  resolvedBy: string | null;
+  /** Link to the message the task was made from, when it was. */
+  sourceUrl: string | null;
+}
+
+export const RESOURCE_KINDS = ['channel', 'document', 'ticket', 'conference', 'dashboard', 'other'] as const;
+export type ResourceKind = (typeof RESOURCE_KINDS)[number];
+
+export interface Resource {
+  id: number;
+  incidentId: number;
+  kind: ResourceKind;
+  title: string;
+  url: string;
+  addedBy: string | null;
+  createdAt: Date;
+}
+
+export interface StatusReport {
+  id: number;
+  incidentId: number;
+  conditions: string;
+  actions: string;
+  needs: string;
+  authorId: string;
+  createdAt: Date;
+  /** ts of the report's pinned message in the incident channel. */
+  messageTs: string | null;
+}
+
+export const TIMELINE_SOURCES = ['reaction', 'command', 'system'] as const;
+export type TimelineSource = (typeof TIMELINE_SOURCES)[number];
+
+export interface TimelineEvent {
+  id: number;
+  incidentId: number;
+  occurredAt: Date;
+  kind: string;
+  text: string;
+  actorId: string | null;
+  source: TimelineSource;
+  permalink: string | null;
+}
+
+export interface Announcement {
+  incidentId: number;
+  channelId: string;
+  messageTs: string;
+}

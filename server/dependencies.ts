@@ -1,0 +1,18 @@
+import type { Settings } from '../config';
+import type { Clock } from '../incidents/clock';
+import type { AppLogger } from '../logging/logger';
+import type { SlackGateway } from '../slack/gateway';
+import type { UserDirectory } from '../slack/userDirectory';
+import type { Store } from '../store';
+
+/** What listeners are given: settings, the domain services, and the one Slack gateway. */
+export interface Dependencies {
+  settings: Settings;
+  logger: AppLogger;
+  clock: Clock;
+  store: Store;
+  gateway: SlackGateway;
+  users: UserDirectory;
+  /** The app's own bot user (from auth.test): never a participant, never invited. */
+  botUserId: string;
+}

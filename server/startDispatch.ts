@@ -1,0 +1,183 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, type CustomRoute, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
+import { retryPolicies, WebClient } from '@slack/web-api';
+import type { Settings } from '../config';
+import { type Clock, systemClock } from '../incidents/clock';
+import { registerListeners } from '../listeners';
+import { type AppLogger, createLogger, toBoltLogger } from '../logging/logger';
+import { SlackGateway } from '../slack/gateway';
+import { UserDirectory } from '../slack/userDirectory';
+import { Store } from '../store';
+import type { Dependencies } from './dependencies';
+import { ackAfterFailure, installErrorHandling } from './errorHandling';
+import { InFlightWork } from './inflight';
+import { ignoreOwnEvents, processEventsOnce, trackRequests } from './middleware';
+
+/** Dispatch's documented paths; Bolt routes by payload, so each one takes any Slack payload. */
+export const SLACK_ENDPOINTS = [
+  '/api/v1/events/slack/event',
+  '/api/v1/events/slack/command',
+  '/api/v1/events/slack/action',
+  '/api/v1/events/slack/menu',
+];
+
+/** Slack stops retrying an event within an hour; ids are kept a day, then forgotten. */
+const PROCESSED_EVENT_RETENTION_MS = 24 * 3_600_000;
+const HOUSEKEEPING_INTERVAL_MS = 3_600_000;
+
+export interface StartOptions {
+  settings: Settings;
+  logger?: AppLogger;
+  clock?: Clock;
+}
+
+export interface RunningDispatch {
+  /** The HTTP port actually listened on (PORT=0 picks a free one). */
+  port: number | undefined;
+  deps: Dependencies;
+  /** Resolves when no request is still being worked on (after its ack). */
+  idle(timeoutMs?: number): Promise<boolean>;
+  /** Stops taking requests, finishes in-flight work, closes the store. */
+  stop(): Promise<void>;
+}
+
+/** The app could not reach a working state; the message says why, for a person. */
+export class BootError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'BootError';
+  }
+}
+
+function healthRoute(store: Store): CustomRoute {
+  return {
+    path: '/healthz',
+    method: ['GET'],
+    handler: (_request, response) => {
+      void store.ping().then((healthy) => {
+        response.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ status: healthy ? 'ok' : 'database unavailable' }));
+      });
+    },
+  };
+}
+
+function createReceiver(settings: Settings, store: Store, logger: AppLogger): Receiver {
+  const boltLogger = toBoltLogger(logger, 'receiver');
+  if (settings.slack.socketMode) {
+    return new SocketModeReceiver({
+      appToken: settings.slack.appToken ?? '',
+      logger: boltLogger,
+      customRoutes: [healthRoute(store)],
+      installerOptions: { port: settings.server.port },
+      processEventErrorHandler: async ({ error }) => {
+        if (error.name !== 'ReportedError') logger.error('request failed before reaching a listener', { error: error.message });
+        return true;
+      },
+    });
+  }
+  return new HTTPReceiver({
+    signingSecret: settings.slack.signingSecret,
+    endpoints: SLACK_ENDPOINTS,
+    port: settings.server.port,
+    customRoutes: [healthRoute(store)],
+    logger: boltLogger,
+    processEventErrorHandler: ackAfterFailure(logger),
+  });
+}
+
+/** config -> logger -> store -> Slack identity -> services -> Bolt app -> listeners -> listening. */
+export async function startDispatch(options: StartOptions): Promise<RunningDispatch> {
+  const { settings } = options;
+  const clock = options.clock ?? systemClock;
+  const logger =
+    options.logger ??
+    createLogger({
+      level: settings.log.level,
+      format: settings.log.format,
+      secrets: [settings.slack.botToken, settings.slack.signingSecret, settings.slack.appToken, settings.oncall.pagerdutyApiToken],
+    });
+
+  const store = await Store.open(settings.database.url).catch((error: unknown) => {
+    throw new BootError(`The database at DATABASE_URL could not be opened: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  });
+
+  const client = new WebClient(settings.slack.botToken, {
+    slackApiUrl: settings.slack.apiUrl,
+    logger: toBoltLogger(logger, 'web-api'),
+    retryConfig: retryPolicies.fiveRetriesInFiveMinutes,
+  });
+  const gateway = new SlackGateway(client, { userIdOverride: settings.slack.userIdOverride });
+  let identity: Awaited<ReturnType<SlackGateway['identify']>>;
+  try {
+    identity = await gateway.identify();
+  } catch (error) {
+    await store.close();
+    const reason = error instanceof Error && 'plainWords' in error ? String(error.plainWords) : String(error);
+    throw new BootError(`Slack did not accept the bot token (auth.test at ${settings.slack.apiUrl}): ${reason}`, { cause: error });
+  }
+
+  const deps: Dependencies = {
+    settings,
+    logger,
+    clock,
+    store,
+    gateway,
+    users: new UserDirectory(gateway, settings.slack.userCacheTtlMs, clock),
+    botUserId: identity.userId,
+  };
+
+  const inflight = new InFlightWork();
+  const app = new App({
+    receiver: createReceiver(settings, store, logger),
+    token: settings.slack.botToken,
+    botId: identity.botId ?? undefined,
+    botUserId: identity.userId,
+    logger: toBoltLogger(logger),
+    clientOptions: { slackApiUrl: settings.slack.apiUrl, retryConfig: retryPolicies.fiveRetriesInFiveMinutes },
+    extendedErrorHandler: true,
+  });
+  app.use(trackRequests(inflight, logger));
+  app.use(ignoreOwnEvents(settings.slack.appUserSlug, identity.userId, logger));
+  app.use(processEventsOnce(store, clock, logger));
+  installErrorHandling(app, gateway, logger);
+  registerListeners(app, deps);
+
+  const started = await app.start(settings.server.port);
+  const port = settings.slack.socketMode ? undefined : ((started as Server).address() as AddressInfo).port;
+
+  const housekeeping = setInterval(() => {
+    store.processedEvents
+      .prune(new Date(clock.now().getTime() - PROCESSED_EVENT_RETENTION_MS))
+      .catch((error: unknown) => logger.warn('could not prune processed event ids', { error: String(error) }));
+  }, HOUSEKEEPING_INTERVAL_MS);
+  housekeeping.unref();
+
+  logger.info('dispatch for slack is running', {
+    mode: settings.slack.socketMode ? 'socket' : 'http',
+    port,
+    database: store.dialect,
+    botUserId: identity.userId,
+  });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    port,
+    deps,
+    idle: (timeoutMs) => inflight.idle(timeoutMs),
+    stop() {
+      stopping ??= (async () => {
+        clearInterval(housekeeping);
+        await app.stop().catch((error: unknown) => logger.warn('receiver did not stop cleanly', { error: String(error) }));
+        const finished = await inflight.idle(25_000);
+        if (!finished) logger.warn('stopped with work still in flight', { running: inflight.count });
+        await store.close();
+        logger.info('dispatch for slack stopped');
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import type { Clock } from '../incidents/clock';
+import type { SlackGateway, SlackUserProfile } from './gateway';
+
+interface CacheEntry {
+  expiresAt: number;
+  profile: Promise<SlackUserProfile | null>;
+}
+
+/**
+ * Slack profiles with an expiring cache, so listing 200 participants does not cost 200
+ * users.info calls each time. Concurrent look-ups of one user share one call; a failed
+ * look-up is not cached.
+ */
+export class UserDirectory {
+  private readonly cache = new Map<string, CacheEntry>();
+
+  constructor(
+    private readonly gateway: SlackGateway,
+    private readonly ttlMs: number,
+    private readonly clock: Clock,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  profile(userId: string): Promise<SlackUserProfile | null> {
+    const now = this.clock.now().getTime();
+    const cached = this.cache.get(userId);
+    if (cached && cached.expiresAt > now) return cached.profile;
+    const profile = this.gateway.userInfo(userId).catch(() => {
+      this.cache.delete(userId);
+      return null;
+    });
+    if (this.cache.size >= this.maxEntries) this.evictExpired(now);
+    this.cache.set(userId, { expiresAt: now + this.ttlMs, profile });
+    return profile;
+  }
+
+  /** Profiles of many users, with at most `concurrency` calls in flight (Slack's tier limits). */
+  async profiles(userIds: string[], concurrency = 8): Promise<Map<string, SlackUserProfile | null>> {
+    const unique = [...new Set(userIds)];
+    const results = new Map<string, SlackUserProfile | null>();
+    let next = 0;
+    const worker = async () => {
+      while (next < unique.length) {
+        const userId = unique[next];
+        next += 1;
+        results.set(userId, await this.profile(userId));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, unique.length) }, worker));
+    return results;
+  }
+
+  private evictExpired(now: number): void {
+    for (const [userId, entry] of this.cache) {
+      if (entry.expiresAt <= now) this.cache.delete(userId);
+    }
+    // Still full: drop the oldest entries (Map keeps insertion order).
+    while (this.cache.size >= this.maxEntries) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest === undefined) break;
+      this.cache.delete(oldest);
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Pool } from 'pg';
+import { initialMigration } from './migrations/001_initial';
+import type { Database } from './schema';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface OpenedDatabase {
+  db: Kysely<Database>;
+  dialect: DialectName;
+}
+
+/** Opens DATABASE_URL: sqlite:PATH (folder created, WAL), sqlite::memory: or postgres://... */
+export function openDatabase(url: string): OpenedDatabase {
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    const pool = new Pool({ connectionString: url, max: 10 });
+    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+  }
+  if (!url.startsWith('sqlite:')) throw new Error('DATABASE_URL must start with sqlite: or postgres://');
+  const location = url.slice('sqlite:'.length);
+  const inMemory = location === ':memory:';
+  if (!inMemory) mkdirSync(dirname(resolve(location)), { recursive: true });
+  const connection = new SqliteDatabase(inMemory ? ':memory:' : location, { timeout: 5000 });
+  if (!inMemory) connection.pragma('journal_mode = WAL');
+  connection.pragma('foreign_keys = ON');
+  connection.pragma('synchronous = NORMAL');
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) }), dialect: 'sqlite' };
+}
+
+function isBusyError(error: unknown): boolean {
+  return error instanceof Error && /SQLITE_BUSY|database is locked/i.test(`${error.message} ${(error as { code?: string }).code ?? ''}`);
+}
+
+/**
+ * Brings the schema up to date. PostgreSQL replicas serialise on Kysely's advisory lock; two
+ * processes on one SQLite file can meet SQLITE_BUSY instead, so that case waits and retries
+ * (the migrator skips what the other process already applied).
+ */
+export async function migrateToLatest(opened: OpenedDatabase): Promise<string[]> {
+  const migrator = new Migrator({
+    db: opened.db,
+    provider: { getMigrations: async () => ({ '001_initial': initialMigration(opened.dialect) }) },
+  });
+  for (let attempt = 1; ; attempt += 1) {
+    const { error, results } = await migrator.migrateToLatest();
+    if (!error) return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+    if (!isBusyError(error) || attempt >= 20) throw error;
+    await new Promise((resolveDelay) => setTimeout(resolveDelay, 50 * attempt));
+  }
+}
+
+/** True when the database answers a trivial query. */
+export async function ping(db: Kysely<Database>): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
+}

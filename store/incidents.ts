@@ -1,0 +1,191 @@
+import type { Kysely, Selectable, Updateable } from 'kysely';
+import type { Announcement, Incident, IncidentStatus, Visibility } from '../incidents/model';
+import type { Database, IncidentsTable } from './schema';
+import { fromIso, fromIsoOrNull, toIso, toIsoOrNull } from './time';
+
+type IncidentRow = Selectable<IncidentsTable> & { commander_id: string | null };
+
+export interface NewIncidentRecord {
+  namePrefix: string;
+  title: string;
+  description: string;
+  type: string;
+  priority: string;
+  visibility: Visibility;
+  reporterId: string;
+  reportedAt: Date;
+}
+
+/** Fields an update may change; the repository keeps updated_at itself. */
+export type IncidentChanges = Partial<
+  Pick<
+    Incident,
+    | 'title'
+    | 'description'
+    | 'resolution'
+    | 'status'
+    | 'type'
+    | 'priority'
+    | 'visibility'
+    | 'channelId'
+    | 'channelName'
+    | 'summaryTs'
+    | 'stableAt'
+    | 'closedAt'
+    | 'reminderSnoozedUntil'
+  >
+>;
+
+function toIncident(row: IncidentRow): Incident {
+  return {
+    id: Number(row.id),
+    name: row.name,
+    title: row.title,
+    description: row.description,
+    resolution: row.resolution,
+    status: row.status as IncidentStatus,
+    type: row.type,
+    priority: row.priority,
+    visibility: row.visibility as Visibility,
+    reporterId: row.reporter_id,
+    commanderId: row.commander_id,
+    channelId: row.channel_id,
+    channelName: row.channel_name,
+    summaryTs: row.summary_ts,
+    reportedAt: fromIso(row.reported_at),
+    stableAt: fromIsoOrNull(row.stable_at),
+    closedAt: fromIsoOrNull(row.closed_at),
+    updatedAt: fromIso(row.updated_at),
+    reminderSnoozedUntil: fromIsoOrNull(row.reminder_snoozed_until),
+  };
+}
+
+/** Row values for the fields a change names; undefined means "leave as it is", null clears. */
+function toRowChanges(changes: IncidentChanges, at: Date): Updateable<IncidentsTable> {
+  const row: Updateable<IncidentsTable> = { updated_at: toIso(at) };
+  if (changes.title !== undefined) row.title = changes.title;
+  if (changes.description !== undefined) row.description = changes.description;
+  if (changes.resolution !== undefined) row.resolution = changes.resolution;
+  if (changes.status !== undefined) row.status = changes.status;
+  if (changes.type !== undefined) row.type = changes.type;
+  if (changes.priority !== undefined) row.priority = changes.priority;
+  if (changes.visibility !== undefined) row.visibility = changes.visibility;
+  if (changes.channelId !== undefined) row.channel_id = changes.channelId;
+  if (changes.channelName !== undefined) row.channel_name = changes.channelName;
+  if (changes.summaryTs !== undefined) row.summary_ts = changes.summaryTs;
+  if (changes.stableAt !== undefined) row.stable_at = toIsoOrNull(changes.stableAt);
+  if (changes.closedAt !== undefined) row.closed_at = toIsoOrNull(changes.closedAt);
+  if (changes.reminderSnoozedUntil !== undefined) row.reminder_snoozed_until = toIsoOrNull(changes.reminderSnoozedUntil);
+  return row;
+}
+
+export class IncidentRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Incidents with their current commander, read from the roles. */
+  private selectIncidents() {
+    return this.db
+      .selectFrom('incidents as i')
+      .selectAll('i')
+      .select((eb) =>
+        eb
+          .selectFrom('participant_roles as r')
+          .select('r.user_id')
+          .whereRef('r.incident_id', '=', 'i.id')
+          .where('r.role', '=', 'commander')
+          .where('r.revoked_at', 'is', null)
+          .limit(1)
+          .as('commander_id'),
+      );
+  }
+
+  /** Inserts the incident and names it after its number (prefix-number). Call inside a transaction. */
+  async insert(record: NewIncidentRecord): Promise<Incident> {
+    const now = toIso(record.reportedAt);
+    // A unique placeholder until the id is known; replaced in the same transaction.
+    const placeholder = `pending-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const inserted = await this.db
+      .insertInto('incidents')
+      .values({
+        name: placeholder,
+        title: record.title,
+        description: record.description,
+        resolution: null,
+        status: 'active',
+        type: record.type,
+        priority: record.priority,
+        visibility: record.visibility,
+        reporter_id: record.reporterId,
+        channel_id: null,
+        channel_name: null,
+        summary_ts: null,
+        reported_at: now,
+        stable_at: null,
+        closed_at: null,
+        updated_at: now,
+        reminder_snoozed_until: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const id = Number(inserted.id);
+    await this.db
+      .updateTable('incidents')
+      .set({ name: `${record.namePrefix}-${id}` })
+      .where('id', '=', id)
+      .execute();
+    return this.getById(id);
+  }
+
+  async findById(id: number): Promise<Incident | undefined> {
+    const row = await this.selectIncidents().where('i.id', '=', id).executeTakeFirst();
+    return row ? toIncident(row) : undefined;
+  }
+
+  async getById(id: number): Promise<Incident> {
+    const incident = await this.findById(id);
+    if (!incident) throw new Error(`incident ${id} does not exist`);
+    return incident;
+  }
+
+  async findByName(name: string): Promise<Incident | undefined> {
+    const row = await this.selectIncidents().where('i.name', '=', name).executeTakeFirst();
+    return row ? toIncident(row) : undefined;
+  }
+
+  async findByChannel(channelId: string): Promise<Incident | undefined> {
+    const row = await this.selectIncidents().where('i.channel_id', '=', channelId).executeTakeFirst();
+    return row ? toIncident(row) : undefined;
+  }
+
+  async listByStatus(status: IncidentStatus): Promise<Incident[]> {
+    const rows = await this.selectIncidents().where('i.status', '=', status).orderBy('i.id').execute();
+    return rows.map(toIncident);
+  }
+
+  async listRecent(limit: number): Promise<Incident[]> {
+    const rows = await this.selectIncidents().orderBy('i.id', 'desc').limit(limit).execute();
+    return rows.map(toIncident);
+  }
+
+  async update(id: number, changes: IncidentChanges, at: Date): Promise<Incident> {
+    await this.db.updateTable('incidents').set(toRowChanges(changes, at)).where('id', '=', id).execute();
+    return this.getById(id);
+  }
+
+  async announcements(incidentId: number): Promise<Announcement[]> {
+    const rows = await this.db.selectFrom('incident_announcements').selectAll().where('incident_id', '=', incidentId).execute();
+    return rows.map((row) => ({ incidentId: Number(row.incident_id), channelId: row.channel_id, messageTs: row.message_ts }));
+  }
+
+  async saveAnnouncement(announcement: Announcement): Promise<void> {
+    await this.db
+      .insertInto('incident_announcements')
+      .values({ incident_id: announcement.incidentId, channel_id: announcement.channelId, message_ts: announcement.messageTs })
+      .onConflict((conflict) => conflict.columns(['incident_id', 'channel_id']).doUpdateSet({ message_ts: announcement.messageTs }))
+      .execute();
+  }
+
+  async deleteAnnouncement(incidentId: number, channelId: string): Promise<void> {
+    await this.db.deleteFrom('incident_announcements').where('incident_id', '=', incidentId).where('channel_id', '=', channelId).execute();
+  }
+}

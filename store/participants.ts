@@ -1,0 +1,173 @@
+import type { Kysely } from 'kysely';
+import { type Participant, ROLES, type Role, type RoleAssignment } from '../incidents/model';
+import type { Database } from './schema';
+import { fromIso, fromIsoOrNull, toIso } from './time';
+
+const byRoleOrder = (a: Role, b: Role) => ROLES.indexOf(a) - ROLES.indexOf(b);
+
+export interface JoinResult {
+  participant: Participant;
+  /** false when the person was already an active participant (a repeated join). */
+  changed: boolean;
+}
+
+export class ParticipantRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Adds the person, or reactivates one who left. */
+  async join(incidentId: number, userId: string, at: Date): Promise<JoinResult> {
+    const existing = await this.db
+      .selectFrom('participants')
+      .select(['left_at'])
+      .where('incident_id', '=', incidentId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    if (existing && existing.left_at === null) return { participant: await this.getOrThrow(incidentId, userId), changed: false };
+    await this.db
+      .insertInto('participants')
+      .values({ incident_id: incidentId, user_id: userId, joined_at: toIso(at), left_at: null, last_activity_at: null })
+      .onConflict((conflict) => conflict.columns(['incident_id', 'user_id']).doUpdateSet({ joined_at: toIso(at), left_at: null }))
+      .execute();
+    return { participant: await this.getOrThrow(incidentId, userId), changed: true };
+  }
+
+  /** Marks them inactive; returns false when they were not an active participant. */
+  async leave(incidentId: number, userId: string, at: Date): Promise<boolean> {
+    const result = await this.db
+      .updateTable('participants')
+      .set({ left_at: toIso(at) })
+      .where('incident_id', '=', incidentId)
+      .where('user_id', '=', userId)
+      .where('left_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Counts a message; someone who was in the channel before we saw them join becomes a participant. */
+  async recordActivity(incidentId: number, userId: string, at: Date): Promise<void> {
+    await this.db
+      .insertInto('participants')
+      .values({
+        incident_id: incidentId,
+        user_id: userId,
+        joined_at: toIso(at),
+        left_at: null,
+        last_activity_at: toIso(at),
+        message_count: 1,
+      })
+      .onConflict((conflict) =>
+        conflict.columns(['incident_id', 'user_id']).doUpdateSet((eb) => ({
+          last_activity_at: toIso(at),
+          message_count: eb('participants.message_count', '+', 1),
+        })),
+      )
+      .execute();
+  }
+
+  async get(incidentId: number, userId: string): Promise<Participant | undefined> {
+    const [participant] = await this.list(incidentId, userId);
+    return participant;
+  }
+
+  private async getOrThrow(incidentId: number, userId: string): Promise<Participant> {
+    const participant = await this.get(incidentId, userId);
+    if (!participant) throw new Error(`participant ${userId} of incident ${incidentId} does not exist`);
+    return participant;
+  }
+
+  /** Everyone who ever took part (or one person), with the roles they hold now. */
+  async list(incidentId: number, onlyUserId?: string): Promise<Participant[]> {
+    let participantsQuery = this.db.selectFrom('participants').selectAll().where('incident_id', '=', incidentId);
+    let rolesQuery = this.db
+      .selectFrom('participant_roles')
+      .select(['user_id', 'role'])
+      .where('incident_id', '=', incidentId)
+      .where('revoked_at', 'is', null);
+    if (onlyUserId) {
+      participantsQuery = participantsQuery.where('user_id', '=', onlyUserId);
+      rolesQuery = rolesQuery.where('user_id', '=', onlyUserId);
+    }
+    const [rows, roleRows] = await Promise.all([participantsQuery.orderBy('joined_at').execute(), rolesQuery.execute()]);
+    const rolesByUser = new Map<string, Role[]>();
+    for (const { user_id, role } of roleRows) {
+      const roles = rolesByUser.get(user_id) ?? [];
+      roles.push(role as Role);
+      rolesByUser.set(user_id, roles);
+    }
+    return rows.map((row) => ({
+      incidentId: Number(row.incident_id),
+      userId: row.user_id,
+      roles: (rolesByUser.get(row.user_id) ?? []).sort(byRoleOrder),
+      joinedAt: fromIso(row.joined_at),
+      leftAt: fromIsoOrNull(row.left_at),
+      lastActivityAt: fromIsoOrNull(row.last_activity_at),
+      messageCount: Number(row.message_count),
+    }));
+  }
+
+  /** Current holders of a role. */
+  async holders(incidentId: number, role: Role): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('participant_roles')
+      .select('user_id')
+      .where('incident_id', '=', incidentId)
+      .where('role', '=', role)
+      .where('revoked_at', 'is', null)
+      .orderBy('assigned_at')
+      .execute();
+    return rows.map((row) => row.user_id);
+  }
+
+  async currentRoles(incidentId: number, userId: string): Promise<Role[]> {
+    const rows = await this.db
+      .selectFrom('participant_roles')
+      .select('role')
+      .where('incident_id', '=', incidentId)
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .execute();
+    return rows.map((row) => row.role as Role).sort(byRoleOrder);
+  }
+
+  /** Grants a role; false when they already hold it. */
+  async grantRole(incidentId: number, userId: string, role: Role, assignedBy: string | null, at: Date): Promise<boolean> {
+    const result = await this.db
+      .insertInto('participant_roles')
+      .values({ incident_id: incidentId, user_id: userId, role, assigned_at: toIso(at), assigned_by: assignedBy, revoked_at: null })
+      .onConflict((conflict) => conflict.columns(['incident_id', 'user_id', 'role']).where('revoked_at', 'is', null).doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  /** Ends a role held now; history stays. */
+  async revokeRole(incidentId: number, userId: string, role: Role, at: Date): Promise<boolean> {
+    const result = await this.db
+      .updateTable('participant_roles')
+      .set({ revoked_at: toIso(at) })
+      .where('incident_id', '=', incidentId)
+      .where('user_id', '=', userId)
+      .where('role', '=', role)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async roleHistory(incidentId: number): Promise<RoleAssignment[]> {
+    const rows = await this.db
+      .selectFrom('participant_roles')
+      .selectAll()
+      .where('incident_id', '=', incidentId)
+      .orderBy('assigned_at')
+      .orderBy('id')
+      .execute();
+    return rows.map((row) => ({
+      id: Number(row.id),
+      incidentId: Number(row.incident_id),
+      userId: row.user_id,
+      role: row.role as Role,
+      assignedAt: fromIso(row.assigned_at),
+      assignedBy: row.assigned_by,
+      revokedAt: fromIsoOrNull(row.revoked_at),
+    }));
+  }
+}

@@ -1,0 +1,104 @@
+import type { Kysely } from 'kysely';
+import type { Task, TaskStatus } from '../incidents/model';
+import type { Database } from './schema';
+import { fromIso, fromIsoOrNull, toIso } from './time';
+
+export interface NewTaskRecord {
+  incidentId: number;
+  description: string;
+  creatorId: string;
+  assigneeIds: string[];
+  sourceUrl: string | null;
+  createdAt: Date;
+}
+
+export class TaskRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Inserts the task and its assignees; call inside a transaction. */
+  async insert(record: NewTaskRecord): Promise<Task> {
+    const { id } = await this.db
+      .insertInto('tasks')
+      .values({
+        incident_id: record.incidentId,
+        description: record.description,
+        creator_id: record.creatorId,
+        status: 'open',
+        created_at: toIso(record.createdAt),
+        resolved_at: null,
+        resolved_by: null,
+        source_url: record.sourceUrl,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const assignees = [...new Set(record.assigneeIds)];
+    if (assignees.length > 0) {
+      await this.db
+        .insertInto('task_assignees')
+        .values(assignees.map((userId) => ({ task_id: Number(id), user_id: userId })))
+        .execute();
+    }
+    return this.getById(Number(id));
+  }
+
+  async findById(id: number): Promise<Task | undefined> {
+    const [task] = await this.query({ id });
+    return task;
+  }
+
+  async getById(id: number): Promise<Task> {
+    const task = await this.findById(id);
+    if (!task) throw new Error(`task ${id} does not exist`);
+    return task;
+  }
+
+  async listForIncident(incidentId: number): Promise<Task[]> {
+    return this.query({ incidentId });
+  }
+
+  /** Sets the status; false when it already had it. */
+  async setStatus(id: number, status: TaskStatus, by: string, at: Date): Promise<boolean> {
+    const result = await this.db
+      .updateTable('tasks')
+      .set(status === 'resolved' ? { status, resolved_at: toIso(at), resolved_by: by } : { status, resolved_at: null, resolved_by: null })
+      .where('id', '=', id)
+      .where('status', '!=', status)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  private async query(filter: { id?: number; incidentId?: number }): Promise<Task[]> {
+    let tasksQuery = this.db.selectFrom('tasks').selectAll();
+    if (filter.id !== undefined) tasksQuery = tasksQuery.where('id', '=', filter.id);
+    if (filter.incidentId !== undefined) tasksQuery = tasksQuery.where('incident_id', '=', filter.incidentId);
+    const rows = await tasksQuery.orderBy('created_at').orderBy('id').execute();
+    if (rows.length === 0) return [];
+    const assigneeRows = await this.db
+      .selectFrom('task_assignees')
+      .select(['task_id', 'user_id'])
+      .where(
+        'task_id',
+        'in',
+        rows.map((row) => Number(row.id)),
+      )
+      .execute();
+    const assigneesByTask = new Map<number, string[]>();
+    for (const { task_id, user_id } of assigneeRows) {
+      const list = assigneesByTask.get(Number(task_id)) ?? [];
+      list.push(user_id);
+      assigneesByTask.set(Number(task_id), list);
+    }
+    return rows.map((row) => ({
+      id: Number(row.id),
+      incidentId: Number(row.incident_id),
+      description: row.description,
+      creatorId: row.creator_id,
+      assigneeIds: assigneesByTask.get(Number(row.id)) ?? [],
+      status: row.status as TaskStatus,
+      createdAt: fromIso(row.created_at),
+      resolvedAt: fromIsoOrNull(row.resolved_at),
+      resolvedBy: row.resolved_by,
+      sourceUrl: row.source_url,
+    }));
+  }
+}
