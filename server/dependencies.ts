@@ -1,7 +1,10 @@
 import type { Settings } from '../config';
 import type { Clock } from '../incidents/clock';
+import type { IncidentService } from '../incidents/service';
 import type { AppLogger } from '../logging/logger';
 import type { SlackGateway } from '../slack/gateway';
+import type { WorkspaceLinks } from '../slack/links';
+import type { IncidentPresence } from '../slack/presence';
 import type { UserDirectory } from '../slack/userDirectory';
 import type { Store } from '../store';
 
@@ -13,6 +16,10 @@ export interface Dependencies {
   store: Store;
   gateway: SlackGateway;
   users: UserDirectory;
+  links: WorkspaceLinks;
   /** The app's own bot user (from auth.test): never a participant, never invited. */
   botUserId: string;
+  incidents: IncidentService;
+  /** The incident's channel, summary, topic and announcements. */
+  presence: IncidentPresence;
 }

@@ -4,9 +4,12 @@ import { App, type CustomRoute, HTTPReceiver, type Receiver, SocketModeReceiver 
 import { retryPolicies, WebClient } from '@slack/web-api';
 import type { Settings } from '../config';
 import { type Clock, systemClock } from '../incidents/clock';
+import { IncidentService } from '../incidents/service';
 import { registerListeners } from '../listeners';
 import { type AppLogger, createLogger, toBoltLogger } from '../logging/logger';
 import { SlackGateway } from '../slack/gateway';
+import { WorkspaceLinks } from '../slack/links';
+import { IncidentPresence } from '../slack/presence';
 import { UserDirectory } from '../slack/userDirectory';
 import { Store } from '../store';
 import type { Dependencies } from './dependencies';
@@ -120,14 +123,21 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     throw new BootError(`Slack did not accept the bot token (auth.test at ${settings.slack.apiUrl}): ${reason}`, { cause: error });
   }
 
+  const users = new UserDirectory(gateway, settings.slack.userCacheTtlMs, clock);
+  const links = new WorkspaceLinks(settings.slack.workspaceName);
+  const incidents = new IncidentService(store, clock, settings.incident);
+  const presence = new IncidentPresence({ settings, store, gateway, users, links, logger, incidents });
   const deps: Dependencies = {
     settings,
     logger,
     clock,
     store,
     gateway,
-    users: new UserDirectory(gateway, settings.slack.userCacheTtlMs, clock),
+    users,
+    links,
     botUserId: identity.userId,
+    incidents,
+    presence,
   };
 
   const inflight = new InFlightWork();

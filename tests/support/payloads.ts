@@ -161,7 +161,24 @@ export type Answers = Record<string, string | string[] | null | undefined>;
 interface BlockLike {
   type?: string;
   block_id?: string;
-  element?: { type?: string; action_id?: string; options?: Array<{ value?: string; text?: { text?: string } }>; initial_value?: string };
+  element?: {
+    type?: string;
+    action_id?: string;
+    options?: Array<{ value?: string; text?: { text?: string } }>;
+    initial_value?: string;
+    initial_option?: { value?: string };
+    initial_options?: Array<{ value?: string }>;
+    initial_user?: string;
+    initial_users?: string[];
+  };
+}
+
+function initialAnswer(element: NonNullable<BlockLike['element']>): string | string[] | undefined {
+  if (element.initial_value !== undefined) return element.initial_value;
+  if (element.initial_option?.value !== undefined) return element.initial_option.value;
+  if (element.initial_options) return element.initial_options.map((option) => option.value ?? '');
+  if (element.initial_user !== undefined) return element.initial_user;
+  return element.initial_users;
 }
 
 /** The state Slack would send for a modal the app opened, filled in the way a person would. */
@@ -172,7 +189,8 @@ export function fillView(view: Record<string, unknown>, answers: Answers): ViewO
     const element = block.element;
     const actionId = element?.action_id;
     if (block.type !== 'input' || !block.block_id || !element || !actionId) continue;
-    const answer = answers[block.block_id];
+    // Like Slack: a field the person leaves alone submits its initial value.
+    const answer = block.block_id in answers ? answers[block.block_id] : initialAnswer(element);
     const state: ViewStateValue = { type: element.type ?? 'plain_text_input' };
     const option = (value: string) => {
       const found = element.options?.find((candidate) => candidate.value === value);
@@ -182,7 +200,7 @@ export function fillView(view: Record<string, unknown>, answers: Answers): ViewO
       case 'plain_text_input':
       case 'url_text_input':
       case 'email_text_input':
-        state.value = answer === undefined ? (element.initial_value ?? null) : (answer as string | null);
+        state.value = typeof answer === 'string' ? answer : null;
         break;
       case 'static_select':
       case 'external_select':

@@ -1,0 +1,299 @@
+import type { Repositories, Store } from '../store';
+import type { Clock } from './clock';
+import { DomainError } from './errors';
+import { type Incident, type IncidentStatus, ROLE_LABELS, VISIBILITIES, type Visibility } from './model';
+
+export interface IncidentPolicy {
+  namePrefix: string;
+  types: readonly string[];
+  priorities: readonly string[];
+}
+
+export const FIELD_LIMITS = {
+  title: 150,
+  description: 3000,
+  resolution: 3000,
+} as const;
+
+export interface IncidentDetails {
+  title: string;
+  description: string;
+  type: string;
+  priority: string;
+  visibility: Visibility;
+}
+
+export interface ReportIncidentInput extends IncidentDetails {
+  reporterId: string;
+  /** Defaults to the reporter. */
+  commanderId?: string | null;
+}
+
+export type EditableField = 'title' | 'description' | 'resolution' | 'type' | 'priority' | 'visibility' | 'status';
+export type FieldErrors = Partial<Record<EditableField | 'commander', string>>;
+
+export interface EditIncidentInput extends IncidentDetails {
+  resolution: string | null;
+  status: IncidentStatus;
+}
+
+export interface FieldChange {
+  field: EditableField;
+  label: string;
+  from: string;
+  to: string;
+}
+
+export interface StatusChange {
+  incident: Incident;
+  previous: IncidentStatus;
+  /** The statuses entered, in order: closing an active incident enters stable, then closed. */
+  entered: IncidentStatus[];
+}
+
+export const STATUS_LABELS: Record<IncidentStatus, string> = { active: 'Active', stable: 'Stable', closed: 'Closed' };
+
+const FIELD_LABELS: Record<EditableField, string> = {
+  title: 'Title',
+  description: 'Description',
+  resolution: 'Resolution',
+  type: 'Type',
+  priority: 'Priority',
+  visibility: 'Visibility',
+  status: 'Status',
+};
+
+function checkText(errors: FieldErrors, field: 'title' | 'description' | 'resolution', value: string | null, required: boolean): void {
+  const text = (value ?? '').trim();
+  if (required && text.length === 0) errors[field] = `Please enter a ${field}.`;
+  else if (text.length > FIELD_LIMITS[field])
+    errors[field] = `Keep the ${field} within ${FIELD_LIMITS[field]} characters (it has ${text.length}).`;
+}
+
+/** The incident lifecycle: report, status changes, edits. Knows nothing of Slack. */
+export class IncidentService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly policy: IncidentPolicy,
+  ) {}
+
+  /** Problems with a report or edit, by field, in words for the form. Empty when all is well. */
+  validateDetails(details: Partial<IncidentDetails> & { resolution?: string | null }): FieldErrors {
+    const errors: FieldErrors = {};
+    checkText(errors, 'title', details.title ?? '', true);
+    checkText(errors, 'description', details.description ?? '', true);
+    if (details.resolution !== undefined) checkText(errors, 'resolution', details.resolution, false);
+    if (!details.type || !this.policy.types.includes(details.type)) errors.type = `Pick one of: ${this.policy.types.join(', ')}.`;
+    if (!details.priority || !this.policy.priorities.includes(details.priority)) {
+      errors.priority = `Pick one of: ${this.policy.priorities.join(', ')}.`;
+    }
+    if (!details.visibility || !VISIBILITIES.includes(details.visibility)) errors.visibility = 'Pick open or restricted.';
+    return errors;
+  }
+
+  /** Why a resolution cannot close an incident, or undefined when it can. */
+  resolutionProblem(resolution: string): string | undefined {
+    const text = resolution.trim();
+    if (text.length === 0) return 'Please describe how the incident was resolved.';
+    if (text.length > FIELD_LIMITS.resolution)
+      return `Keep the resolution within ${FIELD_LIMITS.resolution} characters (it has ${text.length}).`;
+    return undefined;
+  }
+
+  async report(input: ReportIncidentInput): Promise<Incident> {
+    const errors = this.validateDetails(input);
+    if (Object.keys(errors).length > 0) throw new DomainError(Object.values(errors).join(' '), 'invalid_report');
+    const now = this.clock.now();
+    const commanderId = input.commanderId || input.reporterId;
+    return this.store.transaction(async (tx) => {
+      const incident = await tx.incidents.insert({
+        namePrefix: this.policy.namePrefix,
+        title: input.title.trim(),
+        description: input.description.trim(),
+        type: input.type,
+        priority: input.priority,
+        visibility: input.visibility,
+        reporterId: input.reporterId,
+        reportedAt: now,
+      });
+      await tx.participants.grantRole(incident.id, commanderId, 'commander', input.reporterId, now);
+      await tx.participants.grantRole(incident.id, input.reporterId, 'reporter', input.reporterId, now);
+      await tx.timeline.add(
+        {
+          incidentId: incident.id,
+          occurredAt: now,
+          kind: 'reported',
+          text: `Incident reported: ${incident.title} (${input.priority}, ${input.type}, ${input.visibility})`,
+          actorId: input.reporterId,
+          source: 'command',
+        },
+        now,
+      );
+      if (commanderId !== input.reporterId) {
+        await tx.timeline.add(
+          {
+            incidentId: incident.id,
+            occurredAt: now,
+            kind: 'role',
+            text: `${ROLE_LABELS.commander} assigned at report time`,
+            actorId: input.reporterId,
+            source: 'command',
+          },
+          now,
+        );
+      }
+      return tx.incidents.getById(incident.id);
+    });
+  }
+
+  get(id: number): Promise<Incident | undefined> {
+    return this.store.incidents.findById(id);
+  }
+
+  async require(id: number): Promise<Incident> {
+    const incident = await this.store.incidents.findById(id);
+    if (!incident) throw new DomainError('That incident no longer exists.', 'incident_not_found');
+    return incident;
+  }
+
+  findByChannel(channelId: string): Promise<Incident | undefined> {
+    return this.store.incidents.findByChannel(channelId);
+  }
+
+  /** Records the Slack artifacts of an incident (its channel, the pinned summary). */
+  recordSlackArtifacts(id: number, artifacts: { channelId?: string; channelName?: string; summaryTs?: string }): Promise<Incident> {
+    return this.store.incidents.update(id, artifacts, this.clock.now());
+  }
+
+  /** True when closing this incident first needs a resolution. */
+  needsResolution(incident: Incident): boolean {
+    return !incident.resolution?.trim();
+  }
+
+  /**
+   * Moves the incident to `target`. Closing an active incident passes through stable (both
+   * times recorded); going back to active reopens it. The same status is refused, unchanged.
+   */
+  async changeStatus(id: number, target: IncidentStatus, actorId: string, resolution?: string): Promise<StatusChange> {
+    const now = this.clock.now();
+    return this.store.transaction(async (tx) => {
+      const incident = await tx.incidents.findById(id);
+      if (!incident) throw new DomainError('That incident no longer exists.', 'incident_not_found');
+      return this.applyStatus(tx, incident, target, actorId, now, resolution);
+    });
+  }
+
+  private async applyStatus(
+    tx: Repositories,
+    incident: Incident,
+    target: IncidentStatus,
+    actorId: string,
+    now: Date,
+    resolution?: string,
+  ): Promise<StatusChange> {
+    const previous = incident.status;
+    if (previous === target) {
+      throw new DomainError(`${incident.name} is already ${STATUS_LABELS[target].toLowerCase()}; nothing changed.`, 'same_status');
+    }
+    const finalResolution = resolution?.trim() || incident.resolution?.trim() || '';
+    if (target === 'closed' && !finalResolution) {
+      throw new DomainError(`${incident.name} needs a resolution before it can be closed.`, 'resolution_required');
+    }
+    if (finalResolution.length > FIELD_LIMITS.resolution) {
+      throw new DomainError(`Keep the resolution within ${FIELD_LIMITS.resolution} characters.`, 'resolution_too_long');
+    }
+    const entered: IncidentStatus[] = previous === 'active' && target === 'closed' ? ['stable', 'closed'] : [target];
+    await tx.incidents.update(
+      incident.id,
+      {
+        status: target,
+        resolution: target === 'closed' ? finalResolution : undefined,
+        stableAt: target === 'active' ? null : entered.includes('stable') ? now : undefined,
+        closedAt: target === 'closed' ? now : null,
+      },
+      now,
+    );
+    let from = previous;
+    for (const status of entered) {
+      await tx.timeline.add(
+        {
+          incidentId: incident.id,
+          occurredAt: now,
+          kind: 'status',
+          text: `Status changed from ${STATUS_LABELS[from]} to ${STATUS_LABELS[status]}`,
+          actorId,
+          source: 'command',
+        },
+        now,
+      );
+      from = status;
+    }
+    return { incident: await tx.incidents.getById(incident.id), previous, entered };
+  }
+
+  /**
+   * Applies an edit. Returns what changed (old -> new); a status change inside an edit follows
+   * the same rules as the status commands.
+   */
+  async edit(
+    id: number,
+    input: EditIncidentInput,
+    actorId: string,
+  ): Promise<{ incident: Incident; changes: FieldChange[]; status?: StatusChange }> {
+    const errors = this.validateDetails(input);
+    if (Object.keys(errors).length > 0) throw new DomainError(Object.values(errors).join(' '), 'invalid_edit');
+    const now = this.clock.now();
+    return this.store.transaction(async (tx) => {
+      const before = await tx.incidents.findById(id);
+      if (!before) throw new DomainError('That incident no longer exists.', 'incident_not_found');
+      const next = {
+        title: input.title.trim(),
+        description: input.description.trim(),
+        resolution: input.resolution?.trim() ? input.resolution.trim() : null,
+        type: input.type,
+        priority: input.priority,
+        visibility: input.visibility,
+      };
+      const changes: FieldChange[] = [];
+      for (const field of ['title', 'description', 'resolution', 'type', 'priority', 'visibility'] as const) {
+        const from = before[field] ?? '';
+        const to = next[field] ?? '';
+        if (from !== to) changes.push({ field, label: FIELD_LABELS[field], from, to });
+      }
+      if (changes.length > 0) await tx.incidents.update(id, next, now);
+      let status: StatusChange | undefined;
+      if (input.status !== before.status) {
+        status = await this.applyStatus(
+          tx,
+          { ...before, resolution: next.resolution },
+          input.status,
+          actorId,
+          now,
+          next.resolution ?? undefined,
+        );
+        changes.push({ field: 'status', label: FIELD_LABELS.status, from: STATUS_LABELS[before.status], to: STATUS_LABELS[input.status] });
+      }
+      if (changes.length > 0) {
+        await tx.timeline.add(
+          {
+            incidentId: id,
+            occurredAt: now,
+            kind: 'edited',
+            text: `Edited: ${changes.map((change) => change.label.toLowerCase()).join(', ')}`,
+            actorId,
+            source: 'command',
+          },
+          now,
+        );
+      }
+      return { incident: await tx.incidents.getById(id), changes, status };
+    });
+  }
+
+  /** Active incidents first, then stable, most recent first: what the Home tab lists. */
+  async listOpen(limit = 20): Promise<Incident[]> {
+    const [active, stable] = await Promise.all([this.store.incidents.listByStatus('active'), this.store.incidents.listByStatus('stable')]);
+    return [...active.reverse(), ...stable.reverse()].slice(0, limit);
+  }
+}

@@ -1,0 +1,21 @@
+import type { App } from '@slack/bolt';
+import type { Dependencies } from '../../server/dependencies';
+import type { SlashCommandListener } from '../types';
+import { editIncidentCommand } from './editIncident';
+import { markActiveCommand, markClosedCommand, markStableCommand } from './markStatus';
+import { reportIncidentCommand } from './reportIncident';
+
+/** Every slash command: one line each. The manifest is built from this list. */
+export const COMMAND_LISTENERS: SlashCommandListener[] = [
+  reportIncidentCommand,
+  markActiveCommand,
+  markStableCommand,
+  markClosedCommand,
+  editIncidentCommand,
+];
+
+export function register(app: App, deps: Dependencies): void {
+  for (const listener of COMMAND_LISTENERS) {
+    app.command(deps.settings.commands[listener.setting], (args) => listener.handle(args, deps));
+  }
+}

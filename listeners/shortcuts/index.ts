@@ -1,0 +1,13 @@
+import type { App } from '@slack/bolt';
+import type { Dependencies } from '../../server/dependencies';
+import type { MessageShortcutListener } from '../types';
+import { reportFromMessageShortcut } from './reportFromMessage';
+
+/** Every message shortcut: one line each. The manifest is built from this list. */
+export const SHORTCUT_LISTENERS: MessageShortcutListener[] = [reportFromMessageShortcut];
+
+export function register(app: App, deps: Dependencies): void {
+  for (const listener of SHORTCUT_LISTENERS) {
+    app.shortcut({ callback_id: listener.callbackId, type: 'message_action' }, (args) => listener.handle(args, deps));
+  }
+}

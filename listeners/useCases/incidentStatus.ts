@@ -1,0 +1,70 @@
+import { DomainError } from '../../incidents/errors';
+import type { Incident, IncidentStatus } from '../../incidents/model';
+import { STATUS_LABELS } from '../../incidents/service';
+import type { Dependencies } from '../../server/dependencies';
+import { noticeMessage } from '../../slack/blocks/feedback';
+import { closingSummary, type SetupFailure, statusChangeLine } from '../../slack/blocks/incident';
+import { resolutionModal } from '../../slack/blocks/incidentModals';
+import { SlackCallError } from '../../slack/errors';
+import type { Reply } from '../common/reply';
+
+/** Tells the actor what changed and, if any, which Slack updates failed. */
+export async function reportOutcome(reply: Reply, done: string, failures: SetupFailure[]): Promise<void> {
+  if (failures.length === 0) return;
+  const lines = failures.map((failure) => `• ${failure.step}: ${failure.problem}`).join('\n');
+  await reply(noticeMessage(`${done}, but some Slack updates failed:\n${lines}\nNothing recorded was lost.`));
+}
+
+/**
+ * Mark active, stable or closed, from a command or a summary button. Closing without a
+ * resolution asks for one first (a modal); the change itself happens in completeStatusChange.
+ */
+export async function requestStatusChange(
+  deps: Dependencies,
+  request: { incident: Incident; target: IncidentStatus; actorId: string; triggerId: string; reply: Reply },
+): Promise<void> {
+  const { incident, target } = request;
+  if (target === 'closed' && incident.status !== 'closed' && deps.incidents.needsResolution(incident)) {
+    await deps.gateway.openView(request.triggerId, resolutionModal(incident));
+    return;
+  }
+  await completeStatusChange(deps, { incidentId: incident.id, target, actorId: request.actorId, reply: request.reply });
+}
+
+export async function completeStatusChange(
+  deps: Dependencies,
+  request: { incidentId: number; target: IncidentStatus; actorId: string; reply: Reply; resolution?: string },
+): Promise<void> {
+  const { incident } = await deps.incidents.changeStatus(request.incidentId, request.target, request.actorId, request.resolution);
+  const failures = await announceStatus(deps, incident, request.actorId);
+  await reportOutcome(request.reply, `${incident.name} is now ${STATUS_LABELS[incident.status]}`, failures);
+}
+
+/** After a status change: one line in the channel, the closing summary, summary/topic/announcement, archive. */
+export async function announceStatus(deps: Dependencies, incident: Incident, actorId: string): Promise<SetupFailure[]> {
+  const { gateway, presence, settings, clock } = deps;
+  const failures: SetupFailure[] = [];
+  const channelId = incident.channelId;
+  const attempt = async (step: string, work: () => Promise<unknown>) => {
+    try {
+      await work();
+    } catch (error) {
+      if (!(error instanceof SlackCallError || error instanceof DomainError)) throw error;
+      deps.logger.warn('incident slack step failed', { step, error: error.message });
+      failures.push({ step, problem: error instanceof SlackCallError ? error.plainWords : error.message });
+    }
+  };
+  if (channelId) {
+    await attempt('Posting the status change in the channel', () =>
+      gateway.postMessage(channelId, statusChangeLine(incident, actorId, clock.now())),
+    );
+    if (incident.status === 'closed') {
+      await attempt('Posting the closing summary', () => gateway.postMessage(channelId, closingSummary(incident)));
+    }
+  }
+  failures.push(...(await presence.refresh(incident, { topic: true })));
+  if (channelId && incident.status === 'closed' && settings.incident.archiveOnClose) {
+    await attempt('Archiving the channel', () => gateway.archive(channelId));
+  }
+  return failures;
+}

@@ -1,0 +1,22 @@
+import type { ReportIncidentInput } from '../../incidents/service';
+import { addToRequestContext } from '../../logging/context';
+import type { Dependencies } from '../../server/dependencies';
+import { type ReportMetadata, reportIncidentModal } from '../../slack/blocks/incidentModals';
+
+/** Opens the report form (from the command or the message shortcut). */
+export async function openReportForm(
+  deps: Dependencies,
+  triggerId: string,
+  prefill: { title?: string; description?: string },
+  metadata: ReportMetadata,
+): Promise<void> {
+  await deps.gateway.openView(triggerId, reportIncidentModal(deps.settings.incident, prefill, metadata));
+}
+
+/** Records the incident first (nothing is lost if Slack fails), then sets it up in Slack. */
+export async function reportIncident(deps: Dependencies, input: ReportIncidentInput): Promise<void> {
+  const incident = await deps.incidents.report(input);
+  addToRequestContext({ incident: incident.name });
+  deps.logger.info('incident reported', { incident: incident.name, priority: incident.priority, visibility: incident.visibility });
+  await deps.presence.setUp(incident);
+}

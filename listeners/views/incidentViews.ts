@@ -1,0 +1,95 @@
+import type { App, ViewSubmitAction } from '@slack/bolt';
+import { INCIDENT_STATUSES, type IncidentStatus, VISIBILITIES, type Visibility } from '../../incidents/model';
+import type { FieldErrors, IncidentDetails } from '../../incidents/service';
+import { addToRequestContext } from '../../logging/context';
+import type { Dependencies } from '../../server/dependencies';
+import { VIEWS } from '../../slack/blocks/ids';
+import { replyAfterSubmission } from '../common/reply';
+import { hasIncidentId, readMetadata, ViewAnswers } from '../common/viewState';
+import type { ViewSubmissionArgs } from '../types';
+import { editIncident } from '../useCases/editIncident';
+import { completeStatusChange } from '../useCases/incidentStatus';
+import { reportIncident } from '../useCases/reportIncident';
+
+const asVisibility = (value: string | null): Visibility => VISIBILITIES.find((candidate) => candidate === value) ?? ('' as Visibility);
+const asStatus = (value: string | null): IncidentStatus | undefined => INCIDENT_STATUSES.find((candidate) => candidate === value);
+
+function readDetails(answers: ViewAnswers): IncidentDetails {
+  return {
+    title: answers.text('title'),
+    description: answers.text('description'),
+    type: answers.option('type') ?? '',
+    priority: answers.option('priority') ?? '',
+    visibility: asVisibility(answers.option('visibility')),
+  };
+}
+
+const hasErrors = (errors: FieldErrors) => Object.keys(errors).length > 0;
+
+/** The report form: refused inline (response_action errors) when a field is wrong; otherwise recorded and set up. */
+async function submitReport({ ack, view, body }: ViewSubmissionArgs, deps: Dependencies): Promise<void> {
+  const answers = new ViewAnswers(view.state.values);
+  const details = readDetails(answers);
+  const commanderId = answers.user('commander');
+  const errors = deps.incidents.validateDetails(details);
+  if (commanderId === deps.botUserId) errors.commander = 'The app cannot lead an incident; pick a person.';
+  if (hasErrors(errors)) {
+    await ack({ response_action: 'errors', errors });
+    return;
+  }
+  await ack();
+  await reportIncident(deps, { ...details, reporterId: body.user.id, commanderId });
+}
+
+/** The edit form: same inline checks, plus a resolution when the status becomes closed. */
+async function submitEdit({ ack, view, body }: ViewSubmissionArgs, deps: Dependencies): Promise<void> {
+  const metadata = readMetadata(view.private_metadata, hasIncidentId);
+  const answers = new ViewAnswers(view.state.values);
+  const details = readDetails(answers);
+  const resolution = answers.text('resolution');
+  const status = asStatus(answers.option('status'));
+  const errors = deps.incidents.validateDetails({ ...details, resolution });
+  if (!status) errors.status = 'Pick a status.';
+  if (status === 'closed' && !resolution.trim()) errors.resolution = 'A closed incident needs a resolution.';
+  if (!metadata) errors.title = 'This form is out of date; run the command again.';
+  if (hasErrors(errors) || !metadata || !status) {
+    await ack({ response_action: 'errors', errors });
+    return;
+  }
+  await ack();
+  const incident = await deps.incidents.require(metadata.incidentId);
+  addToRequestContext({ incident: incident.name });
+  await editIncident(deps, {
+    incidentId: incident.id,
+    input: { ...details, resolution, status },
+    actorId: body.user.id,
+    reply: replyAfterSubmission(deps, body.user.id, incident),
+  });
+}
+
+/** The resolution asked for when closing. */
+async function submitResolution({ ack, view, body }: ViewSubmissionArgs, deps: Dependencies): Promise<void> {
+  const metadata = readMetadata(view.private_metadata, hasIncidentId);
+  const resolution = new ViewAnswers(view.state.values).text('resolution');
+  const problem = metadata ? deps.incidents.resolutionProblem(resolution) : 'This form is out of date; run the command again.';
+  if (problem || !metadata) {
+    await ack({ response_action: 'errors', errors: { resolution: problem ?? '' } });
+    return;
+  }
+  await ack();
+  const incident = await deps.incidents.require(metadata.incidentId);
+  addToRequestContext({ incident: incident.name });
+  await completeStatusChange(deps, {
+    incidentId: incident.id,
+    target: 'closed',
+    actorId: body.user.id,
+    resolution,
+    reply: replyAfterSubmission(deps, body.user.id, incident),
+  });
+}
+
+export function register(app: App, deps: Dependencies): void {
+  app.view<ViewSubmitAction>({ callback_id: VIEWS.report, type: 'view_submission' }, (args) => submitReport(args, deps));
+  app.view<ViewSubmitAction>({ callback_id: VIEWS.edit, type: 'view_submission' }, (args) => submitEdit(args, deps));
+  app.view<ViewSubmitAction>({ callback_id: VIEWS.resolution, type: 'view_submission' }, (args) => submitResolution(args, deps));
+}
