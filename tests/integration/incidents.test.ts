@@ -160,6 +160,15 @@ describe('reporting an incident', () => {
     expect(incident.channelName).toMatch(/^[a-z0-9_-]+$/);
   });
 
+  test('with INCIDENT_OPEN_CHANNELS_PUBLIC, open incidents get public channels and restricted ones stay private', async () => {
+    await stopApp(context);
+    context = await startApp({ INCIDENT_OPEN_CHANNELS_PUBLIC: 'true' });
+    const { app, fake } = context;
+    await reportIncident(app);
+    await reportIncident(app, { answers: { visibility: 'restricted' } });
+    expect(fake.callsTo('conversations.create').map((call) => call.args.is_private)).toEqual(['false', 'true']);
+  });
+
   test('restricted incidents are never announced', async () => {
     const { app, fake, announcements } = context;
     await reportIncident(app, { answers: { visibility: 'restricted' } });
