@@ -73,7 +73,8 @@ function createReceiver(settings: Settings, store: Store, logger: AppLogger): Re
       appToken: settings.slack.appToken ?? '',
       logger: boltLogger,
       customRoutes: [healthRoute(store)],
-      installerOptions: { port: settings.server.port },
+      // The app-level connection (apps.connections.open) goes to the same Web API as everything else.
+      installerOptions: { port: settings.server.port, clientOptions: { slackApiUrl: settings.slack.apiUrl } },
       processEventErrorHandler: async ({ error }) => {
         if (error.name !== 'ReportedError') logger.error('request failed before reaching a listener', { error: error.message });
         return true;
