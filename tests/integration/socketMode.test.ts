@@ -61,7 +61,6 @@ test('with SLACK_SOCKET_MODE=true the app connects with the app token and handle
     expect(socketMode.acks).toContainEqual(expect.objectContaining({ envelope_id: sample.envelope_id }));
   } finally {
     await app.stop();
-    await new Promise((r) => setTimeout(r, 500));
     await fake.stop();
     await socketMode.close();
   }
