@@ -4,6 +4,7 @@ import { App, type CustomRoute, HTTPReceiver, type Receiver, SocketModeReceiver 
 import { retryPolicies, WebClient } from '@slack/web-api';
 import type { Settings } from '../config';
 import { type Clock, systemClock } from '../incidents/clock';
+import { ParticipantService } from '../incidents/participants';
 import { IncidentService } from '../incidents/service';
 import { registerListeners } from '../listeners';
 import { type AppLogger, createLogger, toBoltLogger } from '../logging/logger';
@@ -128,6 +129,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   const links = new WorkspaceLinks(settings.slack.workspaceName);
   const incidents = new IncidentService(store, clock, settings.incident);
   const presence = new IncidentPresence({ settings, store, gateway, users, links, logger, incidents });
+  const participants = new ParticipantService(store, clock, identity.userId);
   const deps: Dependencies = {
     settings,
     logger,
@@ -139,6 +141,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     botUserId: identity.userId,
     incidents,
     presence,
+    participants,
   };
 
   const inflight = new InFlightWork();

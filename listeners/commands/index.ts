@@ -3,6 +3,7 @@ import type { Dependencies } from '../../server/dependencies';
 import type { SlashCommandListener } from '../types';
 import { editIncidentCommand } from './editIncident';
 import { markActiveCommand, markClosedCommand, markStableCommand } from './markStatus';
+import { assignRoleCommand, listParticipantsCommand } from './participants';
 import { reportIncidentCommand } from './reportIncident';
 
 /** Every slash command: one line each. The manifest is built from this list. */
@@ -12,6 +13,8 @@ export const COMMAND_LISTENERS: SlashCommandListener[] = [
   markStableCommand,
   markClosedCommand,
   editIncidentCommand,
+  listParticipantsCommand,
+  assignRoleCommand,
 ];
 
 export function register(app: App, deps: Dependencies): void {

@@ -12,6 +12,7 @@ export const VIEWS = {
   report: 'incident_report',
   edit: 'incident_edit',
   resolution: 'incident_resolution',
+  assignRole: 'participant_assign_role',
 } as const;
 
 export const SHORTCUTS = {

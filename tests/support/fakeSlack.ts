@@ -1519,3 +1519,11 @@ function parseArgs(contentType: string | undefined, rawBody: string, query: URLS
   }
   return args;
 }
+
+/**
+ * What Slack would find wrong with these message blocks (empty when it would accept them). For
+ * answers the fake does not check itself, such as response_url posts.
+ */
+export function messageBlockErrors(blocks: unknown): string[] {
+  return blockErrors(blocks, '/blocks', MAX_MESSAGE_BLOCKS);
+}
