@@ -2,6 +2,8 @@ import type { Settings } from '../config';
 import type { Clock } from '../incidents/clock';
 import type { IncidentService } from '../incidents/service';
 import type { AppLogger } from '../logging/logger';
+import type { OncallDirectory } from '../oncall';
+import type { OncallEngagements } from '../oncall/engagements';
 import type { SlackGateway } from '../slack/gateway';
 import type { WorkspaceLinks } from '../slack/links';
 import type { IncidentPresence } from '../slack/presence';
@@ -22,4 +24,7 @@ export interface Dependencies {
   incidents: IncidentService;
   /** The incident's channel, summary, topic and announcements. */
   presence: IncidentPresence;
+  /** The on-call provider ONCALL_PROVIDER names, with its cached service list; null when it is `none`. */
+  oncall: OncallDirectory | null;
+  oncallEngagements: OncallEngagements;
 }

@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import type { Dependencies } from '../../server/dependencies';
 import type { SlashCommandListener } from '../types';
 import { editIncidentCommand } from './editIncident';
+import { engageOncallCommand } from './engageOncall';
 import { markActiveCommand, markClosedCommand, markStableCommand } from './markStatus';
 import { reportIncidentCommand } from './reportIncident';
 
@@ -12,6 +13,7 @@ export const COMMAND_LISTENERS: SlashCommandListener[] = [
   markStableCommand,
   markClosedCommand,
   editIncidentCommand,
+  engageOncallCommand,
 ];
 
 export function register(app: App, deps: Dependencies): void {

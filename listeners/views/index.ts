@@ -1,9 +1,10 @@
 import type { App } from '@slack/bolt';
 import type { Dependencies } from '../../server/dependencies';
 import * as incidentViews from './incidentViews';
+import * as oncallViews from './oncallViews';
 
 /** Every modal submission module: one line each. */
-const VIEW_MODULES: Array<{ register(app: App, deps: Dependencies): void }> = [incidentViews];
+const VIEW_MODULES: Array<{ register(app: App, deps: Dependencies): void }> = [incidentViews, oncallViews];
 
 export function register(app: App, deps: Dependencies): void {
   for (const module of VIEW_MODULES) module.register(app, deps);

@@ -12,6 +12,7 @@ export const VIEWS = {
   report: 'incident_report',
   edit: 'incident_edit',
   resolution: 'incident_resolution',
+  engageOncall: 'oncall_engage',
 } as const;
 
 export const SHORTCUTS = {
