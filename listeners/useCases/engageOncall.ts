@@ -156,17 +156,18 @@ export async function engageOncall(deps: Dependencies, request: EngageOncallRequ
     return;
   }
   const { provider } = directory;
-  let service: OncallService;
+  let service: OncallService | undefined;
   let people: OncallPerson[];
   try {
-    const found = directory.cachedService(request.serviceId) ?? (await provider.findService(request.serviceId));
-    if (!found) throw new UnknownServiceError(provider.name, request.serviceId);
-    service = found;
+    service = directory.cachedService(request.serviceId) ?? (await provider.findService(request.serviceId));
+    if (!service) throw new UnknownServiceError(provider.name, request.serviceId);
     people = await provider.whoIsOnCall(service.id, deps.clock.now());
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     deps.logger.warn('on-call provider refused or failed', { provider: provider.name, reason: error.code, detail: error.message });
-    await request.reply(problemMessage(`${escapeText(error.message)} Nobody was engaged.`));
+    // A service listed a moment ago but gone now: name it as the person saw it.
+    const refusal = error instanceof UnknownServiceError && service ? new UnknownServiceError(provider.name, service.name) : error;
+    await request.reply(problemMessage(`${escapeText(refusal.message)} Nobody was engaged.`));
     return;
   }
   const serviceName = escapeText(service.name);
