@@ -3,6 +3,8 @@ import type { Clock } from '../incidents/clock';
 import type { ParticipantService } from '../incidents/participants';
 import type { IncidentService } from '../incidents/service';
 import type { AppLogger } from '../logging/logger';
+import type { OncallDirectory } from '../oncall';
+import type { OncallEngagements } from '../oncall/engagements';
 import type { SlackGateway } from '../slack/gateway';
 import type { WorkspaceLinks } from '../slack/links';
 import type { IncidentPresence } from '../slack/presence';
@@ -25,4 +27,7 @@ export interface Dependencies {
   participants: ParticipantService;
   /** The incident's channel, summary, topic and announcements. */
   presence: IncidentPresence;
+  /** The on-call provider ONCALL_PROVIDER names, with its cached service list; null when it is `none`. */
+  oncall: OncallDirectory | null;
+  oncallEngagements: OncallEngagements;
 }

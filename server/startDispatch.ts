@@ -8,6 +8,8 @@ import { ParticipantService } from '../incidents/participants';
 import { IncidentService } from '../incidents/service';
 import { registerListeners } from '../listeners';
 import { type AppLogger, createLogger, toBoltLogger } from '../logging/logger';
+import { createOncallDirectory, type OncallDirectory, ScheduleFileError } from '../oncall';
+import { OncallEngagements } from '../oncall/engagements';
 import { SlackGateway } from '../slack/gateway';
 import { WorkspaceLinks } from '../slack/links';
 import { IncidentPresence } from '../slack/presence';
@@ -104,6 +106,14 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
       secrets: [settings.slack.botToken, settings.slack.signingSecret, settings.slack.appToken, settings.oncall.pagerdutyApiToken],
     });
 
+  let oncall: OncallDirectory | null;
+  try {
+    oncall = createOncallDirectory(settings.oncall, clock);
+  } catch (error) {
+    if (error instanceof ScheduleFileError) throw new BootError(error.message, { cause: error });
+    throw error;
+  }
+
   const store = await Store.open(settings.database.url).catch((error: unknown) => {
     throw new BootError(`The database at DATABASE_URL could not be opened: ${error instanceof Error ? error.message : String(error)}`, {
       cause: error,
@@ -142,6 +152,8 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     incidents,
     presence,
     participants,
+    oncall,
+    oncallEngagements: new OncallEngagements(store, clock),
   };
 
   const inflight = new InFlightWork();

@@ -43,6 +43,9 @@ export async function migrateToLatest(opened: OpenedDatabase): Promise<string[]>
   const migrator = new Migrator({
     db: opened.db,
     provider: { getMigrations: async () => ({ '001_initial': initialMigration(opened.dialect) }) },
+    // Kysely looks for its bookkeeping tables in every schema unless told which one; another
+    // schema in the same database (another app, another test) would make it skip creating them.
+    migrationTableSchema: opened.dialect === 'postgres' ? await currentSchema(opened.db) : undefined,
   });
   for (let attempt = 1; ; attempt += 1) {
     const { error, results } = await migrator.migrateToLatest();
@@ -50,6 +53,12 @@ export async function migrateToLatest(opened: OpenedDatabase): Promise<string[]>
     if (!isBusyError(error) || attempt >= 20) throw error;
     await new Promise((resolveDelay) => setTimeout(resolveDelay, 50 * attempt));
   }
+}
+
+/** The schema unqualified tables are created in (the first existing one on the search_path). */
+async function currentSchema(db: Kysely<Database>): Promise<string | undefined> {
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  return rows[0]?.schema ?? undefined;
 }
 
 /** True when the database answers a trivial query. */

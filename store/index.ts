@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { type DialectName, migrateToLatest, openDatabase, ping } from './database';
 import { ProcessedEventRepository } from './events';
 import { IncidentRepository } from './incidents';
+import { OncallEngagementRepository } from './oncall';
 import { ParticipantRepository } from './participants';
 import { ReminderRepository } from './reminders';
 import { StatusReportRepository } from './reports';
@@ -20,6 +21,7 @@ export class Repositories {
   readonly timeline: TimelineRepository;
   readonly processedEvents: ProcessedEventRepository;
   readonly reminders: ReminderRepository;
+  readonly oncallEngagements: OncallEngagementRepository;
 
   constructor(readonly db: Kysely<Database>) {
     this.incidents = new IncidentRepository(db);
@@ -30,6 +32,7 @@ export class Repositories {
     this.timeline = new TimelineRepository(db);
     this.processedEvents = new ProcessedEventRepository(db);
     this.reminders = new ReminderRepository(db);
+    this.oncallEngagements = new OncallEngagementRepository(db);
   }
 }
 

@@ -1,9 +1,10 @@
 import type { App } from '@slack/bolt';
 import type { Dependencies } from '../../server/dependencies';
 import * as incidentButtons from './incidentButtons';
+import * as oncallOptions from './oncallOptions';
 
 /** Every button and menu module: one line each. */
-const ACTION_MODULES: Array<{ register(app: App, deps: Dependencies): void }> = [incidentButtons];
+const ACTION_MODULES: Array<{ register(app: App, deps: Dependencies): void }> = [incidentButtons, oncallOptions];
 
 export function register(app: App, deps: Dependencies): void {
   for (const module of ACTION_MODULES) module.register(app, deps);

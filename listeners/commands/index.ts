@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import type { Dependencies } from '../../server/dependencies';
 import type { SlashCommandListener } from '../types';
 import { editIncidentCommand } from './editIncident';
+import { engageOncallCommand } from './engageOncall';
 import { markActiveCommand, markClosedCommand, markStableCommand } from './markStatus';
 import { assignRoleCommand, listParticipantsCommand } from './participants';
 import { reportIncidentCommand } from './reportIncident';
@@ -15,6 +16,7 @@ export const COMMAND_LISTENERS: SlashCommandListener[] = [
   editIncidentCommand,
   listParticipantsCommand,
   assignRoleCommand,
+  engageOncallCommand,
 ];
 
 export function register(app: App, deps: Dependencies): void {

@@ -19,6 +19,11 @@ export class ViewAnswers {
     return this.state(blockId)?.selected_option?.value ?? null;
   }
 
+  /** Values ticked in a checkboxes input. */
+  options(blockId: string): string[] {
+    return (this.state(blockId)?.selected_options ?? []).map((selected) => selected.value);
+  }
+
   user(blockId: string): string | null {
     return this.state(blockId)?.selected_user ?? null;
   }

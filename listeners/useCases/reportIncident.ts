@@ -1,7 +1,9 @@
+import type { Incident } from '../../incidents/model';
 import type { ReportIncidentInput } from '../../incidents/service';
 import { addToRequestContext } from '../../logging/context';
 import type { Dependencies } from '../../server/dependencies';
 import { type ReportMetadata, reportIncidentModal } from '../../slack/blocks/incidentModals';
+import { reportFormOncallBlocks } from './engageOncall';
 
 /** Opens the report form (from the command or the message shortcut). */
 export async function openReportForm(
@@ -10,13 +12,14 @@ export async function openReportForm(
   prefill: { title?: string; description?: string },
   metadata: ReportMetadata,
 ): Promise<void> {
-  await deps.gateway.openView(triggerId, reportIncidentModal(deps.settings.incident, prefill, metadata));
+  const oncallBlocks = await reportFormOncallBlocks(deps);
+  await deps.gateway.openView(triggerId, reportIncidentModal(deps.settings.incident, prefill, metadata, oncallBlocks));
 }
 
-/** Records the incident first (nothing is lost if Slack fails), then sets it up in Slack. */
-export async function reportIncident(deps: Dependencies, input: ReportIncidentInput): Promise<void> {
+/** Records the incident first (nothing is lost if Slack fails), then sets it up in Slack; returns it as set up. */
+export async function reportIncident(deps: Dependencies, input: ReportIncidentInput): Promise<Incident> {
   const incident = await deps.incidents.report(input);
   addToRequestContext({ incident: incident.name });
   deps.logger.info('incident reported', { incident: incident.name, priority: incident.priority, visibility: incident.visibility });
-  await deps.presence.setUp(incident);
+  return (await deps.presence.setUp(incident)).incident;
 }

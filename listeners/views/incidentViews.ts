@@ -8,8 +8,10 @@ import { replyAfterSubmission } from '../common/reply';
 import { hasIncidentId, readMetadata, ViewAnswers } from '../common/viewState';
 import type { ViewSubmissionArgs } from '../types';
 import { editIncident } from '../useCases/editIncident';
+import { engageOncall } from '../useCases/engageOncall';
 import { completeStatusChange } from '../useCases/incidentStatus';
 import { reportIncident } from '../useCases/reportIncident';
+import { oncallChoiceErrors, readOncallChoice } from './oncallViews';
 
 const asVisibility = (value: string | null): Visibility => VISIBILITIES.find((candidate) => candidate === value) ?? ('' as Visibility);
 const asStatus = (value: string | null): IncidentStatus | undefined => INCIDENT_STATUSES.find((candidate) => candidate === value);
@@ -24,7 +26,7 @@ function readDetails(answers: ViewAnswers): IncidentDetails {
   };
 }
 
-const hasErrors = (errors: FieldErrors) => Object.keys(errors).length > 0;
+const hasErrors = (errors: FieldErrors | Record<string, string>) => Object.keys(errors).length > 0;
 
 /** The report form: refused inline (response_action errors) when a field is wrong; otherwise recorded and set up. */
 async function submitReport({ ack, view, body }: ViewSubmissionArgs, deps: Dependencies): Promise<void> {
@@ -33,12 +35,20 @@ async function submitReport({ ack, view, body }: ViewSubmissionArgs, deps: Depen
   const commanderId = answers.user('commander');
   const errors = deps.incidents.validateDetails(details);
   if (commanderId === deps.botUserId) errors.commander = 'The app cannot lead an incident; pick a person.';
-  if (hasErrors(errors)) {
-    await ack({ response_action: 'errors', errors });
+  const oncall = readOncallChoice(answers);
+  const oncallErrors = await oncallChoiceErrors(deps, oncall, false);
+  if (oncall.makeCommander && commanderId) errors.commander = 'Pick a commander or make the on-call the commander, not both.';
+  if (hasErrors(errors) || hasErrors(oncallErrors)) {
+    await ack({ response_action: 'errors', errors: { ...errors, ...oncallErrors } });
     return;
   }
   await ack();
-  await reportIncident(deps, { ...details, reporterId: body.user.id, commanderId });
+  const incident = await reportIncident(deps, { ...details, reporterId: body.user.id, commanderId });
+  if (oncall.serviceId) {
+    const { serviceId, note, page, makeCommander } = oncall;
+    const reply = replyAfterSubmission(deps, body.user.id, incident);
+    await engageOncall(deps, { incident, serviceId, note, page, makeCommander, actorId: body.user.id, reply });
+  }
 }
 
 /** The edit form: same inline checks, plus a resolution when the status becomes closed. */

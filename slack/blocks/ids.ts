@@ -13,6 +13,7 @@ export const VIEWS = {
   edit: 'incident_edit',
   resolution: 'incident_resolution',
   assignRole: 'participant_assign_role',
+  engageOncall: 'oncall_engage',
 } as const;
 
 export const SHORTCUTS = {

@@ -1,4 +1,4 @@
-import type { ModalView } from '@slack/types';
+import type { KnownBlock, ModalView } from '@slack/types';
 import type { Incident } from '../../incidents/model';
 import { FIELD_LIMITS, STATUS_LABELS } from '../../incidents/service';
 import { VIEWS } from './ids';
@@ -21,11 +21,15 @@ const visibilityOptions = [
   option('restricted', 'Restricted: never announced, invite only'),
 ];
 
-/** The report form; the title comes prefilled from the command's text, the description from a message. */
+/**
+ * The report form; the title comes prefilled from the command's text, the description from a
+ * message. `extraBlocks` are inputs other features add at the end (the on-call choice).
+ */
 export function reportIncidentModal(
   choices: IncidentChoices,
   prefill: { title?: string; description?: string },
   metadata: ReportMetadata,
+  extraBlocks: KnownBlock[] = [],
 ): ModalView {
   return modal({
     callbackId: VIEWS.report,
@@ -48,6 +52,7 @@ export function reportIncidentModal(
       selectInput('priority', 'Priority', [...choices.priorities], { initial: choices.defaultPriority }),
       selectInput('visibility', 'Visibility', visibilityOptions, { initial: 'open' }),
       userInput('commander', 'Incident Commander', { optional: true, hint: 'Leave empty to lead it yourself.' }),
+      ...extraBlocks,
     ],
   });
 }

@@ -89,6 +89,43 @@ export function usersInput(blockId: string, label: string, options: { initial?: 
   };
 }
 
+/** A select whose options Slack asks the app for as the person types (the options load URL, /menu). */
+export function externalSelectInput(
+  blockId: string,
+  label: string,
+  options: { optional?: boolean; hint?: string; placeholder?: string; minQueryLength?: number } = {},
+): InputBlock {
+  return {
+    type: 'input',
+    block_id: blockId,
+    optional: options.optional ?? false,
+    label: plain(label),
+    ...(options.hint ? { hint: plain(options.hint) } : {}),
+    element: {
+      type: 'external_select',
+      action_id: INPUT_ACTION,
+      min_query_length: options.minQueryLength ?? 0,
+      ...(options.placeholder ? { placeholder: plain(options.placeholder) } : {}),
+    },
+  };
+}
+
+export function checkboxesInput(
+  blockId: string,
+  label: string,
+  choices: PlainTextOption[],
+  options: { optional?: boolean; hint?: string } = {},
+): InputBlock {
+  return {
+    type: 'input',
+    block_id: blockId,
+    optional: options.optional ?? true,
+    label: plain(label),
+    ...(options.hint ? { hint: plain(options.hint) } : {}),
+    element: { type: 'checkboxes', action_id: INPUT_ACTION, options: choices.slice(0, 10) },
+  };
+}
+
 /** A modal with Slack's limits applied: title, submit and close at most 24 characters. */
 export function modal(spec: {
   callbackId: string;

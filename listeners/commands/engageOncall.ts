@@ -1,0 +1,24 @@
+import { problemMessage } from '../../slack/blocks/feedback';
+import { oncallNotConfiguredText } from '../../slack/blocks/oncall';
+import { incidentCommand } from '../common/incidentCommand';
+import { replyByResponseUrl } from '../common/reply';
+import { openEngageForm } from '../useCases/engageOncall';
+
+/** /dispatch-engage-oncall: in an incident channel, opens the form to engage a service's on-call. */
+export const engageOncallCommand = incidentCommand({
+  setting: 'engageOncall',
+  description: 'Engage whoever is on call for a service: invite them, DM them, page them',
+  async handle({ command, ack }, deps, incident) {
+    // Known without any call: answered in the ack itself.
+    if (!deps.oncall) {
+      await ack(problemMessage(oncallNotConfiguredText(command.command)));
+      return;
+    }
+    if (incident.status === 'closed') {
+      await ack(problemMessage(`${incident.name} is closed. Reopen it with ${deps.settings.commands.markActive} before engaging on-call.`));
+      return;
+    }
+    await ack();
+    await openEngageForm(deps, { incident, triggerId: command.trigger_id, reply: replyByResponseUrl(deps, command.response_url) });
+  },
+});

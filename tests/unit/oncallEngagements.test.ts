@@ -1,0 +1,75 @@
+import { IncidentService } from '../../incidents/service';
+import { OncallEngagements } from '../../oncall/engagements';
+import { Store } from '../../store';
+import { ManualClock } from '../support/clock';
+import { databaseKinds, type TestDatabase, testDatabase } from '../support/database';
+
+const policy = { namePrefix: 'dispatch', types: ['Other'], priorities: ['Info', 'Low', 'Medium', 'High'] };
+const REPORTER = 'U0REPORTER';
+
+describe.each(databaseKinds)('recording on-call engagements on %s', (kind) => {
+  let database: TestDatabase;
+  let store: Store;
+  let clock: ManualClock;
+  let incidents: IncidentService;
+  let engagements: OncallEngagements;
+  let incidentId: number;
+
+  beforeEach(async () => {
+    database = await testDatabase(kind);
+    store = await Store.open(database.url);
+    clock = new ManualClock('2024-05-06T10:00:00Z');
+    incidents = new IncidentService(store, clock, policy);
+    engagements = new OncallEngagements(store, clock);
+    const incident = await incidents.report({
+      title: 'Checkout is failing',
+      description: 'HTTP 500',
+      type: 'Other',
+      priority: 'High',
+      visibility: 'open',
+      reporterId: REPORTER,
+    });
+    incidentId = incident.id;
+  });
+  afterEach(async () => {
+    await store.close();
+    await database.drop();
+  });
+
+  test('the people engaged become participants, each engagement is kept, and the timeline says so', async () => {
+    clock.advance(60_000);
+    await engagements.record({
+      incidentId,
+      service: 'Payments API',
+      userIds: ['U0ALICE01', 'U0BOB0001'],
+      engagedBy: REPORTER,
+      note: 'Card processor',
+      paged: true,
+    });
+    expect(await store.oncallEngagements.listForIncident(incidentId)).toEqual([
+      expect.objectContaining({ service: 'Payments API', userId: 'U0ALICE01', engagedBy: REPORTER, paged: true, note: 'Card processor' }),
+      expect.objectContaining({ userId: 'U0BOB0001', engagedAt: new Date('2024-05-06T10:01:00Z') }),
+    ]);
+    expect((await store.participants.list(incidentId)).map((participant) => participant.userId)).toEqual(['U0ALICE01', 'U0BOB0001']);
+    const timeline = await store.db.selectFrom('timeline_events').select(['kind', 'text']).where('kind', '=', 'oncall').execute();
+    expect(timeline).toEqual([{ kind: 'oncall', text: 'On-call engaged for Payments API: 2 people, paged' }]);
+  });
+
+  test('making the on-call commander hands the role over in one step: one commander, the previous one a participant', async () => {
+    expect(await engagements.makeCommander(incidentId, 'U0ALICE01', REPORTER)).toBe(true);
+    expect((await incidents.require(incidentId)).commanderId).toBe('U0ALICE01');
+    expect(await store.participants.holders(incidentId, 'commander')).toEqual(['U0ALICE01']);
+    expect(await store.participants.currentRoles(incidentId, REPORTER)).toEqual(['reporter', 'participant']);
+    // Already leading: nothing changes.
+    expect(await engagements.makeCommander(incidentId, 'U0ALICE01', REPORTER)).toBe(false);
+    const history = await store.participants.roleHistory(incidentId);
+    expect(
+      history
+        .filter((assignment) => assignment.role === 'commander')
+        .map((assignment) => [assignment.userId, assignment.revokedAt !== null]),
+    ).toEqual([
+      [REPORTER, true],
+      ['U0ALICE01', false],
+    ]);
+  });
+});
