@@ -73,9 +73,14 @@ function convictProblems(message: string, envNames: Map<string, string>): Settin
     });
 }
 
-/** Resolves the two spellings of Dispatch's four un-suffixed command settings. */
-function resolveAliases(env: NodeJS.ProcessEnv, problems: SettingProblem[]): NodeJS.ProcessEnv {
+/**
+ * Resolves the two spellings of Dispatch's four un-suffixed command settings. Returns the
+ * environment to validate and the documented names that were given in their `_SLUG` spelling,
+ * so a problem is reported under the name the admin actually set.
+ */
+function resolveAliases(env: NodeJS.ProcessEnv, problems: SettingProblem[]): { resolved: NodeJS.ProcessEnv; spelledWithSlug: Set<string> } {
   const resolved = { ...env };
+  const spelledWithSlug = new Set<string>();
   for (const [documented, suffixed] of Object.entries(COMMAND_ALIASES)) {
     const plain = env[documented];
     const withSlug = env[suffixed];
@@ -85,9 +90,12 @@ function resolveAliases(env: NodeJS.ProcessEnv, problems: SettingProblem[]): Nod
         problem: `and ${suffixed} are both set, to different commands: set only one of them (they are two spellings of one setting)`,
       });
     }
-    if (plain === undefined && withSlug !== undefined) resolved[documented] = withSlug;
+    if (plain === undefined && withSlug !== undefined) {
+      resolved[documented] = withSlug;
+      spelledWithSlug.add(documented);
+    }
   }
-  return resolved;
+  return { resolved, spelledWithSlug };
 }
 
 function crossChecks(settings: SettingsShape, problems: SettingProblem[]): void {
@@ -144,12 +152,17 @@ function crossChecks(settings: SettingsShape, problems: SettingProblem[]): void 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   registerFormats();
   const problems: SettingProblem[] = [];
-  const resolvedEnv = resolveAliases(env, problems);
+  const { resolved: resolvedEnv, spelledWithSlug } = resolveAliases(env, problems);
   const config = convict<SettingsShape>(settingsSchema, { env: resolvedEnv, args: [] });
   try {
     config.validate({ allowed: 'strict' });
   } catch (error) {
-    problems.push(...convictProblems(error instanceof Error ? error.message : String(error), envNamesByPath(settingsSchema)));
+    const found = convictProblems(error instanceof Error ? error.message : String(error), envNamesByPath(settingsSchema));
+    problems.push(
+      ...found.map((problem) =>
+        spelledWithSlug.has(problem.setting) ? { ...problem, setting: COMMAND_ALIASES[problem.setting] ?? problem.setting } : problem,
+      ),
+    );
   }
   const settings = config.getProperties();
   crossChecks(settings, problems);

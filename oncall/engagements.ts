@@ -1,5 +1,4 @@
 import type { Clock } from '../incidents/clock';
-import { ROLE_LABELS } from '../incidents/model';
 import type { Store } from '../store';
 import type { OncallEngagement } from '../store/oncall';
 
@@ -53,41 +52,6 @@ export class OncallEngagements {
         now,
       );
       return engagements;
-    });
-  }
-
-  /**
-   * Makes `userId` the Incident Commander; the previous commander becomes a Participant.
-   * Returns false when they already lead the incident.
-   *
-   * The participants feature (issue 4) owns role hand-overs in a ParticipantService that this
-   * branch does not have yet; until it is merged, this is the minimum hand-over with the same
-   * rule (exactly one active commander), revoking and granting in one transaction so the
-   * partial unique index never sees two commanders. Replace with that service once it exists.
-   */
-  async makeCommander(incidentId: number, userId: string, assignedBy: string): Promise<boolean> {
-    const now = this.clock.now();
-    return this.store.transaction(async (tx) => {
-      const current = await tx.participants.holders(incidentId, 'commander');
-      if (current.length === 1 && current[0] === userId) return false;
-      for (const previous of current) {
-        await tx.participants.revokeRole(incidentId, previous, 'commander', now);
-        await tx.participants.grantRole(incidentId, previous, 'participant', assignedBy, now);
-      }
-      await tx.participants.join(incidentId, userId, now);
-      await tx.participants.grantRole(incidentId, userId, 'commander', assignedBy, now);
-      await tx.timeline.add(
-        {
-          incidentId,
-          occurredAt: now,
-          kind: 'role',
-          text: `${ROLE_LABELS.commander} handed to the engaged on-call`,
-          actorId: assignedBy,
-          source: 'command',
-        },
-        now,
-      );
-      return true;
     });
   }
 }

@@ -30,14 +30,22 @@ export function openDatabase(url: string): OpenedDatabase {
   return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) }), dialect: 'sqlite' };
 }
 
-function isBusyError(error: unknown): boolean {
-  return error instanceof Error && /SQLITE_BUSY|database is locked/i.test(`${error.message} ${(error as { code?: string }).code ?? ''}`);
+/**
+ * SQLite errors that mean another connection is migrating the same file right now: it holds the
+ * write lock (busy), or it committed the same migration after this one read the state ("already
+ * exists"). Either way this attempt was rolled back and the next one sees the other's result.
+ */
+function isConcurrentMigrationError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const text = `${error.message} ${(error as { code?: string }).code ?? ''}`;
+  return /SQLITE_BUSY|database is locked/i.test(text) || (/SQLITE_ERROR/.test(text) && /already exists/i.test(text));
 }
 
 /**
  * Brings the schema up to date. PostgreSQL replicas serialise on Kysely's advisory lock; two
- * processes on one SQLite file can meet SQLITE_BUSY instead, so that case waits and retries
- * (the migrator skips what the other process already applied).
+ * connections to one SQLite file can collide instead (SQLITE_BUSY, or "already exists" when the
+ * other one committed first), so that case waits and retries (the migrator then skips what the
+ * other connection already applied).
  */
 export async function migrateToLatest(opened: OpenedDatabase): Promise<string[]> {
   const migrator = new Migrator({
@@ -50,7 +58,7 @@ export async function migrateToLatest(opened: OpenedDatabase): Promise<string[]>
   for (let attempt = 1; ; attempt += 1) {
     const { error, results } = await migrator.migrateToLatest();
     if (!error) return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
-    if (!isBusyError(error) || attempt >= 20) throw error;
+    if (!isConcurrentMigrationError(error) || attempt >= 20) throw error;
     await new Promise((resolveDelay) => setTimeout(resolveDelay, 50 * attempt));
   }
 }

@@ -219,7 +219,8 @@ export async function engageOncall(deps: Dependencies, request: EngageOncallRequ
   if (
     request.makeCommander &&
     engaged.length > 0 &&
-    (await deps.oncallEngagements.makeCommander(incident.id, engaged[0], request.actorId))
+    (await deps.participants.assignRole({ incidentId: incident.id, userId: engaged[0], role: 'commander', actorId: request.actorId }))
+      .changed
   ) {
     newCommander = engaged[0];
     incident = await deps.incidents.require(incident.id);

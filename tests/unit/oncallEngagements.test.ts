@@ -54,22 +54,4 @@ describe.each(databaseKinds)('recording on-call engagements on %s', (kind) => {
     const timeline = await store.db.selectFrom('timeline_events').select(['kind', 'text']).where('kind', '=', 'oncall').execute();
     expect(timeline).toEqual([{ kind: 'oncall', text: 'On-call engaged for Payments API: 2 people, paged' }]);
   });
-
-  test('making the on-call commander hands the role over in one step: one commander, the previous one a participant', async () => {
-    expect(await engagements.makeCommander(incidentId, 'U0ALICE01', REPORTER)).toBe(true);
-    expect((await incidents.require(incidentId)).commanderId).toBe('U0ALICE01');
-    expect(await store.participants.holders(incidentId, 'commander')).toEqual(['U0ALICE01']);
-    expect(await store.participants.currentRoles(incidentId, REPORTER)).toEqual(['reporter', 'participant']);
-    // Already leading: nothing changes.
-    expect(await engagements.makeCommander(incidentId, 'U0ALICE01', REPORTER)).toBe(false);
-    const history = await store.participants.roleHistory(incidentId);
-    expect(
-      history
-        .filter((assignment) => assignment.role === 'commander')
-        .map((assignment) => [assignment.userId, assignment.revokedAt !== null]),
-    ).toEqual([
-      [REPORTER, true],
-      ['U0ALICE01', false],
-    ]);
-  });
 });
