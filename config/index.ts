@@ -100,7 +100,8 @@ function resolveAliases(env: NodeJS.ProcessEnv, problems: SettingProblem[]): { r
 
 function crossChecks(settings: SettingsShape, problems: SettingProblem[]): void {
   const { slack, incident, oncall, commands } = settings;
-  if (slack.socketMode && !slack.appToken) {
+  // Strictly true: an invalid SLACK_SOCKET_MODE is reported on its own, not as a missing token too.
+  if (slack.socketMode === true && !slack.appToken) {
     problems.push({
       setting: 'SLACK_APP_TOKEN',
       problem: 'is missing: SLACK_SOCKET_MODE is true, which needs an app-level token (xapp-...)',

@@ -27,7 +27,9 @@ function redactText(text: string, secrets: string[]): string {
 
 function redactValue(value: unknown, secrets: string[], depth = 0): unknown {
   if (typeof value === 'string') return redactText(value, secrets);
-  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object') return value;
+  // Deeper than this is not walked, so it is not written either: it could hold a secret.
+  if (depth > 6) return '[too deeply nested to log]';
   if (value instanceof Error) {
     return { name: value.name, message: redactText(value.message, secrets), stack: value.stack && redactText(value.stack, secrets) };
   }

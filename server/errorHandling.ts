@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { App, CodedError } from '@slack/bolt';
+import { type AnyMiddlewareArgs, type App, type CodedError, isCodedError, type Middleware } from '@slack/bolt';
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App';
 import { DomainError } from '../incidents/errors';
 import type { AppLogger } from '../logging/logger';
@@ -40,28 +40,50 @@ function logFailure(logger: AppLogger, error: unknown, reference: string): void 
   }
 }
 
+/** Logs a failure once and tells the person behind the request, privately and in plain words. */
+async function reportFailure(error: unknown, body: AnyMiddlewareArgs['body'] | undefined, gateway: SlackGateway, logger: AppLogger) {
+  const errors = isCodedError(error) ? unwrap(error) : [error];
+  const reference = randomBytes(4).toString('hex').toUpperCase();
+  for (const failure of errors) logFailure(logger, failure, reference);
+  const target = body ? replyTargetOf(body) : {};
+  const message = messageFor(errors[0], reference);
+  try {
+    if (target.responseUrl) await gateway.respond(target.responseUrl, message);
+    else if (target.userId && target.channelId) await gateway.postEphemeral(target.channelId, target.userId, message);
+    else if (target.userId && !('event' in (body ?? {}))) await gateway.sendDirectMessage(target.userId, message);
+  } catch (notifyError) {
+    logger.warn('could not tell the user about a failure', {
+      reference,
+      error: notifyError instanceof Error ? notifyError.message : String(notifyError),
+    });
+  }
+  return new ReportedError(errors[0]);
+}
+
 /**
- * The one place listener errors end: log once, tell the person who asked (privately, in plain
- * words), then let the receiver answer Slack with 200 so Slack shows no error of its own.
+ * Global middleware (just inside the in-flight tracking): a listener's error is reported here,
+ * so shutdown and tests wait until the person has been told.
+ */
+export function reportFailures(gateway: SlackGateway, logger: AppLogger): Middleware<AnyMiddlewareArgs> {
+  return async ({ body, next }) => {
+    try {
+      await next();
+    } catch (error) {
+      throw await reportFailure(error, body, gateway, logger);
+    }
+  };
+}
+
+/**
+ * The one place errors end: what the middleware reported is only passed on; anything that
+ * failed outside it (authorization, say) is reported here. Either way the receiver then answers
+ * Slack with 200 so Slack shows no error of its own.
  */
 export function installErrorHandling(app: App, gateway: SlackGateway, logger: AppLogger): void {
   app.error(async ({ error, body }: ExtendedErrorHandlerArgs) => {
-    const errors = unwrap(error);
-    const reference = randomBytes(4).toString('hex').toUpperCase();
-    for (const failure of errors) logFailure(logger, failure, reference);
-    const target = body ? replyTargetOf(body) : {};
-    const message = messageFor(errors[0], reference);
-    try {
-      if (target.responseUrl) await gateway.respond(target.responseUrl, message);
-      else if (target.userId && target.channelId) await gateway.postEphemeral(target.channelId, target.userId, message);
-      else if (target.userId && !('event' in (body ?? {}))) await gateway.sendDirectMessage(target.userId, message);
-    } catch (notifyError) {
-      logger.warn('could not tell the user about a failure', {
-        reference,
-        error: notifyError instanceof Error ? notifyError.message : String(notifyError),
-      });
-    }
-    throw new ReportedError(errors[0]);
+    const [first] = unwrap(error);
+    if (first instanceof ReportedError) throw first;
+    throw await reportFailure(error, body, gateway, logger);
   });
 }
 

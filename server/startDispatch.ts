@@ -16,7 +16,7 @@ import { IncidentPresence } from '../slack/presence';
 import { UserDirectory } from '../slack/userDirectory';
 import { Store } from '../store';
 import type { Dependencies } from './dependencies';
-import { ackAfterFailure, installErrorHandling } from './errorHandling';
+import { ackAfterFailure, installErrorHandling, reportFailures } from './errorHandling';
 import { InFlightWork } from './inflight';
 import { ignoreOwnEvents, processEventsOnce, trackRequests } from './middleware';
 
@@ -167,6 +167,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     extendedErrorHandler: true,
   });
   app.use(trackRequests(inflight, logger));
+  app.use(reportFailures(gateway, logger));
   app.use(ignoreOwnEvents(settings.slack.appUserSlug, identity.userId, logger));
   app.use(processEventsOnce(store, clock, logger));
   installErrorHandling(app, gateway, logger);
