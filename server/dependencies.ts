@@ -1,6 +1,11 @@
 import type { Settings } from '../config';
 import type { Clock } from '../incidents/clock';
+import type { ReminderService } from '../incidents/reminders';
+import type { StatusReportService } from '../incidents/reports';
+import type { ResourceService } from '../incidents/resources';
 import type { IncidentService } from '../incidents/service';
+import type { TaskService } from '../incidents/tasks';
+import type { TimelineService } from '../incidents/timeline';
 import type { AppLogger } from '../logging/logger';
 import type { SlackGateway } from '../slack/gateway';
 import type { WorkspaceLinks } from '../slack/links';
@@ -22,4 +27,10 @@ export interface Dependencies {
   incidents: IncidentService;
   /** The incident's channel, summary, topic and announcements. */
   presence: IncidentPresence;
+  /** Status reports and their reminders. */
+  reports: StatusReportService;
+  reminders: ReminderService;
+  tasks: TaskService;
+  resources: ResourceService;
+  timeline: TimelineService;
 }

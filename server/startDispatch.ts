@@ -4,7 +4,12 @@ import { App, type CustomRoute, HTTPReceiver, type Receiver, SocketModeReceiver 
 import { retryPolicies, WebClient } from '@slack/web-api';
 import type { Settings } from '../config';
 import { type Clock, systemClock } from '../incidents/clock';
+import { ReminderService } from '../incidents/reminders';
+import { StatusReportService } from '../incidents/reports';
+import { ResourceService } from '../incidents/resources';
 import { IncidentService } from '../incidents/service';
+import { TaskService } from '../incidents/tasks';
+import { TimelineService } from '../incidents/timeline';
 import { registerListeners } from '../listeners';
 import { type AppLogger, createLogger, toBoltLogger } from '../logging/logger';
 import { SlackGateway } from '../slack/gateway';
@@ -14,8 +19,10 @@ import { UserDirectory } from '../slack/userDirectory';
 import { Store } from '../store';
 import type { Dependencies } from './dependencies';
 import { ackAfterFailure, installErrorHandling } from './errorHandling';
+import { registerIncidentWorkExtensions } from './incidentWorkExtensions';
 import { InFlightWork } from './inflight';
 import { ignoreOwnEvents, processEventsOnce, trackRequests } from './middleware';
+import { type ReminderScanResult, ReminderScheduler } from './reminderScheduler';
 
 /** Dispatch's documented paths; Bolt routes by payload, so each one takes any Slack payload. */
 export const SLACK_ENDPOINTS = [
@@ -41,6 +48,8 @@ export interface RunningDispatch {
   deps: Dependencies;
   /** Resolves when no request is still being worked on (after its ack). */
   idle(timeoutMs?: number): Promise<boolean>;
+  /** The status report reminder job; runOnce scans now (tests drive it with a ManualClock). */
+  reminders: { runOnce(): Promise<ReminderScanResult> };
   /** Stops taking requests, finishes in-flight work, closes the store. */
   stop(): Promise<void>;
 }
@@ -138,7 +147,13 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     botUserId: identity.userId,
     incidents,
     presence,
+    reports: new StatusReportService(store, clock),
+    reminders: new ReminderService(store, clock, settings.incident.reportReminderIntervals),
+    tasks: new TaskService(store, clock),
+    resources: new ResourceService(store, clock, settings.incident),
+    timeline: new TimelineService(store, clock),
   };
+  registerIncidentWorkExtensions(presence, deps);
 
   const inflight = new InFlightWork();
   const app = new App({
@@ -165,6 +180,8 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
       .catch((error: unknown) => logger.warn('could not prune processed event ids', { error: String(error) }));
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
+  const reminders = new ReminderScheduler(deps, settings.incident.reminderCheckIntervalMs);
+  reminders.start();
 
   logger.info('dispatch for slack is running', {
     mode: settings.slack.socketMode ? 'socket' : 'http',
@@ -178,9 +195,11 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     port,
     deps,
     idle: (timeoutMs) => inflight.idle(timeoutMs),
+    reminders,
     stop() {
       stopping ??= (async () => {
         clearInterval(housekeeping);
+        await reminders.stop();
         await app.stop().catch((error: unknown) => logger.warn('receiver did not stop cleanly', { error: String(error) }));
         const finished = await inflight.idle(25_000);
         if (!finished) logger.warn('stopped with work still in flight', { running: inflight.count });

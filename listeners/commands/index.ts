@@ -2,8 +2,11 @@ import type { App } from '@slack/bolt';
 import type { Dependencies } from '../../server/dependencies';
 import type { SlashCommandListener } from '../types';
 import { editIncidentCommand } from './editIncident';
+import { listResourcesCommand } from './listResources';
+import { listTasksCommand } from './listTasks';
 import { markActiveCommand, markClosedCommand, markStableCommand } from './markStatus';
 import { reportIncidentCommand } from './reportIncident';
+import { statusReportCommand } from './statusReport';
 
 /** Every slash command: one line each. The manifest is built from this list. */
 export const COMMAND_LISTENERS: SlashCommandListener[] = [
@@ -12,6 +15,9 @@ export const COMMAND_LISTENERS: SlashCommandListener[] = [
   markStableCommand,
   markClosedCommand,
   editIncidentCommand,
+  statusReportCommand,
+  listTasksCommand,
+  listResourcesCommand,
 ];
 
 export function register(app: App, deps: Dependencies): void {
