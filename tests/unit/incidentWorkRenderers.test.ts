@@ -1,4 +1,4 @@
-import type { Incident, Resource, StatusReport, Task, TimelineEvent } from '../../incidents/model';
+import type { Resource, StatusReport, Task, TimelineEvent } from '../../incidents/model';
 import { SNOOZE_MINUTES } from '../../incidents/reminders';
 import { resourceListMessage } from '../../slack/blocks/resources';
 import { reminderMessage, statusReportMessage, statusReportModal } from '../../slack/blocks/statusReport';
@@ -7,31 +7,18 @@ import { timelineExport, timelineModal } from '../../slack/blocks/timeline';
 import type { SlackMessage } from '../../slack/gateway';
 import { WorkspaceLinks } from '../../slack/links';
 import { messageTime } from '../../slack/timestamps';
+import { anIncident } from '../support/incidentFixture';
 
 const links = new WorkspaceLinks('acme');
 const T0 = new Date('2026-11-28T09:00:00Z');
 
-const incident: Incident = {
+const incident = anIncident({
   id: 3,
   name: 'dispatch-3',
   title: 'Checkout <!channel> & co',
-  description: 'd',
-  resolution: null,
-  status: 'active',
-  type: 'Other',
-  priority: 'High',
-  visibility: 'open',
-  reporterId: 'U0REPORTER',
-  commanderId: 'U0COMMAND1',
-  channelId: 'C0INCIDENT',
   channelName: 'dispatch-3-checkout',
   summaryTs: '1.1',
-  reportedAt: T0,
-  stableAt: null,
-  closedAt: null,
-  updatedAt: T0,
-  reminderSnoozedUntil: null,
-};
+});
 
 const json = (value: unknown) => JSON.stringify(value);
 

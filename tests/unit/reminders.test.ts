@@ -5,36 +5,14 @@ import { IncidentService } from '../../incidents/service';
 import { Store } from '../../store';
 import { ManualClock } from '../support/clock';
 import { databaseKinds, type TestDatabase, testDatabase } from '../support/database';
+import { anIncident } from '../support/incidentFixture';
 
 const HOUR = 3_600_000;
 const INTERVALS = { High: 2 * HOUR, Medium: 6 * HOUR, Low: 12 * HOUR, Info: 24 * HOUR };
 const T0 = new Date('2026-11-28T09:00:00Z');
 const at = (hours: number) => new Date(T0.getTime() + hours * HOUR);
 
-function incident(changes: Partial<Incident> = {}): Incident {
-  return {
-    id: 1,
-    name: 'dispatch-1',
-    title: 'Checkout is failing',
-    description: 'HTTP 500',
-    resolution: null,
-    status: 'active',
-    type: 'Other',
-    priority: 'High',
-    visibility: 'open',
-    reporterId: 'U0REPORTER',
-    commanderId: 'U0COMMAND1',
-    channelId: 'C0INCIDENT',
-    channelName: 'dispatch-1',
-    summaryTs: null,
-    reportedAt: T0,
-    stableAt: null,
-    closedAt: null,
-    updatedAt: T0,
-    reminderSnoozedUntil: null,
-    ...changes,
-  };
-}
+const incident = (changes: Partial<Incident> = {}) => anIncident(changes, T0);
 
 describe('reminderDueAt', () => {
   test('nothing is due before one interval after the report of the incident', () => {
