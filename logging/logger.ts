@@ -81,11 +81,11 @@ export function createLogger(options: LoggerOptions): AppLogger {
   return winston.createLogger({ level: options.level, format, transports: [transport] });
 }
 
-const BOLT_TO_WINSTON: Record<LogLevel, string> = {
-  [LogLevel.ERROR]: 'error',
-  [LogLevel.WARN]: 'warn',
-  [LogLevel.INFO]: 'info',
-  [LogLevel.DEBUG]: 'debug',
+const WINSTON_TO_BOLT: Record<string, LogLevel> = {
+  error: LogLevel.ERROR,
+  warn: LogLevel.WARN,
+  info: LogLevel.INFO,
+  debug: LogLevel.DEBUG,
 };
 
 function joinMessage(parts: unknown[]): string {
@@ -105,10 +105,7 @@ export function toBoltLogger(logger: AppLogger, name = 'bolt'): BoltLogger {
     warn: (...parts: unknown[]) => write('warn', parts),
     error: (...parts: unknown[]) => write('error', parts),
     setLevel: () => undefined,
-    getLevel: () => {
-      const entry = Object.entries(BOLT_TO_WINSTON).find(([, winstonLevel]) => winstonLevel === logger.level);
-      return (entry?.[0] as LogLevel | undefined) ?? LogLevel.INFO;
-    },
+    getLevel: () => WINSTON_TO_BOLT[logger.level] ?? LogLevel.INFO,
     setName: (newName: string) => {
       source = newName;
     },

@@ -1,5 +1,6 @@
 import type { Settings } from '../config';
 import type { Clock } from '../incidents/clock';
+import type { ParticipantService } from '../incidents/participants';
 import type { ReminderService } from '../incidents/reminders';
 import type { StatusReportService } from '../incidents/reports';
 import type { ResourceService } from '../incidents/resources';
@@ -25,6 +26,8 @@ export interface Dependencies {
   /** The app's own bot user (from auth.test): never a participant, never invited. */
   botUserId: string;
   incidents: IncidentService;
+  /** Who takes part in each incident, and their roles. */
+  participants: ParticipantService;
   /** The incident's channel, summary, topic and announcements. */
   presence: IncidentPresence;
   /** Status reports and their reminders. */

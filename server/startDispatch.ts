@@ -4,6 +4,7 @@ import { App, type CustomRoute, HTTPReceiver, type Receiver, SocketModeReceiver 
 import { retryPolicies, WebClient } from '@slack/web-api';
 import type { Settings } from '../config';
 import { type Clock, systemClock } from '../incidents/clock';
+import { ParticipantService } from '../incidents/participants';
 import { ReminderService } from '../incidents/reminders';
 import { StatusReportService } from '../incidents/reports';
 import { ResourceService } from '../incidents/resources';
@@ -82,7 +83,8 @@ function createReceiver(settings: Settings, store: Store, logger: AppLogger): Re
       appToken: settings.slack.appToken ?? '',
       logger: boltLogger,
       customRoutes: [healthRoute(store)],
-      installerOptions: { port: settings.server.port },
+      // The app-level connection (apps.connections.open) goes to the same Web API as everything else.
+      installerOptions: { port: settings.server.port, clientOptions: { slackApiUrl: settings.slack.apiUrl } },
       processEventErrorHandler: async ({ error }) => {
         if (error.name !== 'ReportedError') logger.error('request failed before reaching a listener', { error: error.message });
         return true;
@@ -136,6 +138,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   const links = new WorkspaceLinks(settings.slack.workspaceName);
   const incidents = new IncidentService(store, clock, settings.incident);
   const presence = new IncidentPresence({ settings, store, gateway, users, links, logger, incidents });
+  const participants = new ParticipantService(store, clock, identity.userId);
   const deps: Dependencies = {
     settings,
     logger,
@@ -147,6 +150,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     botUserId: identity.userId,
     incidents,
     presence,
+    participants,
     reports: new StatusReportService(store, clock),
     reminders: new ReminderService(store, clock, settings.incident.reportReminderIntervals),
     tasks: new TaskService(store, clock),

@@ -43,6 +43,20 @@ export class ParticipantRepository {
     return Number(result.numUpdatedRows) > 0;
   }
 
+  /**
+   * Counts a message of a known participant (one query on the hot path of message events).
+   * False when they have no participant row yet; recordActivity then adds them.
+   */
+  async countMessage(incidentId: number, userId: string, at: Date): Promise<boolean> {
+    const result = await this.db
+      .updateTable('participants')
+      .set((eb) => ({ last_activity_at: toIso(at), message_count: eb('message_count', '+', 1) }))
+      .where('incident_id', '=', incidentId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
   /** Counts a message; someone who was in the channel before we saw them join becomes a participant. */
   async recordActivity(incidentId: number, userId: string, at: Date): Promise<void> {
     await this.db
@@ -116,6 +130,19 @@ export class ParticipantRepository {
       .orderBy('assigned_at')
       .execute();
     return rows.map((row) => row.user_id);
+  }
+
+  /** Every role held now in the incident, oldest assignment first, in one query. */
+  async currentAssignments(incidentId: number): Promise<Array<{ userId: string; role: Role }>> {
+    const rows = await this.db
+      .selectFrom('participant_roles')
+      .select(['user_id', 'role'])
+      .where('incident_id', '=', incidentId)
+      .where('revoked_at', 'is', null)
+      .orderBy('assigned_at')
+      .orderBy('id')
+      .execute();
+    return rows.map((row) => ({ userId: row.user_id, role: row.role as Role }));
   }
 
   async currentRoles(incidentId: number, userId: string): Promise<Role[]> {

@@ -1,4 +1,5 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { CommandName } from '../../config';
 import { DomainError } from '../../incidents/errors';
 import type { Incident, IncidentStatus } from '../../incidents/model';
 import { addToRequestContext } from '../../logging/context';
@@ -8,6 +9,7 @@ import { ACTIONS } from '../../slack/blocks/ids';
 import { editIncidentModal } from '../../slack/blocks/incidentModals';
 import { channelMention } from '../../slack/blocks/text';
 import { replyByResponseUrl } from '../common/reply';
+import { restrictionProblem } from '../common/restrictions';
 import type { ButtonArgs } from '../types';
 import { requestStatusChange } from '../useCases/incidentStatus';
 
@@ -20,10 +22,19 @@ export async function incidentOfButton(deps: Dependencies, action: ButtonAction)
   return incident;
 }
 
+const STATUS_COMMANDS: Record<IncidentStatus, CommandName> = { active: 'markActive', stable: 'markStable', closed: 'markClosed' };
+
+/** A button that does what a restricted command does (SLACK_RESTRICTED_COMMANDS) is refused the same way. */
+async function refuseIfRestricted(deps: Dependencies, incident: Incident, userId: string, command: CommandName): Promise<void> {
+  const problem = await restrictionProblem(deps, incident, userId, deps.settings.commands[command]);
+  if (problem) throw new DomainError(problem, 'restricted_command');
+}
+
 function statusButton(target: IncidentStatus) {
   return async ({ ack, action, body }: ButtonArgs, deps: Dependencies) => {
     await ack();
     const incident = await incidentOfButton(deps, action);
+    await refuseIfRestricted(deps, incident, body.user.id, STATUS_COMMANDS[target]);
     await requestStatusChange(deps, {
       incident,
       target,
@@ -37,6 +48,7 @@ function statusButton(target: IncidentStatus) {
 async function editButton({ ack, action, body }: ButtonArgs, deps: Dependencies): Promise<void> {
   await ack();
   const incident = await incidentOfButton(deps, action);
+  await refuseIfRestricted(deps, incident, body.user.id, 'editIncident');
   await deps.gateway.openView(body.trigger_id, editIncidentModal(incident, deps.settings.incident));
 }
 

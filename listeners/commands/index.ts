@@ -5,6 +5,7 @@ import { editIncidentCommand } from './editIncident';
 import { listResourcesCommand } from './listResources';
 import { listTasksCommand } from './listTasks';
 import { markActiveCommand, markClosedCommand, markStableCommand } from './markStatus';
+import { assignRoleCommand, listParticipantsCommand } from './participants';
 import { reportIncidentCommand } from './reportIncident';
 import { statusReportCommand } from './statusReport';
 
@@ -15,6 +16,8 @@ export const COMMAND_LISTENERS: SlashCommandListener[] = [
   markStableCommand,
   markClosedCommand,
   editIncidentCommand,
+  listParticipantsCommand,
+  assignRoleCommand,
   statusReportCommand,
   listTasksCommand,
   listResourcesCommand,

@@ -2,8 +2,8 @@ import type { Incident } from '../../incidents/model';
 import { addToRequestContext } from '../../logging/context';
 import type { Dependencies } from '../../server/dependencies';
 import { problemMessage } from '../../slack/blocks/feedback';
-import { mention } from '../../slack/blocks/text';
 import type { CommandArgs, SlashCommandListener } from '../types';
+import { restrictionProblem } from './restrictions';
 
 type IncidentCommandHandler = (args: CommandArgs, deps: Dependencies, incident: Incident) => Promise<void>;
 
@@ -29,16 +29,10 @@ export function incidentCommand(spec: Omit<SlashCommandListener, 'handle'> & { h
         return;
       }
       addToRequestContext({ incident: incident.name });
-      if (deps.settings.slack.restrictedCommands.includes(command.command)) {
-        const roles = await deps.store.participants.currentRoles(incident.id, command.user_id);
-        if (!roles.includes('commander') && !roles.includes('scribe')) {
-          const scribes = await deps.store.participants.holders(incident.id, 'scribe');
-          const who = [incident.commanderId ? `the Incident Commander (${mention(incident.commanderId)})` : 'the Incident Commander'];
-          if (scribes.length > 0) who.push(`a Scribe (${scribes.map(mention).join(', ')})`);
-          else who.push('a Scribe');
-          await ack(problemMessage(`In ${incident.name}, only ${who.join(' or ')} can run ${command.command}. Nothing was changed.`));
-          return;
-        }
+      const restricted = await restrictionProblem(deps, incident, command.user_id, command.command);
+      if (restricted) {
+        await ack(problemMessage(restricted));
+        return;
       }
       await spec.handle(args, deps, incident);
     },

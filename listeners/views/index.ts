@@ -1,12 +1,19 @@
 import type { App } from '@slack/bolt';
 import type { Dependencies } from '../../server/dependencies';
 import * as incidentViews from './incidentViews';
+import * as participantViews from './participantViews';
 import * as resourceViews from './resourceViews';
 import * as statusReportViews from './statusReportViews';
 import * as taskViews from './taskViews';
 
 /** Every modal submission module: one line each. */
-const VIEW_MODULES: Array<{ register(app: App, deps: Dependencies): void }> = [incidentViews, statusReportViews, taskViews, resourceViews];
+const VIEW_MODULES: Array<{ register(app: App, deps: Dependencies): void }> = [
+  incidentViews,
+  participantViews,
+  statusReportViews,
+  taskViews,
+  resourceViews,
+];
 
 export function register(app: App, deps: Dependencies): void {
   for (const module of VIEW_MODULES) module.register(app, deps);

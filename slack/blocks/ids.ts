@@ -20,6 +20,7 @@ export const VIEWS = {
   report: 'incident_report',
   edit: 'incident_edit',
   resolution: 'incident_resolution',
+  assignRole: 'participant_assign_role',
   statusReport: 'status_report',
   addTask: 'task_add',
   addResource: 'resource_add',

@@ -23,6 +23,11 @@ function button(text: string, actionId: string, incident: Incident, style?: 'pri
   return { type: 'button', text: plain(text), action_id: actionId, value: String(incident.id), ...(style ? { style } : {}) };
 }
 
+/** The notification text of a message about the incident; Slack parses it too, so it is escaped. */
+function fallbackText(incident: Incident): string {
+  return `${incident.name}: ${escapeText(truncate(incident.title, 150))} (${STATUS_LABELS[incident.status]}, ${escapeText(incident.priority)})`;
+}
+
 /** Extra buttons other features put on the summary (status report, timeline...). */
 export interface SummaryExtras {
   lastReportAt?: Date | null;
@@ -65,7 +70,7 @@ export function incidentSummary(incident: Incident, links: WorkspaceLinks, extra
   const buttons = [...statusButtons(incident), button('Edit', ACTIONS.edit, incident), ...(extras.buttons ?? [])].slice(0, 25);
   blocks.push({ type: 'actions', block_id: 'incident_actions', elements: buttons } satisfies ActionsBlock);
   return {
-    text: `${incident.name}: ${truncate(incident.title, 150)} (${STATUS_LABELS[incident.status]}, ${incident.priority})`,
+    text: fallbackText(incident),
     blocks,
   };
 }
@@ -120,7 +125,7 @@ export function incidentAnnouncement(incident: Incident, links: WorkspaceLinks, 
   }
   if (incident.channelId)
     blocks.push(context(`Channel: ${link(links.channel(incident.channelId), `#${incident.channelName ?? incident.name}`)}`));
-  return { text: `${incident.name}: ${truncate(incident.title, 150)} (${STATUS_LABELS[incident.status]}, ${incident.priority})`, blocks };
+  return { text: fallbackText(incident), blocks };
 }
 
 /** One line in the channel: who changed the status to what, when. */

@@ -93,6 +93,9 @@ export interface FakeSlackOptions {
   appId?: string;
   teamId?: string;
   teamDomain?: string;
+  /** Socket Mode: the app-level token apps.connections.open accepts, and the WebSocket URL it returns. */
+  appToken?: string;
+  socketModeUrl?: string;
   /**
    * When false (default), any id shaped like a Slack user id (U.../W...) is accepted as a user
    * even if addUser was never called, so tests stay light. When true, only known users exist.
@@ -449,7 +452,7 @@ export class FakeSlack {
   private constructor(
     private readonly server: Server,
     port: number,
-    options: FakeSlackOptions,
+    private readonly options: FakeSlackOptions,
   ) {
     this.baseUrl = `http://127.0.0.1:${port}`;
     this.apiUrl = `${this.baseUrl}/api/`;
@@ -735,6 +738,11 @@ export class FakeSlack {
     }
     if (method === 'api.test') return ok({ ok: true, args }); // the one method Slack answers without a token
     if (!token) return ok({ ok: false, error: 'not_authed' });
+    if (method === 'apps.connections.open') {
+      // Socket Mode: only the app-level token opens a connection, as on Slack.
+      if (!this.options.appToken || token !== this.options.appToken) return ok({ ok: false, error: 'invalid_auth' });
+      return ok({ ok: true, url: this.options.socketModeUrl });
+    }
     if (token !== this.botToken) return ok({ ok: false, error: 'invalid_auth' });
     const handler = this.handlers.get(method);
     if (!handler) return ok({ ok: false, error: 'unknown_method' });
@@ -1510,4 +1518,12 @@ function parseArgs(contentType: string | undefined, rawBody: string, query: URLS
     }
   }
   return args;
+}
+
+/**
+ * What Slack would find wrong with these message blocks (empty when it would accept them). For
+ * answers the fake does not check itself, such as response_url posts.
+ */
+export function messageBlockErrors(blocks: unknown): string[] {
+  return blockErrors(blocks, '/blocks', MAX_MESSAGE_BLOCKS);
 }

@@ -1,0 +1,94 @@
+import type { Incident, Role } from '../../incidents/model';
+import { ROLE_LABELS } from '../../incidents/model';
+import type { Dependencies } from '../../server/dependencies';
+import type { SetupFailure } from '../../slack/blocks/incident';
+import {
+  commanderGoneLine,
+  commanderMustHandOverMessage,
+  PARTICIPANT_LIST_MAX,
+  participantList,
+  roleAlreadyHeldMessage,
+  roleAssignedLine,
+  roleDutiesMessage,
+} from '../../slack/blocks/participants';
+import { SlackCallError } from '../../slack/errors';
+import { type Reply, replyAfterSubmission } from '../common/reply';
+import { reportOutcome } from './incidentStatus';
+
+/** Runs one Slack step; a Slack failure is collected (in plain words) so the next steps still run. */
+async function attempt(deps: Dependencies, failures: SetupFailure[], step: string, work: () => Promise<unknown>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    if (!(error instanceof SlackCallError)) throw error;
+    deps.logger.warn('participant slack step failed', { step, slackError: error.slackCode });
+    failures.push({ step, problem: error.plainWords });
+  }
+}
+
+/** Lists the participants; profiles come from the cached directory, only for those the answer can show. */
+export async function listParticipants(deps: Dependencies, incident: Incident, reply: Reply): Promise<void> {
+  const participants = await deps.participants.list(incident.id);
+  const profiles = await deps.users.profiles(participants.slice(0, PARTICIPANT_LIST_MAX).map((participant) => participant.userId));
+  await reply(participantList(incident, participants, profiles));
+}
+
+/**
+ * Gives a person a role (from the assign-role form): records it (the commander hand-over in one
+ * transaction), invites them if they are not in the channel, says so in the channel, tells them
+ * what the role does, and refreshes the topic and pinned summary when the commander changed.
+ */
+export async function assignRole(
+  deps: Dependencies,
+  request: { incidentId: number; userId: string; role: Role; actorId: string; reply: Reply },
+): Promise<void> {
+  const { userId, role, actorId, reply } = request;
+  const outcome = await deps.participants.assignRole({ incidentId: request.incidentId, userId, role, actorId });
+  const { incident } = outcome;
+  if (!outcome.changed) {
+    await reply(roleAlreadyHeldMessage(incident, userId, role));
+    return;
+  }
+  const failures: SetupFailure[] = [];
+  const channelId = incident.channelId;
+  if (channelId) {
+    const participant = await deps.participants.find(incident.id, userId);
+    if (!participant || participant.leftAt) {
+      await attempt(deps, failures, 'Inviting them to the channel', async () => {
+        const invite = await deps.gateway.invite(channelId, [userId]);
+        if (invite.failed.length > 0) throw invite.failed[0].error;
+      });
+    }
+    const holders = await deps.participants.roleHolders(incident.id);
+    await attempt(deps, failures, 'Posting the change in the channel', () =>
+      deps.gateway.postMessage(channelId, roleAssignedLine(incident, outcome, actorId, holders)),
+    );
+  }
+  await attempt(deps, failures, 'Telling them what the role involves', () =>
+    deps.gateway.sendDirectMessage(userId, roleDutiesMessage(incident, role, actorId, deps.links)),
+  );
+  if (role === 'commander') failures.push(...(await deps.presence.refresh(incident, { topic: true })));
+  await reportOutcome(reply, `The ${ROLE_LABELS[role]} role was assigned`, failures);
+}
+
+/**
+ * The commander left the channel of an incident that is not closed: they are invited back and
+ * asked to hand the role over first. When they cannot be added back, they are recorded as gone
+ * and the channel is told the role needs someone.
+ */
+export async function bringBackCommander(deps: Dependencies, incident: Incident, userId: string): Promise<void> {
+  const channelId = incident.channelId;
+  if (!channelId) return;
+  const invite = await deps.gateway.invite(channelId, [userId]);
+  const failure = invite.failed[0];
+  if (!failure) {
+    await replyAfterSubmission(deps, userId, incident)(commanderMustHandOverMessage(incident, deps.settings.commands.assignRole));
+    return;
+  }
+  deps.logger.warn('could not add the incident commander back', { slackError: failure.error.slackCode });
+  await deps.participants.leave(incident.id, userId, { commanderMayLeave: true });
+  await deps.gateway.postMessage(
+    channelId,
+    commanderGoneLine(incident, userId, failure.error.plainWords, deps.settings.commands.assignRole),
+  );
+}
