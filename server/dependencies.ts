@@ -1,7 +1,12 @@
 import type { Settings } from '../config';
 import type { Clock } from '../incidents/clock';
 import type { ParticipantService } from '../incidents/participants';
+import type { ReminderService } from '../incidents/reminders';
+import type { StatusReportService } from '../incidents/reports';
+import type { ResourceService } from '../incidents/resources';
 import type { IncidentService } from '../incidents/service';
+import type { TaskService } from '../incidents/tasks';
+import type { TimelineService } from '../incidents/timeline';
 import type { AppLogger } from '../logging/logger';
 import type { OncallDirectory } from '../oncall';
 import type { OncallEngagements } from '../oncall/engagements';
@@ -30,4 +35,10 @@ export interface Dependencies {
   /** The on-call provider ONCALL_PROVIDER names, with its cached service list; null when it is `none`. */
   oncall: OncallDirectory | null;
   oncallEngagements: OncallEngagements;
+  /** Status reports and their reminders. */
+  reports: StatusReportService;
+  reminders: ReminderService;
+  tasks: TaskService;
+  resources: ResourceService;
+  timeline: TimelineService;
 }

@@ -5,7 +5,12 @@ import { retryPolicies, WebClient } from '@slack/web-api';
 import type { Settings } from '../config';
 import { type Clock, systemClock } from '../incidents/clock';
 import { ParticipantService } from '../incidents/participants';
+import { ReminderService } from '../incidents/reminders';
+import { StatusReportService } from '../incidents/reports';
+import { ResourceService } from '../incidents/resources';
 import { IncidentService } from '../incidents/service';
+import { TaskService } from '../incidents/tasks';
+import { TimelineService } from '../incidents/timeline';
 import { registerListeners } from '../listeners';
 import { type AppLogger, createLogger, toBoltLogger } from '../logging/logger';
 import { createOncallDirectory, type OncallDirectory, ScheduleFileError } from '../oncall';
@@ -17,8 +22,10 @@ import { UserDirectory } from '../slack/userDirectory';
 import { Store } from '../store';
 import type { Dependencies } from './dependencies';
 import { ackAfterFailure, installErrorHandling, reportFailures } from './errorHandling';
+import { registerIncidentWorkExtensions } from './incidentWorkExtensions';
 import { InFlightWork } from './inflight';
 import { ignoreOwnEvents, processEventsOnce, trackRequests } from './middleware';
+import { type ReminderScanResult, ReminderScheduler } from './reminderScheduler';
 
 /** Dispatch's documented paths; Bolt routes by payload, so each one takes any Slack payload. */
 export const SLACK_ENDPOINTS = [
@@ -44,6 +51,8 @@ export interface RunningDispatch {
   deps: Dependencies;
   /** Resolves when no request is still being worked on (after its ack). */
   idle(timeoutMs?: number): Promise<boolean>;
+  /** The status report reminder job; runOnce scans now (tests drive it with a ManualClock). */
+  reminders: { runOnce(): Promise<ReminderScanResult> };
   /** Stops taking requests, finishes in-flight work, closes the store. */
   stop(): Promise<void>;
 }
@@ -154,7 +163,13 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     participants,
     oncall,
     oncallEngagements: new OncallEngagements(store, clock),
+    reports: new StatusReportService(store, clock),
+    reminders: new ReminderService(store, clock, settings.incident.reportReminderIntervals),
+    tasks: new TaskService(store, clock),
+    resources: new ResourceService(store, clock, settings.incident),
+    timeline: new TimelineService(store, clock),
   };
+  registerIncidentWorkExtensions(presence, deps);
 
   const inflight = new InFlightWork();
   const app = new App({
@@ -182,6 +197,8 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
       .catch((error: unknown) => logger.warn('could not prune processed event ids', { error: String(error) }));
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
+  const reminders = new ReminderScheduler(deps, settings.incident.reminderCheckIntervalMs);
+  reminders.start();
 
   logger.info('dispatch for slack is running', {
     mode: settings.slack.socketMode ? 'socket' : 'http',
@@ -195,9 +212,11 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     port,
     deps,
     idle: (timeoutMs) => inflight.idle(timeoutMs),
+    reminders,
     stop() {
       stopping ??= (async () => {
         clearInterval(housekeeping);
+        await reminders.stop();
         await app.stop().catch((error: unknown) => logger.warn('receiver did not stop cleanly', { error: String(error) }));
         const finished = await inflight.idle(25_000);
         if (!finished) logger.warn('stopped with work still in flight', { running: inflight.count });

@@ -33,6 +33,14 @@ export interface InviteOutcome {
   failed: Array<{ userId: string; error: SlackCallError }>;
 }
 
+/** A message as conversations.history / conversations.replies return it. */
+export interface FetchedMessage {
+  ts: string;
+  text: string;
+  /** The person who posted it; null for a bot or app message without one. */
+  userId: string | null;
+}
+
 export interface GatewayOptions {
   /** Development: everything addressed to a person goes to this user instead (SLACK_USER_ID_OVERRIDE). */
   userIdOverride: string | null;
@@ -283,5 +291,38 @@ export class SlackGateway {
 
   async addBookmark(channelId: string, title: string, link: string): Promise<void> {
     await this.call('bookmarks.add', () => this.client.bookmarks.add({ channel_id: channelId, title, type: 'link', link }));
+  }
+
+  /** The links bookmarked in a channel (to add each bookmark once). */
+  async bookmarkLinks(channelId: string): Promise<string[]> {
+    const result = await this.call('bookmarks.list', () => this.client.bookmarks.list({ channel_id: channelId }));
+    return (result.bookmarks ?? []).map((bookmark) => bookmark.link ?? '').filter(Boolean);
+  }
+
+  /**
+   * One message of a channel, top-level or in a thread (a reaction does not say which), or null
+   * when Slack no longer has it.
+   */
+  async fetchMessage(channelId: string, ts: string): Promise<FetchedMessage | null> {
+    const toFetched = (message: { ts?: string; text?: string; user?: string }): FetchedMessage => ({
+      ts: message.ts ?? ts,
+      text: message.text ?? '',
+      userId: message.user ?? null,
+    });
+    const history = await this.call('conversations.history', () =>
+      this.client.conversations.history({ channel: channelId, latest: ts, oldest: ts, inclusive: true, limit: 1 }),
+    );
+    const top = history.messages?.find((message) => message.ts === ts);
+    if (top) return toFetched(top);
+    try {
+      const replies = await this.call('conversations.replies', () =>
+        this.client.conversations.replies({ channel: channelId, ts, latest: ts, oldest: ts, inclusive: true, limit: 1 }),
+      );
+      const reply = replies.messages?.find((message) => message.ts === ts);
+      return reply ? toFetched(reply) : null;
+    } catch (error) {
+      if (isSlackError(error, 'thread_not_found', 'message_not_found')) return null;
+      throw error;
+    }
   }
 }

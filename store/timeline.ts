@@ -49,6 +49,17 @@ export class TimelineRepository {
     };
   }
 
+  /** True when an event with this dedupe key was recorded for the incident. */
+  async hasDedupeKey(incidentId: number, dedupeKey: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('timeline_events')
+      .select('id')
+      .where('incident_id', '=', incidentId)
+      .where('dedupe_key', '=', dedupeKey)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   /** In time order (oldest first). */
   async list(incidentId: number): Promise<TimelineEvent[]> {
     const rows = await this.db

@@ -3,9 +3,12 @@ import type { Dependencies } from '../../server/dependencies';
 import type { SlashCommandListener } from '../types';
 import { editIncidentCommand } from './editIncident';
 import { engageOncallCommand } from './engageOncall';
+import { listResourcesCommand } from './listResources';
+import { listTasksCommand } from './listTasks';
 import { markActiveCommand, markClosedCommand, markStableCommand } from './markStatus';
 import { assignRoleCommand, listParticipantsCommand } from './participants';
 import { reportIncidentCommand } from './reportIncident';
+import { statusReportCommand } from './statusReport';
 
 /** Every slash command: one line each. The manifest is built from this list. */
 export const COMMAND_LISTENERS: SlashCommandListener[] = [
@@ -17,6 +20,9 @@ export const COMMAND_LISTENERS: SlashCommandListener[] = [
   listParticipantsCommand,
   assignRoleCommand,
   engageOncallCommand,
+  statusReportCommand,
+  listTasksCommand,
+  listResourcesCommand,
 ];
 
 export function register(app: App, deps: Dependencies): void {

@@ -3,9 +3,16 @@ import type { Dependencies } from '../../server/dependencies';
 import type { EventListenerModule } from '../types';
 import { appHomeListener } from './appHome';
 import { memberJoinedListener, memberLeftListener, messageActivityListener } from './participants';
+import { timelineReactionListener } from './timelineReaction';
 
 /** Every Events API listener: one line each. The manifest's bot events come from this list. */
-export const EVENT_LISTENERS: EventListenerModule[] = [appHomeListener, memberJoinedListener, memberLeftListener, messageActivityListener];
+export const EVENT_LISTENERS: EventListenerModule[] = [
+  appHomeListener,
+  memberJoinedListener,
+  memberLeftListener,
+  messageActivityListener,
+  timelineReactionListener,
+];
 
 export function register(app: App, deps: Dependencies): void {
   for (const listener of EVENT_LISTENERS) listener.register(app, deps);

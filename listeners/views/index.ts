@@ -3,9 +3,19 @@ import type { Dependencies } from '../../server/dependencies';
 import * as incidentViews from './incidentViews';
 import * as oncallViews from './oncallViews';
 import * as participantViews from './participantViews';
+import * as resourceViews from './resourceViews';
+import * as statusReportViews from './statusReportViews';
+import * as taskViews from './taskViews';
 
 /** Every modal submission module: one line each. */
-const VIEW_MODULES: Array<{ register(app: App, deps: Dependencies): void }> = [incidentViews, participantViews, oncallViews];
+const VIEW_MODULES: Array<{ register(app: App, deps: Dependencies): void }> = [
+  incidentViews,
+  participantViews,
+  oncallViews,
+  statusReportViews,
+  taskViews,
+  resourceViews,
+];
 
 export function register(app: App, deps: Dependencies): void {
   for (const module of VIEW_MODULES) module.register(app, deps);

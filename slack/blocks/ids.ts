@@ -6,6 +6,14 @@ export const ACTIONS = {
   edit: 'incident_edit',
   join: 'incident_join',
   retrySetup: 'incident_retry_setup',
+  statusReport: 'status_report_open',
+  snoozeReminder: 'status_report_snooze',
+  resolveTask: 'task_resolve',
+  reopenTask: 'task_reopen',
+  addTask: 'task_add',
+  addResource: 'resource_add',
+  showTimeline: 'timeline_show',
+  postTimeline: 'timeline_post',
 } as const;
 
 export const VIEWS = {
@@ -14,10 +22,15 @@ export const VIEWS = {
   resolution: 'incident_resolution',
   assignRole: 'participant_assign_role',
   engageOncall: 'oncall_engage',
+  statusReport: 'status_report',
+  addTask: 'task_add',
+  addResource: 'resource_add',
+  timeline: 'timeline',
 } as const;
 
 export const SHORTCUTS = {
   reportIncident: 'report_incident_from_message',
+  addTask: 'add_task_from_message',
 } as const;
 
 /** Every input in our modals uses this action_id; the block_id names the field. */

@@ -1,0 +1,43 @@
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { DomainError } from '../../incidents/errors';
+import { addToRequestContext } from '../../logging/context';
+import type { Dependencies } from '../../server/dependencies';
+import { ACTIONS } from '../../slack/blocks/ids';
+import type { ButtonArgs } from '../types';
+import { changeTaskStatus, openTaskForm } from '../useCases/tasks';
+import { incidentOfButton } from './incidentButtons';
+
+function taskIdOf(action: ButtonAction): number {
+  const id = Number(action.value);
+  if (!Number.isInteger(id)) throw new DomainError('That button does not belong to a task any more.', 'bad_button');
+  return id;
+}
+
+/** Resolve / Reopen on the task list: the list is redrawn in place through the click's response_url. */
+function taskStatusButton(resolved: boolean) {
+  return async ({ ack, action, body }: ButtonArgs, deps: Dependencies): Promise<void> => {
+    await ack();
+    const incident = await changeTaskStatus(deps, {
+      taskId: taskIdOf(action),
+      resolved,
+      actorId: body.user.id,
+      responseUrl: body.response_url,
+    });
+    addToRequestContext({ incident: incident.name });
+  };
+}
+
+/** "Add task" on the list: the task form, remembering the list so it can be redrawn after. */
+async function addTaskButton({ ack, action, body }: ButtonArgs, deps: Dependencies): Promise<void> {
+  await ack();
+  const incident = await incidentOfButton(deps, action);
+  await openTaskForm(deps, body.trigger_id, incident, { listResponseUrl: body.response_url });
+}
+
+export function register(app: App, deps: Dependencies): void {
+  const on = (actionId: string, handler: (args: ButtonArgs, deps: Dependencies) => Promise<void>) =>
+    app.action<BlockAction<ButtonAction>>({ action_id: actionId, type: 'block_actions' }, (args) => handler(args, deps));
+  on(ACTIONS.resolveTask, taskStatusButton(true));
+  on(ACTIONS.reopenTask, taskStatusButton(false));
+  on(ACTIONS.addTask, addTaskButton);
+}

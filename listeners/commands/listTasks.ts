@@ -1,0 +1,12 @@
+import { incidentCommand } from '../common/incidentCommand';
+import { showTaskList } from '../useCases/tasks';
+
+/** /dispatch-list-tasks: the incident's tasks, privately, with Resolve / Reopen and "Add task". */
+export const listTasksCommand = incidentCommand({
+  setting: 'listTasks',
+  description: "List this incident's tasks; resolve, reopen or add one",
+  async handle({ command, ack }, deps, incident) {
+    await ack();
+    await showTaskList(deps, incident, command.response_url, false);
+  },
+});

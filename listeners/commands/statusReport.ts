@@ -1,0 +1,12 @@
+import { incidentCommand } from '../common/incidentCommand';
+import { openStatusReportForm } from '../useCases/statusReport';
+
+/** /dispatch-status-report: the Conditions / Actions / Needs form, prefilled from the last report. */
+export const statusReportCommand = incidentCommand({
+  setting: 'statusReport',
+  description: 'Post a status report (conditions, actions, needs) in this incident',
+  async handle({ command, ack }, deps, incident) {
+    await ack();
+    await openStatusReportForm(deps, command.trigger_id, incident);
+  },
+});

@@ -1,0 +1,26 @@
+import type { App } from '@slack/bolt';
+import { addToRequestContext } from '../../logging/context';
+import type { Dependencies } from '../../server/dependencies';
+import type { EventListenerModule } from '../types';
+import { addMessageToTimeline } from '../useCases/timeline';
+
+/** Reacting with SLACK_TIMELINE_EVENT_REACTION to a message in an incident channel puts it on the timeline, once. */
+export const timelineReactionListener: EventListenerModule = {
+  subscriptions: ['reaction_added'],
+  register(app: App, deps: Dependencies) {
+    app.event('reaction_added', async ({ event }) => {
+      // A skin tone arrives as "name::skin-tone-2"; it is still the same emoji.
+      const emoji = event.reaction.split('::')[0];
+      if (emoji !== deps.settings.slack.timelineReaction || event.item.type !== 'message') return;
+      const incident = await deps.incidents.findByChannel(event.item.channel);
+      if (!incident) return;
+      addToRequestContext({ incident: incident.name });
+      await addMessageToTimeline(deps, {
+        incident,
+        channelId: event.item.channel,
+        ts: event.item.ts,
+        fallbackAuthorId: event.item_user ?? null,
+      });
+    });
+  },
+};

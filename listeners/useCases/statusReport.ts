@@ -1,0 +1,49 @@
+import type { Incident } from '../../incidents/model';
+import type { StatusReportInput } from '../../incidents/reports';
+import type { Dependencies } from '../../server/dependencies';
+import type { SetupFailure } from '../../slack/blocks/incident';
+import { statusReportMessage, statusReportModal } from '../../slack/blocks/statusReport';
+import { SlackCallError } from '../../slack/errors';
+import type { Reply } from '../common/reply';
+import { reportOutcome } from './incidentStatus';
+
+/** Opens the report form prefilled from the last report (the command, the summary button, a reminder). */
+export async function openStatusReportForm(deps: Dependencies, triggerId: string, incident: Incident): Promise<void> {
+  deps.reports.assertReportable(incident);
+  const latest = await deps.reports.latest(incident.id);
+  await deps.gateway.openView(triggerId, statusReportModal(incident, latest ?? null));
+}
+
+/**
+ * Stores the report first (nothing is lost if Slack fails), then posts and pins it in the
+ * channel, unpins the previous one, and refreshes the summary ("last report ... ago") and the
+ * announcement. Slack failures are told to the author; the report stays recorded.
+ */
+export async function submitStatusReport(
+  deps: Dependencies,
+  request: { incidentId: number; input: StatusReportInput; authorId: string; reply: Reply },
+): Promise<void> {
+  const { incident, report, previous } = await deps.reports.submit(request.incidentId, request.input, request.authorId);
+  const failures: SetupFailure[] = [];
+  const attempt = async (step: string, work: () => Promise<unknown>) => {
+    try {
+      await work();
+    } catch (error) {
+      if (!(error instanceof SlackCallError)) throw error;
+      deps.logger.warn('status report slack step failed', { step, slackError: error.slackCode });
+      failures.push({ step, problem: error.plainWords });
+    }
+  };
+  const channelId = incident.channelId;
+  if (channelId) {
+    await attempt('Posting and pinning the report in the channel', async () => {
+      const ts = await deps.gateway.postMessage(channelId, statusReportMessage(incident, report));
+      await deps.reports.recordMessage(report.id, ts);
+      await deps.gateway.pin(channelId, ts);
+    });
+    const previousTs = previous?.messageTs;
+    if (previousTs) await attempt('Unpinning the previous report', () => deps.gateway.unpin(channelId, previousTs));
+  }
+  failures.push(...(await deps.presence.refresh(incident)));
+  await reportOutcome(request.reply, `The status report for ${incident.name} is recorded`, failures);
+}
