@@ -1,6 +1,5 @@
 import type { Button } from '@slack/types';
 import type { Settings } from '../config';
-import { DomainError } from '../incidents/errors';
 import type { Incident } from '../incidents/model';
 import type { IncidentService } from '../incidents/service';
 import type { AppLogger } from '../logging/logger';
@@ -11,13 +10,12 @@ import {
   incidentSummary,
   incidentTopic,
   reporterNotice,
-  type SetupFailure,
   setupFailureMessage,
 } from './blocks/incident';
 import { channelNameFromTemplate } from './channelNames';
-import { SlackCallError } from './errors';
 import type { SlackGateway } from './gateway';
 import type { WorkspaceLinks } from './links';
+import { attemptStep, type StepFailure } from './steps';
 import type { UserDirectory } from './userDirectory';
 
 export interface PresenceDependencies {
@@ -44,12 +42,6 @@ export interface RefreshOptions {
   topic?: boolean;
 }
 
-function describeFailure(error: unknown): string {
-  if (error instanceof SlackCallError) return error.plainWords;
-  if (error instanceof DomainError) return error.message;
-  return 'an unexpected error (see the app log)';
-}
-
 /**
  * What an incident looks like in Slack: its channel, topic, pinned summary and announcements.
  * Each step is attempted on its own, so one failure (a missing scope, an archived channel)
@@ -69,28 +61,18 @@ export class IncidentPresence {
     this.summaryButtonSources.push(source);
   }
 
-  private async attempt(step: string, failures: SetupFailure[], work: () => Promise<void>): Promise<boolean> {
-    try {
-      await work();
-      return true;
-    } catch (error) {
-      this.deps.logger.warn('incident slack step failed', {
-        step,
-        slackError: error instanceof SlackCallError ? error.slackCode : undefined,
-        error: error instanceof Error ? error.message : String(error),
-      });
-      failures.push({ step, problem: describeFailure(error) });
-      return false;
-    }
+  /** Setup and refresh steps never stop each other, whatever fails. */
+  private attempt(step: string, failures: StepFailure[], work: () => Promise<void>): Promise<boolean> {
+    return attemptStep(this.deps.logger, failures, step, work, { anyError: true });
   }
 
   /**
    * Sets up a reported incident in Slack. Safe to run again (the "Retry setup" button): what
    * exists already (channel, summary, announcements) is reused, not made twice.
    */
-  async setUp(incident: Incident): Promise<{ incident: Incident; failures: SetupFailure[] }> {
+  async setUp(incident: Incident): Promise<{ incident: Incident; failures: StepFailure[] }> {
     const { settings, gateway, incidents } = this.deps;
-    const failures: SetupFailure[] = [];
+    const failures: StepFailure[] = [];
     let current = incident;
     if (!current.channelId) {
       const created = await this.attempt('Creating the incident channel', failures, async () => {
@@ -132,7 +114,7 @@ export class IncidentPresence {
     return { incident: current, failures };
   }
 
-  private async tellReporter(incident: Incident, failures: SetupFailure[]): Promise<void> {
+  private async tellReporter(incident: Incident, failures: StepFailure[]): Promise<void> {
     const message = failures.length > 0 ? setupFailureMessage(incident, failures) : reporterNotice(incident, this.deps.links);
     try {
       await this.deps.gateway.sendDirectMessage(incident.reporterId, message);
@@ -144,8 +126,8 @@ export class IncidentPresence {
   }
 
   /** Brings the summary, topic and announcements in line with the incident as recorded now. */
-  async refresh(incident: Incident, options: RefreshOptions = {}): Promise<SetupFailure[]> {
-    const failures: SetupFailure[] = [];
+  async refresh(incident: Incident, options: RefreshOptions = {}): Promise<StepFailure[]> {
+    const failures: StepFailure[] = [];
     const channelId = incident.channelId;
     if (channelId) {
       await this.attempt('Updating the pinned summary', failures, async () => {

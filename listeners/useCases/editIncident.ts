@@ -2,7 +2,7 @@ import type { EditIncidentInput } from '../../incidents/service';
 import type { Dependencies } from '../../server/dependencies';
 import { noticeMessage } from '../../slack/blocks/feedback';
 import { editLine } from '../../slack/blocks/incident';
-import { SlackCallError } from '../../slack/errors';
+import { attemptStep, type StepFailure } from '../../slack/steps';
 import type { Reply } from '../common/reply';
 import { announceStatus, reportOutcome } from './incidentStatus';
 
@@ -16,14 +16,12 @@ export async function editIncident(
     await request.reply(noticeMessage(`Nothing changed in ${incident.name}.`));
     return;
   }
-  const failures = [];
-  if (incident.channelId) {
-    try {
-      await deps.gateway.postMessage(incident.channelId, editLine(incident, changes, request.actorId));
-    } catch (error) {
-      if (!(error instanceof SlackCallError)) throw error;
-      failures.push({ step: 'Posting the changes in the channel', problem: error.plainWords });
-    }
+  const failures: StepFailure[] = [];
+  const channelId = incident.channelId;
+  if (channelId) {
+    await attemptStep(deps.logger, failures, 'Posting the changes in the channel', () =>
+      deps.gateway.postMessage(channelId, editLine(incident, changes, request.actorId)),
+    );
   }
   if (status) {
     failures.push(...(await announceStatus(deps, incident, request.actorId)));

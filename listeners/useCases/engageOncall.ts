@@ -5,7 +5,6 @@ import type { OncallPerson, OncallService, PageRequest, PageSeverity } from '../
 import { UnknownServiceError } from '../../oncall';
 import type { Dependencies } from '../../server/dependencies';
 import { noticeMessage, problemMessage } from '../../slack/blocks/feedback';
-import type { SetupFailure } from '../../slack/blocks/incident';
 import {
   type EngagementReport,
   engagedNotice,
@@ -17,6 +16,7 @@ import {
 } from '../../slack/blocks/oncall';
 import { escapeText, mention } from '../../slack/blocks/text';
 import { SlackCallError } from '../../slack/errors';
+import { attemptStep, type StepFailure } from '../../slack/steps';
 import type { Reply } from '../common/reply';
 
 /** The engage form must open within Slack's 3 seconds of the command: a slower provider gets a searching select. */
@@ -123,7 +123,7 @@ function pageRequest(deps: Dependencies, incident: Incident, service: OncallServ
 }
 
 /** Finds each person's Slack user: the id the schedule gives, or users.lookupByEmail. */
-async function findInSlack(deps: Dependencies, people: OncallPerson[], failures: SetupFailure[]) {
+async function findInSlack(deps: Dependencies, people: OncallPerson[], failures: StepFailure[]) {
   const engaged: string[] = [];
   const notInSlack: string[] = [];
   for (const person of people) {
@@ -180,7 +180,7 @@ export async function engageOncall(deps: Dependencies, request: EngageOncallRequ
     return;
   }
 
-  const failures: SetupFailure[] = [];
+  const failures: StepFailure[] = [];
   const { engaged, notInSlack } = await findInSlack(deps, people, failures);
   let incident = request.incident;
   const channelId = incident.channelId;
@@ -238,15 +238,7 @@ export async function engageOncall(deps: Dependencies, request: EngageOncallRequ
     page,
     newCommander,
   };
-  const attempt = async (step: string, work: () => Promise<unknown>) => {
-    try {
-      await work();
-    } catch (error) {
-      if (!(error instanceof SlackCallError)) throw error;
-      deps.logger.warn('on-call slack step failed', { step, slackError: error.slackCode });
-      failures.push({ step, problem: error.plainWords });
-    }
-  };
+  const attempt = (step: string, work: () => Promise<unknown>) => attemptStep(deps.logger, failures, step, work);
   for (const userId of engaged) {
     await attempt(`Sending ${mention(userId)} a DM`, () => deps.gateway.sendDirectMessage(userId, engagedNotice(report, deps.links)));
   }
@@ -257,7 +249,7 @@ export async function engageOncall(deps: Dependencies, request: EngageOncallRequ
 }
 
 /** The person who asked hears about what did not work; the channel post is their confirmation otherwise. */
-async function tellRequester(reply: Reply, report: EngagementReport, failures: SetupFailure[]): Promise<void> {
+async function tellRequester(reply: Reply, report: EngagementReport, failures: StepFailure[]): Promise<void> {
   const service = escapeText(report.serviceName);
   if (report.engaged.length === 0) {
     const who = escapeText(report.notInSlack.join(', '));

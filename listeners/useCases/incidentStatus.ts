@@ -1,15 +1,14 @@
-import { DomainError } from '../../incidents/errors';
 import type { Incident, IncidentStatus } from '../../incidents/model';
 import { STATUS_LABELS } from '../../incidents/service';
 import type { Dependencies } from '../../server/dependencies';
 import { noticeMessage } from '../../slack/blocks/feedback';
-import { closingSummary, type SetupFailure, statusChangeLine } from '../../slack/blocks/incident';
+import { closingSummary, statusChangeLine } from '../../slack/blocks/incident';
 import { resolutionModal } from '../../slack/blocks/incidentModals';
-import { SlackCallError } from '../../slack/errors';
+import { attemptStep, type StepFailure } from '../../slack/steps';
 import type { Reply } from '../common/reply';
 
 /** Tells the actor what changed and, if any, which Slack updates failed. */
-export async function reportOutcome(reply: Reply, done: string, failures: SetupFailure[]): Promise<void> {
+export async function reportOutcome(reply: Reply, done: string, failures: StepFailure[]): Promise<void> {
   if (failures.length === 0) return;
   const lines = failures.map((failure) => `• ${failure.step}: ${failure.problem}`).join('\n');
   await reply(noticeMessage(`${done}, but some Slack updates failed:\n${lines}\nNothing recorded was lost.`));
@@ -41,19 +40,11 @@ export async function completeStatusChange(
 }
 
 /** After a status change: one line in the channel, the closing summary, summary/topic/announcement, archive. */
-export async function announceStatus(deps: Dependencies, incident: Incident, actorId: string): Promise<SetupFailure[]> {
+export async function announceStatus(deps: Dependencies, incident: Incident, actorId: string): Promise<StepFailure[]> {
   const { gateway, presence, settings, clock } = deps;
-  const failures: SetupFailure[] = [];
+  const failures: StepFailure[] = [];
   const channelId = incident.channelId;
-  const attempt = async (step: string, work: () => Promise<unknown>) => {
-    try {
-      await work();
-    } catch (error) {
-      if (!(error instanceof SlackCallError || error instanceof DomainError)) throw error;
-      deps.logger.warn('incident slack step failed', { step, error: error.message });
-      failures.push({ step, problem: error instanceof SlackCallError ? error.plainWords : error.message });
-    }
-  };
+  const attempt = (step: string, work: () => Promise<unknown>) => attemptStep(deps.logger, failures, step, work);
   if (channelId) {
     await attempt('Posting the status change in the channel', () =>
       gateway.postMessage(channelId, statusChangeLine(incident, actorId, clock.now())),

@@ -1,7 +1,6 @@
 import type { Incident, Role } from '../../incidents/model';
 import { ROLE_LABELS } from '../../incidents/model';
 import type { Dependencies } from '../../server/dependencies';
-import type { SetupFailure } from '../../slack/blocks/incident';
 import {
   commanderGoneLine,
   commanderMustHandOverMessage,
@@ -11,20 +10,9 @@ import {
   roleAssignedLine,
   roleDutiesMessage,
 } from '../../slack/blocks/participants';
-import { SlackCallError } from '../../slack/errors';
+import { attemptStep, type StepFailure } from '../../slack/steps';
 import { type Reply, replyAfterSubmission } from '../common/reply';
 import { reportOutcome } from './incidentStatus';
-
-/** Runs one Slack step; a Slack failure is collected (in plain words) so the next steps still run. */
-async function attempt(deps: Dependencies, failures: SetupFailure[], step: string, work: () => Promise<unknown>): Promise<void> {
-  try {
-    await work();
-  } catch (error) {
-    if (!(error instanceof SlackCallError)) throw error;
-    deps.logger.warn('participant slack step failed', { step, slackError: error.slackCode });
-    failures.push({ step, problem: error.plainWords });
-  }
-}
 
 /** Lists the participants; profiles come from the cached directory, only for those the answer can show. */
 export async function listParticipants(deps: Dependencies, incident: Incident, reply: Reply): Promise<void> {
@@ -49,22 +37,22 @@ export async function assignRole(
     await reply(roleAlreadyHeldMessage(incident, userId, role));
     return;
   }
-  const failures: SetupFailure[] = [];
+  const failures: StepFailure[] = [];
   const channelId = incident.channelId;
   if (channelId) {
     const participant = await deps.participants.find(incident.id, userId);
     if (!participant || participant.leftAt) {
-      await attempt(deps, failures, 'Inviting them to the channel', async () => {
+      await attemptStep(deps.logger, failures, 'Inviting them to the channel', async () => {
         const invite = await deps.gateway.invite(channelId, [userId]);
         if (invite.failed.length > 0) throw invite.failed[0].error;
       });
     }
     const holders = await deps.participants.roleHolders(incident.id);
-    await attempt(deps, failures, 'Posting the change in the channel', () =>
+    await attemptStep(deps.logger, failures, 'Posting the change in the channel', () =>
       deps.gateway.postMessage(channelId, roleAssignedLine(incident, outcome, actorId, holders)),
     );
   }
-  await attempt(deps, failures, 'Telling them what the role involves', () =>
+  await attemptStep(deps.logger, failures, 'Telling them what the role involves', () =>
     deps.gateway.sendDirectMessage(userId, roleDutiesMessage(incident, role, actorId, deps.links)),
   );
   if (role === 'commander') failures.push(...(await deps.presence.refresh(incident, { topic: true })));

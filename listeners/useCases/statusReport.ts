@@ -1,9 +1,8 @@
 import type { Incident } from '../../incidents/model';
 import type { StatusReportInput } from '../../incidents/reports';
 import type { Dependencies } from '../../server/dependencies';
-import type { SetupFailure } from '../../slack/blocks/incident';
 import { statusReportMessage, statusReportModal } from '../../slack/blocks/statusReport';
-import { SlackCallError } from '../../slack/errors';
+import { attemptStep, type StepFailure } from '../../slack/steps';
 import type { Reply } from '../common/reply';
 import { reportOutcome } from './incidentStatus';
 
@@ -24,16 +23,8 @@ export async function submitStatusReport(
   request: { incidentId: number; input: StatusReportInput; authorId: string; reply: Reply },
 ): Promise<void> {
   const { incident, report, previous } = await deps.reports.submit(request.incidentId, request.input, request.authorId);
-  const failures: SetupFailure[] = [];
-  const attempt = async (step: string, work: () => Promise<unknown>) => {
-    try {
-      await work();
-    } catch (error) {
-      if (!(error instanceof SlackCallError)) throw error;
-      deps.logger.warn('status report slack step failed', { step, slackError: error.slackCode });
-      failures.push({ step, problem: error.plainWords });
-    }
-  };
+  const failures: StepFailure[] = [];
+  const attempt = (step: string, work: () => Promise<unknown>) => attemptStep(deps.logger, failures, step, work);
   const channelId = incident.channelId;
   if (channelId) {
     await attempt('Posting and pinning the report in the channel', async () => {

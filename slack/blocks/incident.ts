@@ -3,6 +3,7 @@ import type { Incident, IncidentStatus } from '../../incidents/model';
 import { type FieldChange, STATUS_LABELS } from '../../incidents/service';
 import type { SlackMessage } from '../gateway';
 import type { WorkspaceLinks } from '../links';
+import type { StepFailure } from '../steps';
 import { ACTIONS } from './ids';
 import { context, divider, escapeText, fields, formatDuration, link, mention, plain, section, slackDate, truncate } from './text';
 
@@ -178,13 +179,8 @@ export function reporterNotice(incident: Incident, links: WorkspaceLinks): Slack
   };
 }
 
-export interface SetupFailure {
-  step: string;
-  problem: string;
-}
-
 /** Setting up the incident in Slack failed partway: what failed, and a retry. */
-export function setupFailureMessage(incident: Incident, failures: SetupFailure[]): SlackMessage {
+export function setupFailureMessage(incident: Incident, failures: StepFailure[]): SlackMessage {
   const lines = failures.map((failure) => `• ${escapeText(failure.step)}: ${escapeText(failure.problem)}`);
   const text = `${incident.name} is recorded, but part of its Slack setup failed.`;
   return {
