@@ -11,33 +11,23 @@ import { editIncidentModal, reportIncidentModal, resolutionModal } from '../../s
 import { escapeText, formatAge, formatDuration, link, slackDate } from '../../slack/blocks/text';
 import { channelNameFromTemplate, slugifyChannelName, withSuffix } from '../../slack/channelNames';
 import { WorkspaceLinks } from '../../slack/links';
+import { anIncident } from '../support/incidentFixture';
 
 const links = new WorkspaceLinks('acme');
 const reportedAt = new Date('2026-11-28T09:00:00Z');
 
 function incident(overrides: Partial<Incident> = {}): Incident {
-  return {
-    id: 42,
-    name: 'dispatch-42',
-    title: 'Checkout is failing',
-    description: 'HTTP 500 on checkout',
-    resolution: null,
-    status: 'active',
-    type: 'Other',
-    priority: 'High',
-    visibility: 'open',
-    reporterId: 'U0REPORTER',
-    commanderId: 'U0COMMAND1',
-    channelId: 'C0INCIDENT',
-    channelName: 'dispatch-42-checkout-is-failing',
-    summaryTs: '1.2',
+  return anIncident(
+    {
+      id: 42,
+      name: 'dispatch-42',
+      description: 'HTTP 500 on checkout',
+      channelName: 'dispatch-42-checkout-is-failing',
+      summaryTs: '1.2',
+      ...overrides,
+    },
     reportedAt,
-    stableAt: null,
-    closedAt: null,
-    updatedAt: reportedAt,
-    reminderSnoozedUntil: null,
-    ...overrides,
-  };
+  );
 }
 
 const json = (value: unknown) => JSON.stringify(value);

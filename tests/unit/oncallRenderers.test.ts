@@ -6,28 +6,19 @@ import { OncallProviderError } from '../../oncall/provider';
 import { type EngagementReport, engagedNotice, engagementMessage, engageOncallModal, reportOncallBlocks } from '../../slack/blocks/oncall';
 import { WorkspaceLinks } from '../../slack/links';
 import { ManualClock } from '../support/clock';
+import { anIncident } from '../support/incidentFixture';
 
-const incident: Incident = {
-  id: 7,
-  name: 'dispatch-7',
-  title: 'Checkout <!channel> is failing',
-  description: 'HTTP 500 & worse',
-  resolution: null,
-  status: 'active',
-  type: 'Other',
-  priority: 'High',
-  visibility: 'open',
-  reporterId: 'U0REPORTER',
-  commanderId: 'U0REPORTER',
-  channelId: 'C0INCIDENT',
-  channelName: 'dispatch-7-checkout',
-  summaryTs: null,
-  reportedAt: new Date('2024-05-06T10:00:00Z'),
-  stableAt: null,
-  closedAt: null,
-  updatedAt: new Date('2024-05-06T10:00:00Z'),
-  reminderSnoozedUntil: null,
-};
+const incident: Incident = anIncident(
+  {
+    id: 7,
+    name: 'dispatch-7',
+    title: 'Checkout <!channel> is failing',
+    description: 'HTTP 500 & worse',
+    commanderId: 'U0REPORTER',
+    channelName: 'dispatch-7-checkout',
+  },
+  new Date('2024-05-06T10:00:00Z'),
+);
 
 const services = (count: number): OncallService[] => Array.from({ length: count }, (_, i) => ({ id: `P${i}`, name: `Service ${i}` }));
 const elementOf = (block: unknown) => (block as { element: { type: string; options?: unknown[] } }).element;

@@ -15,31 +15,22 @@ import {
 import type { SlackUserProfile } from '../../slack/gateway';
 import { WorkspaceLinks } from '../../slack/links';
 import { messageBlockErrors } from '../support/fakeSlack';
+import { anIncident } from '../support/incidentFixture';
 
 const links = new WorkspaceLinks('acme');
 const reportedAt = new Date('2024-05-01T09:00:00.000Z');
 
-const incident: Incident = {
-  id: 7,
-  name: 'dispatch-7',
-  title: 'Checkout <!channel> fails & more',
-  description: 'HTTP 500 on <https://evil.example|checkout>',
-  resolution: null,
-  status: 'active',
-  type: 'Other',
-  priority: 'High',
-  visibility: 'open',
-  reporterId: 'U0REPORTER',
-  commanderId: 'U0COMMAND1',
-  channelId: 'C0INCIDENT',
-  channelName: 'dispatch-7-checkout',
-  summaryTs: '1714554000.000100',
+const incident: Incident = anIncident(
+  {
+    id: 7,
+    name: 'dispatch-7',
+    title: 'Checkout <!channel> fails & more',
+    description: 'HTTP 500 on <https://evil.example|checkout>',
+    channelName: 'dispatch-7-checkout',
+    summaryTs: '1714554000.000100',
+  },
   reportedAt,
-  stableAt: null,
-  closedAt: null,
-  updatedAt: reportedAt,
-  reminderSnoozedUntil: null,
-};
+);
 
 const noHolders = (): RoleHolders => ({ commander: [], scribe: [], liaison: [], reporter: [], participant: [], observer: [] });
 
