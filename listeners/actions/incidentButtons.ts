@@ -9,7 +9,7 @@ import { ACTIONS } from '../../slack/blocks/ids';
 import { editIncidentModal } from '../../slack/blocks/incidentModals';
 import { channelMention } from '../../slack/blocks/text';
 import { replyByResponseUrl } from '../common/reply';
-import { restrictionProblem } from '../common/restrictions';
+import { refuseIfRestricted } from '../common/restrictions';
 import type { ButtonArgs } from '../types';
 import { requestStatusChange } from '../useCases/incidentStatus';
 
@@ -23,12 +23,6 @@ export async function incidentOfButton(deps: Dependencies, action: ButtonAction)
 }
 
 const STATUS_COMMANDS: Record<IncidentStatus, CommandName> = { active: 'markActive', stable: 'markStable', closed: 'markClosed' };
-
-/** A button that does what a restricted command does (SLACK_RESTRICTED_COMMANDS) is refused the same way. */
-async function refuseIfRestricted(deps: Dependencies, incident: Incident, userId: string, command: CommandName): Promise<void> {
-  const problem = await restrictionProblem(deps, incident, userId, deps.settings.commands[command]);
-  if (problem) throw new DomainError(problem, 'restricted_command');
-}
 
 function statusButton(target: IncidentStatus) {
   return async ({ ack, action, body }: ButtonArgs, deps: Dependencies) => {

@@ -4,6 +4,7 @@ import { addToRequestContext } from '../../logging/context';
 import type { Dependencies } from '../../server/dependencies';
 import { ACTIONS } from '../../slack/blocks/ids';
 import { snoozedReminderMessage } from '../../slack/blocks/statusReport';
+import { refuseIfRestricted } from '../common/restrictions';
 import type { ButtonArgs } from '../types';
 import { openStatusReportForm } from '../useCases/statusReport';
 import { incidentOfButton } from './incidentButtons';
@@ -12,6 +13,7 @@ import { incidentOfButton } from './incidentButtons';
 async function statusReportButton({ ack, action, body }: ButtonArgs, deps: Dependencies): Promise<void> {
   await ack();
   const incident = await incidentOfButton(deps, action);
+  await refuseIfRestricted(deps, incident, body.user.id, 'statusReport');
   await openStatusReportForm(deps, body.trigger_id, incident);
 }
 

@@ -1,3 +1,5 @@
+import type { CommandName } from '../../config';
+import { DomainError } from '../../incidents/errors';
 import type { Incident } from '../../incidents/model';
 import type { Dependencies } from '../../server/dependencies';
 import { mention } from '../../slack/blocks/text';
@@ -22,4 +24,10 @@ export async function restrictionProblem(
   const who = [incident.commanderId ? `the Incident Commander (${mention(incident.commanderId)})` : 'the Incident Commander'];
   who.push(scribes.length > 0 ? `a Scribe (${scribes.map(mention).join(', ')})` : 'a Scribe');
   return `In ${incident.name}, only ${who.join(' or ')} can run ${slug}. Nothing was changed.`;
+}
+
+/** A button that does what a restricted command does is refused the same way (privately, nothing changes). */
+export async function refuseIfRestricted(deps: Dependencies, incident: Incident, userId: string, command: CommandName): Promise<void> {
+  const problem = await restrictionProblem(deps, incident, userId, deps.settings.commands[command]);
+  if (problem) throw new DomainError(problem, 'restricted_command');
 }

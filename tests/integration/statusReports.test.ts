@@ -320,3 +320,36 @@ describe('reminders with SLACK_USER_ID_OVERRIDE', () => {
     }
   });
 });
+
+describe('status reports when the command is restricted', () => {
+  test('the summary button is refused to someone who is neither commander nor scribe, and the commander may use it', async () => {
+    const context = await startApp({ SLACK_RESTRICTED_COMMANDS: '/dispatch-status-report' });
+    try {
+      const { app, fake } = context;
+      const incident = await reportIncident(app, { answers: { commander: COMMANDER } });
+      const click = (userId: string) =>
+        app.interact(
+          buttonClick({
+            actionId: 'status_report_open',
+            value: String(incident.id),
+            userId,
+            channelId: incident.channelId as string,
+            messageTs: incident.summaryTs as string,
+            triggerId: fake.issueTriggerId(),
+            responseUrl: fake.responseUrl(),
+          }),
+        );
+      const opensBefore = fake.callsTo('views.open').length;
+      await click('U0BYSTANDR');
+      await app.settle();
+      expect(fake.callsTo('views.open')).toHaveLength(opensBefore);
+      expect(JSON.stringify(fake.responseUrlPosts.at(-1)?.body)).toContain('can run /dispatch-status-report');
+
+      await click(COMMANDER);
+      await app.settle();
+      expect(openedView(app).callback_id).toBe('status_report');
+    } finally {
+      await stopApp(context);
+    }
+  });
+});
