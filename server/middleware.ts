@@ -1,4 +1,4 @@
-import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
+import { type AnyMiddlewareArgs, type Middleware, ReceiverMultipleAckError } from '@slack/bolt';
 import type { Clock } from '../incidents/clock';
 import { runWithRequestContext } from '../logging/context';
 import type { AppLogger } from '../logging/logger';
@@ -52,5 +52,31 @@ export function processEventsOnce(store: Store, clock: Clock, logger: AppLogger)
       return;
     }
     await next();
+  };
+}
+
+/**
+ * Innermost global middleware: a command, button, form or menu request that no listener
+ * acknowledged (an unknown action id from an old message, a slug the app does not serve) is
+ * answered at once, instead of Bolt's 404 after 3 seconds that Slack shows as an error.
+ */
+export function ackUnhandled(logger: AppLogger): Middleware<AnyMiddlewareArgs> {
+  return async (args) => {
+    await args.next();
+    try {
+      if ('command' in args) {
+        await args.ack({ response_type: 'ephemeral', text: `Dispatch does not handle ${args.command.command}.` });
+      } else if ('options' in args) {
+        await args.ack({ options: [] });
+      } else if ('ack' in args && args.ack) {
+        await args.ack();
+      } else {
+        return;
+      }
+      logger.warn('acknowledged a request no listener handled', { kind: describeRequest(args.body).kind });
+    } catch (error) {
+      // Already acknowledged by its listener: the usual case.
+      if (!(error instanceof ReceiverMultipleAckError)) throw error;
+    }
   };
 }

@@ -24,7 +24,7 @@ import type { Dependencies } from './dependencies';
 import { ackAfterFailure, installErrorHandling, reportFailures } from './errorHandling';
 import { registerIncidentWorkExtensions } from './incidentWorkExtensions';
 import { InFlightWork } from './inflight';
-import { ignoreOwnEvents, processEventsOnce, trackRequests } from './middleware';
+import { ackUnhandled, ignoreOwnEvents, processEventsOnce, trackRequests } from './middleware';
 import { type ReminderScanResult, ReminderScheduler } from './reminderScheduler';
 
 /** Dispatch's documented paths; Bolt routes by payload, so each one takes any Slack payload. */
@@ -185,6 +185,8 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   app.use(reportFailures(gateway, logger));
   app.use(ignoreOwnEvents(settings.slack.appUserSlug, identity.userId, logger));
   app.use(processEventsOnce(store, clock, logger));
+  // HTTP only: Socket Mode's ack ignores a second call silently, so an unhandled request cannot be told apart.
+  if (!settings.slack.socketMode) app.use(ackUnhandled(logger));
   installErrorHandling(app, gateway, logger);
   registerListeners(app, deps);
 

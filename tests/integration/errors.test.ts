@@ -71,3 +71,43 @@ describe('when something fails', () => {
     expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
   });
 });
+
+describe('requests no listener handles', () => {
+  let fake: FakeSlack;
+  let app: TestApp;
+  beforeAll(async () => {
+    fake = await FakeSlack.start({ appId: 'A0APPTEST1' });
+    app = await TestApp.start({ fake });
+  });
+  afterAll(async () => {
+    await app.stop();
+    await fake.stop();
+  });
+
+  test('a button from an old message is acknowledged at once, not left to time out', async () => {
+    const answer = await app.interact(
+      buttonClick({
+        actionId: 'retired_button',
+        value: '1',
+        userId: 'U0SOMEONE1',
+        triggerId: fake.issueTriggerId(),
+        responseUrl: fake.responseUrl(),
+      }),
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.elapsedMs).toBeLessThan(1000);
+  });
+
+  test('a slash command the app does not serve gets a private answer at once', async () => {
+    const answer = await app.command('/dispatch-unknown');
+    expect(answer.status).toBe(200);
+    expect(answer.elapsedMs).toBeLessThan(1000);
+    expect(answer.json()).toEqual({ response_type: 'ephemeral', text: 'Dispatch does not handle /dispatch-unknown.' });
+  });
+
+  test('handled requests are not acknowledged twice or warned about', async () => {
+    await app.command('/dispatch-mark-stable', { channel_id: 'C0NOTANINC' });
+    await app.settle();
+    expect(app.logs.filter((line) => line.includes('no listener handled'))).toHaveLength(2);
+  });
+});
