@@ -36,8 +36,11 @@ export function openDatabase(url: string): OpenedDatabase {
  * exists"). Either way this attempt was rolled back and the next one sees the other's result.
  */
 function isConcurrentMigrationError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const text = `${error.message} ${(error as { code?: string }).code ?? ''}`;
+  // Read by shape, not instanceof: better-sqlite3's native addon is loaded once per process, so its
+  // errors may come from another realm's Error class (as in jest, one sandbox per test file).
+  if (typeof error !== 'object' || error === null) return false;
+  const { message, code } = error as { message?: unknown; code?: unknown };
+  const text = `${String(message ?? '')} ${String(code ?? '')}`;
   return /SQLITE_BUSY|database is locked/i.test(text) || (/SQLITE_ERROR/.test(text) && /already exists/i.test(text));
 }
 

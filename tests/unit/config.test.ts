@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadSettings, type Settings, SettingsError, settingNames } from '../../config';
 import { COMMAND_ALIASES } from '../../config/schema';
 
@@ -31,7 +33,12 @@ describe('loadSettings', () => {
   test('with no settings, one SettingsError names the four required settings in one message', () => {
     const error = refusal({}, false);
     expect(error).toBeInstanceOf(SettingsError);
-    expect(namedSettings(error).sort()).toEqual(['SLACK_API_BOT_TOKEN', 'SLACK_APP_USER_SLUG', 'SLACK_SIGNING_SECRET', 'SLACK_WORKSPACE_NAME']);
+    expect(namedSettings(error).sort()).toEqual([
+      'SLACK_API_BOT_TOKEN',
+      'SLACK_APP_USER_SLUG',
+      'SLACK_SIGNING_SECRET',
+      'SLACK_WORKSPACE_NAME',
+    ]);
     for (const name of ['SLACK_APP_USER_SLUG', 'SLACK_WORKSPACE_NAME', 'SLACK_API_BOT_TOKEN', 'SLACK_SIGNING_SECRET']) {
       expect(error.message).toContain(name);
     }
@@ -95,6 +102,13 @@ describe('loadSettings', () => {
     }
     expect(load({ SLACK_COMMAND_MARK_STABLE_SLUG: '/stable' }).commands.markStable).toBe('/stable');
     expect(load({ SLACK_COMMAND_LIST_RESOURCES: '/resources' }).commands.listResources).toBe('/resources');
+  });
+
+  test('README.md documents every setting the schema reads, alias spellings included', () => {
+    const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+    const names = settingNames();
+    expect(names.length).toBeGreaterThan(40);
+    expect(names.filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);
   });
 
   describe('slash command slugs are validated like Slack validates a command', () => {
@@ -231,12 +245,15 @@ describe('loadSettings', () => {
   });
 
   describe('DATABASE_URL', () => {
-    test.each(['sqlite:data/dispatch.db', 'sqlite:/var/lib/dispatch/x.db', 'sqlite::memory:', 'postgres://u@db:5432/dispatch', 'postgresql://db/dispatch'])(
-      '%s is accepted',
-      (url) => {
-        expect(load({ DATABASE_URL: url }).database.url).toBe(url);
-      },
-    );
+    test.each([
+      'sqlite:data/dispatch.db',
+      'sqlite:/var/lib/dispatch/x.db',
+      'sqlite::memory:',
+      'postgres://u@db:5432/dispatch',
+      'postgresql://db/dispatch',
+    ])('%s is accepted', (url) => {
+      expect(load({ DATABASE_URL: url }).database.url).toBe(url);
+    });
 
     test.each(['mysql://db/dispatch', 'data/dispatch.db', 'sqlite:', 'postgres://', 'http://db'])('%s is refused', (url) => {
       const error = refusal({ DATABASE_URL: url });

@@ -126,19 +126,27 @@ describe('createLogger', () => {
     test('every line inside runWithRequestContext carries the command, user, channel and incident', async () => {
       const { logger, records } = capture();
       logger.info('before');
-      await runWithRequestContext({ kind: 'command', command: '/dispatch-mark-stable', user: 'U0ALICE01', channel: 'C0INC00042' }, async () => {
-        logger.info('first');
-        await Promise.resolve();
-        addToRequestContext({ incident: 'dispatch-42' });
-        logger.info('second', { user: 'U0EXPLICIT' });
-        await new Promise((resolve) => setTimeout(resolve, 1));
-        logger.warn('third, after a timer');
-      });
+      await runWithRequestContext(
+        { kind: 'command', command: '/dispatch-mark-stable', user: 'U0ALICE01', channel: 'C0INC00042' },
+        async () => {
+          logger.info('first');
+          await Promise.resolve();
+          addToRequestContext({ incident: 'dispatch-42' });
+          logger.info('second', { user: 'U0EXPLICIT' });
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          logger.warn('third, after a timer');
+        },
+      );
       logger.info('after');
       await flushed();
       const byMessage = Object.fromEntries(records().map((record) => [record.message, record]));
       expect(byMessage.before).not.toHaveProperty('command');
-      expect(byMessage.first).toMatchObject({ command: '/dispatch-mark-stable', user: 'U0ALICE01', channel: 'C0INC00042', kind: 'command' });
+      expect(byMessage.first).toMatchObject({
+        command: '/dispatch-mark-stable',
+        user: 'U0ALICE01',
+        channel: 'C0INC00042',
+        kind: 'command',
+      });
       expect(byMessage.first).not.toHaveProperty('incident');
       // Explicit metadata wins over the context.
       expect(byMessage.second).toMatchObject({ incident: 'dispatch-42', user: 'U0EXPLICIT', channel: 'C0INC00042' });
