@@ -172,8 +172,9 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   registerIncidentWorkExtensions(presence, deps);
 
   const inflight = new InFlightWork();
+  const receiver = createReceiver(settings, store, logger);
   const app = new App({
-    receiver: createReceiver(settings, store, logger),
+    receiver,
     token: settings.slack.botToken,
     botId: identity.botId ?? undefined,
     botUserId: identity.userId,
@@ -219,6 +220,8 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
       stopping ??= (async () => {
         clearInterval(housekeeping);
         await reminders.stop();
+        // Socket Mode: Bolt's stop() does not wait for the WebSocket to close; the client's disconnect() does.
+        if (receiver instanceof SocketModeReceiver) await receiver.client.disconnect();
         await app.stop().catch((error: unknown) => logger.warn('receiver did not stop cleanly', { error: String(error) }));
         const finished = await inflight.idle(25_000);
         if (!finished) logger.warn('stopped with work still in flight', { running: inflight.count });
