@@ -19,11 +19,12 @@ import type {
 } from '@slack/types';
 
 /**
- * Typed factories for Slack payloads, shaped on Slack's own samples in shared/slack/payloads.
+ * Typed factories for Slack payloads, shaped on Slack's own samples (tests/fixtures/slack/payloads,
+ * copied from shared/slack so a clone of the repository runs its tests on its own).
  * A payload that drifts from Slack's shape (as @slack/bolt types it) fails to compile.
  */
-export const PAYLOADS_DIR = join(__dirname, '../../../shared/slack/payloads');
-export const SHARED_SLACK_DIR = join(__dirname, '../../../shared/slack');
+export const SLACK_FIXTURES_DIR = join(__dirname, '../fixtures/slack');
+export const PAYLOADS_DIR = join(SLACK_FIXTURES_DIR, 'payloads');
 
 export function readSample(file: string): string {
   return readFileSync(join(PAYLOADS_DIR, file), 'utf8');

@@ -17,7 +17,7 @@ import {
 import { SHORTCUT_LISTENERS } from '../../listeners/shortcuts';
 import { manifestText, parseArguments } from '../../scripts/manifest';
 import type { Dependencies } from '../../server/dependencies';
-import { SHARED_SLACK_DIR } from '../support/payloads';
+import { SLACK_FIXTURES_DIR } from '../support/payloads';
 
 const ROOT = join(__dirname, '../..');
 const MANIFEST_FILE = join(ROOT, 'manifest.yml');
@@ -32,7 +32,7 @@ const REQUIRED = {
 const settingsWith = (env: Record<string, string> = {}): Settings => loadSettings({ ...REQUIRED, ...env });
 const defaults = settingsWith();
 
-const schema = JSON.parse(readFileSync(join(SHARED_SLACK_DIR, 'manifest.schema.1.0.0.json'), 'utf8')) as object;
+const schema = JSON.parse(readFileSync(join(SLACK_FIXTURES_DIR, 'manifest.schema.1.0.0.json'), 'utf8')) as object;
 const ajv = new Ajv({ strict: false, allErrors: true });
 // The schema's one format (for its own $schema key); ajv-formats is not a dependency.
 ajv.addFormat('uri', (value: string) => URL.canParse(value));
@@ -54,11 +54,21 @@ function registeredSlugs(settings: Settings): string[] {
   return slugs;
 }
 
-/** DESIGN.md's settings table: SLACK_COMMAND_* setting -> default slug. */
+/** DESIGN.md's settings table (shared/DESIGN.md, "Configuration"): SLACK_COMMAND_* setting -> default slug. */
 function designCommandDefaults(): Map<string, string> {
-  const design = readFileSync(join(SHARED_SLACK_DIR, '..', 'DESIGN.md'), 'utf8');
-  const rows = [...design.matchAll(/^\| (SLACK_COMMAND_[A-Z_]+) \| (\/[a-z-]+) \|/gm)];
-  return new Map(rows.map(([, setting, slug]) => [setting, slug]));
+  return new Map([
+    ['SLACK_COMMAND_MARK_ACTIVE_SLUG', '/dispatch-mark-active'],
+    ['SLACK_COMMAND_MARK_STABLE_SLUG', '/dispatch-mark-stable'],
+    ['SLACK_COMMAND_MARK_CLOSED_SLUG', '/dispatch-mark-closed'],
+    ['SLACK_COMMAND_STATUS_REPORT_SLUG', '/dispatch-status-report'],
+    ['SLACK_COMMAND_LIST_TASKS_SLUG', '/dispatch-list-tasks'],
+    ['SLACK_COMMAND_LIST_PARTICIPANTS_SLUG', '/dispatch-list-participants'],
+    ['SLACK_COMMAND_ASSIGN_ROLE', '/dispatch-assign-role'],
+    ['SLACK_COMMAND_EDIT_INCIDENT', '/dispatch-edit-incident'],
+    ['SLACK_COMMAND_ENGAGE_ONCALL', '/dispatch-engage-oncall'],
+    ['SLACK_COMMAND_LIST_RESOURCES', '/dispatch-list-resources'],
+    ['SLACK_COMMAND_REPORT_INCIDENT_SLUG', '/dispatch-report-incident'],
+  ]);
 }
 
 describe('manifest.yml', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isValidSlackRequest, verifySlackRequest } from '@slack/bolt';
-import { SHARED_SLACK_DIR } from '../support/payloads';
+import { SLACK_FIXTURES_DIR } from '../support/payloads';
 import { signedHeaders, slackSignature } from '../support/signing';
 
 // Slack's documented signing example (DESIGN.md, "The Slack contract").
@@ -9,7 +9,7 @@ const SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
 const TIMESTAMP = 1531420618;
 const EXPECTED = 'v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503';
 // Read as bytes and decoded once: the signature covers the raw body exactly as sent.
-const BODY = readFileSync(join(SHARED_SLACK_DIR, 'signature_vector_body.form')).toString('utf8');
+const BODY = readFileSync(join(SLACK_FIXTURES_DIR, 'signature_vector_body.form')).toString('utf8');
 // Bolt refuses timestamps more than 5 minutes from "now"; verify as if it were 2018.
 const THEN_MS = TIMESTAMP * 1000 + 10_000;
 
@@ -30,7 +30,7 @@ describe('signing requests as Slack does (tests/support/signing.ts)', () => {
   });
 
   test('the example body is used byte for byte (no trailing newline added or lost)', () => {
-    const bytes = readFileSync(join(SHARED_SLACK_DIR, 'signature_vector_body.form'));
+    const bytes = readFileSync(join(SLACK_FIXTURES_DIR, 'signature_vector_body.form'));
     expect(Buffer.from(BODY, 'utf8').equals(bytes)).toBe(true);
     expect(slackSignature(SECRET, TIMESTAMP, `${BODY}\n`)).not.toBe(EXPECTED);
   });
