@@ -135,14 +135,6 @@ export class SlackGateway {
     }
   }
 
-  async unarchive(channelId: string): Promise<void> {
-    try {
-      await this.call('conversations.unarchive', () => this.client.conversations.unarchive({ channel: channelId }));
-    } catch (error) {
-      if (!isSlackError(error, 'not_archived')) throw error;
-    }
-  }
-
   async members(channelId: string): Promise<string[]> {
     const members: string[] = [];
     let cursor: string | undefined;
@@ -224,10 +216,6 @@ export class SlackGateway {
   async openView(triggerId: string, view: ModalView): Promise<string | null> {
     const result = await this.call('views.open', () => this.client.views.open({ trigger_id: triggerId, view }));
     return result.view?.id ?? null;
-  }
-
-  async pushView(triggerId: string, view: ModalView): Promise<void> {
-    await this.call('views.push', () => this.client.views.push({ trigger_id: triggerId, view }));
   }
 
   async updateView(viewId: string, view: ModalView): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Button } from '@slack/types';
 import type { Settings } from '../config';
-import type { Incident } from '../incidents/model';
+import type { Incident, StatusReport } from '../incidents/model';
 import type { IncidentService } from '../incidents/service';
 import type { AppLogger } from '../logging/logger';
 import type { Store } from '../store';
@@ -103,13 +103,15 @@ export class IncidentPresence {
       await gateway.setTopic(channelId, await this.topic(current));
       await gateway.setPurpose(channelId, incidentPurpose(current));
     });
+    // A retried setup may find a report already: read it once for the summary and the announcement.
+    const latest = await this.deps.store.reports.latest(current.id);
     await this.attempt('Posting and pinning the incident summary', failures, async () => {
-      current = await this.upsertSummary(current);
+      current = await this.upsertSummary(current, latest);
     });
     for (const step of this.setupSteps) {
       await this.attempt(step.name, failures, () => step.run(current));
     }
-    await this.attempt('Announcing the incident', failures, () => this.syncAnnouncements(current));
+    await this.attempt('Announcing the incident', failures, () => this.syncAnnouncements(current, latest));
     await this.tellReporter(current, failures);
     return { incident: current, failures };
   }
@@ -129,9 +131,10 @@ export class IncidentPresence {
   async refresh(incident: Incident, options: RefreshOptions = {}): Promise<StepFailure[]> {
     const failures: StepFailure[] = [];
     const channelId = incident.channelId;
+    const latest = await this.deps.store.reports.latest(incident.id);
     if (channelId) {
       await this.attempt('Updating the pinned summary', failures, async () => {
-        await this.upsertSummary(incident);
+        await this.upsertSummary(incident, latest);
       });
       if (options.topic) {
         await this.attempt('Updating the channel topic', failures, async () => {
@@ -139,7 +142,7 @@ export class IncidentPresence {
         });
       }
     }
-    await this.attempt('Updating the announcement', failures, () => this.syncAnnouncements(incident));
+    await this.attempt('Updating the announcement', failures, () => this.syncAnnouncements(incident, latest));
     return failures;
   }
 
@@ -149,11 +152,10 @@ export class IncidentPresence {
   }
 
   /** Posts and pins the summary the first time, edits it in place afterwards. */
-  private async upsertSummary(incident: Incident): Promise<Incident> {
-    const { gateway, incidents, store, links } = this.deps;
+  private async upsertSummary(incident: Incident, latest: StatusReport | undefined): Promise<Incident> {
+    const { gateway, incidents, links } = this.deps;
     const channelId = incident.channelId;
     if (!channelId) return incident;
-    const latest = await store.reports.latest(incident.id);
     const buttons = this.summaryButtonSources.flatMap((source) => source(incident));
     const message = incidentSummary(incident, links, { lastReportAt: latest?.createdAt ?? null, buttons });
     if (incident.summaryTs) {
@@ -170,7 +172,7 @@ export class IncidentPresence {
    * Open incidents are announced once per notification channel and then edited in place;
    * restricted ones are never announced, and an announcement is removed if one becomes restricted.
    */
-  async syncAnnouncements(incident: Incident): Promise<void> {
+  private async syncAnnouncements(incident: Incident, latest: StatusReport | undefined): Promise<void> {
     const { gateway, store, settings, links } = this.deps;
     const existing = await store.incidents.announcements(incident.id);
     if (incident.visibility === 'restricted') {
@@ -181,7 +183,6 @@ export class IncidentPresence {
       return;
     }
     if (settings.slack.notificationChannels.length === 0) return;
-    const latest = await store.reports.latest(incident.id);
     const message = incidentAnnouncement(incident, links, { latestReport: latest ?? null });
     const problems: unknown[] = [];
     for (const channelId of settings.slack.notificationChannels) {

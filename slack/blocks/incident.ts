@@ -5,7 +5,7 @@ import type { SlackMessage } from '../gateway';
 import type { WorkspaceLinks } from '../links';
 import type { StepFailure } from '../steps';
 import { ACTIONS } from './ids';
-import { context, divider, escapeText, fields, formatDuration, link, mention, plain, section, slackDate, truncate } from './text';
+import { context, escapeText, fields, formatDuration, link, mention, plain, section, slackDate, truncate } from './text';
 
 export const STATUS_EMOJI: Record<IncidentStatus, string> = {
   active: ':red_circle:',
@@ -209,5 +209,3 @@ export function incidentList(incidents: Incident[], links: WorkspaceLinks): Know
   }
   return blocks;
 }
-
-export { divider };
