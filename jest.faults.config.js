@@ -1,0 +1,12 @@
+/** The fault suite (tests/faults): fuzzed requests, kill -9, replicas, outages, slow clients. */
+const base = require('./jest.config');
+
+/** @type {import('jest').Config} */
+module.exports = {
+  ...base,
+  roots: ['<rootDir>/tests/faults'],
+  testPathIgnorePatterns: ['/node_modules/'],
+  testTimeout: 120000,
+  // The cases load the machine on purpose; one at a time keeps their figures honest.
+  maxWorkers: 1,
+};
