@@ -58,6 +58,7 @@ export interface SettingsShape {
   };
   server: {
     port: number;
+    publicUrl: string | null;
   };
   database: {
     url: string;
@@ -65,6 +66,14 @@ export interface SettingsShape {
   log: {
     level: 'error' | 'warn' | 'info' | 'debug';
     format: 'json' | 'pretty';
+  };
+  afterClose: {
+    feedbackEnabled: boolean;
+    feedbackDelayMs: number;
+    postmortemOnClose: boolean;
+    checkIntervalMs: number;
+    chartLinkTtlMs: number;
+    admins: string[];
   };
 }
 
@@ -301,6 +310,13 @@ export const settingsSchema: Schema<SettingsShape> = {
       default: 3000,
       env: 'PORT',
     },
+    publicUrl: {
+      doc: "The app's public base URL (https://dispatch.example.com); Slack fetches App Home chart images from it. Unset: the Home tab shows a table instead.",
+      format: 'optional-http-url',
+      default: null as string | null,
+      nullable: true,
+      env: 'PUBLIC_URL',
+    },
   },
   database: {
     url: {
@@ -322,6 +338,44 @@ export const settingsSchema: Schema<SettingsShape> = {
       format: ['json', 'pretty'],
       default: 'json',
       env: 'LOG_FORMAT',
+    },
+  },
+  afterClose: {
+    feedbackEnabled: {
+      doc: 'Ask everyone who took part for feedback (a DM with a short form) after an incident is closed.',
+      format: 'boolean-text',
+      default: true,
+      env: 'FEEDBACK_ENABLED',
+    },
+    feedbackDelayMs: {
+      doc: 'How long after close the feedback form is sent, e.g. 0s (right away) or 1d.',
+      format: 'delay',
+      default: 0,
+      env: 'FEEDBACK_DELAY',
+    },
+    postmortemOnClose: {
+      doc: "Upload the postmortem draft (Markdown) to the incident's channel when it is closed.",
+      format: 'boolean-text',
+      default: true,
+      env: 'POSTMORTEM_ON_CLOSE',
+    },
+    checkIntervalMs: {
+      doc: 'How often overdue follow-ups (reminded once a day) and delayed feedback forms are looked for.',
+      format: 'duration',
+      default: 300_000,
+      env: 'AFTER_CLOSE_CHECK_INTERVAL',
+    },
+    chartLinkTtlMs: {
+      doc: 'How long a signed App Home chart URL stays valid.',
+      format: 'duration',
+      default: 86_400_000,
+      env: 'CHART_LINK_TTL',
+    },
+    admins: {
+      doc: 'Slack user IDs of Dispatch admins, comma separated: they see every feedback summary.',
+      format: 'user-list',
+      default: [] as string[],
+      env: 'DISPATCH_ADMINS',
     },
   },
 };

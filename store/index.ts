@@ -1,7 +1,10 @@
 import type { Kysely } from 'kysely';
 import { type DialectName, migrateToLatest, openDatabase, ping } from './database';
 import { ProcessedEventRepository } from './events';
+import { FeedbackRepository } from './feedback';
+import { FollowUpRepository } from './followUps';
 import { IncidentRepository } from './incidents';
+import { MetricsRepository } from './metrics';
 import { OncallEngagementRepository } from './oncall';
 import { ParticipantRepository } from './participants';
 import { ReminderRepository } from './reminders';
@@ -22,6 +25,9 @@ export class Repositories {
   readonly processedEvents: ProcessedEventRepository;
   readonly reminders: ReminderRepository;
   readonly oncallEngagements: OncallEngagementRepository;
+  readonly followUps: FollowUpRepository;
+  readonly feedback: FeedbackRepository;
+  readonly metrics: MetricsRepository;
 
   constructor(readonly db: Kysely<Database>) {
     this.incidents = new IncidentRepository(db);
@@ -33,6 +39,9 @@ export class Repositories {
     this.processedEvents = new ProcessedEventRepository(db);
     this.reminders = new ReminderRepository(db);
     this.oncallEngagements = new OncallEngagementRepository(db);
+    this.followUps = new FollowUpRepository(db);
+    this.feedback = new FeedbackRepository(db);
+    this.metrics = new MetricsRepository(db);
   }
 }
 
