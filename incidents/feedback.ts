@@ -76,7 +76,9 @@ export class FeedbackService {
     return this.store.feedback.releaseRequest(incidentId, userId);
   }
 
-  answerProblem(answer: Pick<FeedbackAnswer, 'rating' | 'wentWell' | 'toImprove'>): Partial<Record<'rating' | 'went_well' | 'to_improve', string>> {
+  answerProblem(
+    answer: Pick<FeedbackAnswer, 'rating' | 'wentWell' | 'toImprove'>,
+  ): Partial<Record<'rating' | 'went_well' | 'to_improve', string>> {
     const problems: Partial<Record<'rating' | 'went_well' | 'to_improve', string>> = {};
     if (!Number.isInteger(answer.rating) || answer.rating < 1 || answer.rating > 5) problems.rating = 'Pick a rating from 1 to 5.';
     if (answer.wentWell.trim().length > FEEDBACK_TEXT_LIMIT) problems.went_well = `Keep this within ${FEEDBACK_TEXT_LIMIT} characters.`;

@@ -60,7 +60,8 @@ export class FollowUpService {
   problem(input: { description: string; dueOn: string | null }): string | undefined {
     const text = input.description.trim();
     if (text.length === 0) return 'Please describe the follow-up.';
-    if (text.length > TASK_DESCRIPTION_LIMIT) return `Keep the follow-up within ${TASK_DESCRIPTION_LIMIT} characters (it has ${text.length}).`;
+    if (text.length > TASK_DESCRIPTION_LIMIT)
+      return `Keep the follow-up within ${TASK_DESCRIPTION_LIMIT} characters (it has ${text.length}).`;
     return this.dueProblem(input.dueOn);
   }
 
@@ -93,7 +94,14 @@ export class FollowUpService {
         });
         await tx.followUps.attach({ taskId: task.id, incidentId: task.incidentId, ownerId: input.ownerId, dueOn: input.dueOn, at: now });
         await tx.timeline.add(
-          { incidentId: task.incidentId, occurredAt: now, kind: 'follow_up', text: `Follow-up added: ${task.description}`, actorId: input.creatorId, source: 'command' },
+          {
+            incidentId: task.incidentId,
+            occurredAt: now,
+            kind: 'follow_up',
+            text: `Follow-up added: ${task.description}`,
+            actorId: input.creatorId,
+            source: 'command',
+          },
           now,
         );
         const followUp = await tx.followUps.findByTask(task.id);
@@ -111,12 +119,20 @@ export class FollowUpService {
     return this.store.transaction(async (tx) => {
       const task = await tx.tasks.findById(taskId);
       if (!task) throw new DomainError('That task no longer exists.', 'task_not_found');
-      if (task.status !== 'open') throw new DomainError('That task is resolved already; only an open task can become a follow-up.', 'task_resolved');
+      if (task.status !== 'open')
+        throw new DomainError('That task is resolved already; only an open task can become a follow-up.', 'task_resolved');
       if (!(await tx.followUps.attach({ taskId, incidentId: task.incidentId, ownerId: input.ownerId, dueOn: input.dueOn, at: now }))) {
         throw new DomainError('That task is a follow-up already.', 'already_follow_up');
       }
       await tx.timeline.add(
-        { incidentId: task.incidentId, occurredAt: now, kind: 'follow_up', text: `Task made a follow-up: ${task.description}`, actorId: input.actorId, source: 'command' },
+        {
+          incidentId: task.incidentId,
+          occurredAt: now,
+          kind: 'follow_up',
+          text: `Task made a follow-up: ${task.description}`,
+          actorId: input.actorId,
+          source: 'command',
+        },
         now,
       );
       const followUp = await tx.followUps.findByTask(taskId);
@@ -139,7 +155,14 @@ export class FollowUpService {
       const changed = await tx.tasks.setStatus(taskId, 'resolved', actorId, now);
       if (changed) {
         await tx.timeline.add(
-          { incidentId: before.incidentId, occurredAt: now, kind: 'follow_up', text: `Follow-up done: ${before.description}`, actorId, source: 'command' },
+          {
+            incidentId: before.incidentId,
+            occurredAt: now,
+            kind: 'follow_up',
+            text: `Follow-up done: ${before.description}`,
+            actorId,
+            source: 'command',
+          },
           now,
         );
       }

@@ -1,10 +1,22 @@
 import type { FeedbackSummary } from '../incidents/feedback';
-import { type FollowUp, type Incident, type Participant, ROLE_LABELS, type Resource, type StatusReport, type Task, type TimelineEvent } from '../incidents/model';
+import {
+  type FollowUp,
+  type Incident,
+  type Participant,
+  type Resource,
+  ROLE_LABELS,
+  type Role,
+  type StatusReport,
+  type Task,
+  type TimelineEvent,
+} from '../incidents/model';
 
 /** Everything the draft is written from. Pure data: the same record gives the same document. */
 export interface PostmortemRecord {
   incident: Incident;
   participants: Participant[];
+  /** Roles held now (a reporter need not have joined the channel). */
+  roles: Array<{ userId: string; role: Role }>;
   /** Any order; the draft lists them oldest first. */
   statusReports: StatusReport[];
   timeline: TimelineEvent[];
@@ -123,20 +135,21 @@ export function postmortemMarkdown(record: PostmortemRecord): string {
 
   section('Roles and participants');
   const byRole = new Map<string, string[]>();
-  for (const participant of record.participants) {
-    for (const role of participant.roles) byRole.set(role, [...(byRole.get(role) ?? []), participant.userId]);
-  }
+  for (const { userId, role } of record.roles) byRole.set(role, [...new Set([...(byRole.get(role) ?? []), userId])]);
   for (const [role, label] of Object.entries(ROLE_LABELS)) {
     const holders = byRole.get(role);
-    if (holders && role !== 'participant') lines.push(`- ${label}: ${holders.map(name).join(', ')}`);
+    if (holders && role !== 'participant') lines.push(`- ${label}: ${holders.sort().map(name).join(', ')}`);
   }
-  if (record.participants.length === 0) lines.push('- Nobody joined the channel.');
+  const participants = [...record.participants].sort(
+    (a, b) => a.joinedAt.getTime() - b.joinedAt.getTime() || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0),
+  );
+  if (participants.length === 0) lines.push('- Nobody joined the channel.');
   else {
-    const people = record.participants.map(
+    const people = participants.map(
       (participant) =>
         `${name(participant.userId)} (joined ${utcTime(participant.joinedAt)}${participant.leftAt ? `, left ${utcTime(participant.leftAt)}` : ''})`,
     );
-    lines.push(`- Participants (${record.participants.length}): ${people.join('; ')}`);
+    lines.push(`- Participants (${participants.length}): ${people.join('; ')}`);
   }
 
   section('Status reports');
@@ -164,7 +177,9 @@ export function postmortemMarkdown(record: PostmortemRecord): string {
   for (const task of record.tasks) {
     const who = task.assigneeIds.length > 0 ? task.assigneeIds.map(name).join(', ') : 'unassigned';
     const state = task.status === 'resolved' ? `resolved${task.resolvedAt ? ` ${utcTime(task.resolvedAt)}` : ''}` : 'open';
-    lines.push(`- [${task.status === 'resolved' ? 'x' : ' '}] ${link(escapeMarkdown(task.description), task.sourceUrl)} (${who}; ${state})`);
+    lines.push(
+      `- [${task.status === 'resolved' ? 'x' : ' '}] ${link(escapeMarkdown(task.description), task.sourceUrl)} (${who}; ${state})`,
+    );
   }
 
   section('Follow-ups');

@@ -54,10 +54,12 @@ function isConcurrentMigrationError(error: unknown): boolean {
 export async function migrateToLatest(opened: OpenedDatabase): Promise<string[]> {
   const migrator = new Migrator({
     db: opened.db,
-    provider: { getMigrations: async () => ({
+    provider: {
+      getMigrations: async () => ({
         '001_initial': initialMigration(opened.dialect),
         '003_afterfire': afterfireMigration(opened.dialect),
-      }) },
+      }),
+    },
     // Kysely looks for its bookkeeping tables in every schema unless told which one; another
     // schema in the same database (another app, another test) would make it skip creating them.
     migrationTableSchema: opened.dialect === 'postgres' ? await currentSchema(opened.db) : undefined,

@@ -20,7 +20,13 @@ export class FollowUpRepository {
   async attach(record: { taskId: number; incidentId: number; ownerId: string; dueOn: string | null; at: Date }): Promise<boolean> {
     const result = await this.db
       .insertInto('follow_ups')
-      .values({ task_id: record.taskId, incident_id: record.incidentId, owner_id: record.ownerId, due_on: record.dueOn, created_at: toIso(record.at) })
+      .values({
+        task_id: record.taskId,
+        incident_id: record.incidentId,
+        owner_id: record.ownerId,
+        due_on: record.dueOn,
+        created_at: toIso(record.at),
+      })
       .onConflict((conflict) => conflict.column('task_id').doNothing())
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
