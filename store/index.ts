@@ -13,6 +13,7 @@ import { ResourceRepository } from './resources';
 import type { Database } from './schema';
 import { TaskRepository } from './tasks';
 import { TimelineRepository } from './timeline';
+import { WorkQueueRepository } from './workQueue';
 
 /** The repositories over one connection or one transaction. */
 export class Repositories {
@@ -28,6 +29,8 @@ export class Repositories {
   readonly followUps: FollowUpRepository;
   readonly feedback: FeedbackRepository;
   readonly metrics: MetricsRepository;
+  /** Durable background work; enqueued inside a transaction, it commits with the change. */
+  readonly workQueue: WorkQueueRepository;
 
   constructor(readonly db: Kysely<Database>) {
     this.incidents = new IncidentRepository(db);
@@ -42,6 +45,7 @@ export class Repositories {
     this.followUps = new FollowUpRepository(db);
     this.feedback = new FeedbackRepository(db);
     this.metrics = new MetricsRepository(db);
+    this.workQueue = new WorkQueueRepository(db);
   }
 }
 

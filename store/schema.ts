@@ -21,6 +21,7 @@ export interface Database {
   follow_up_reminders: FollowUpRemindersTable;
   feedback_requests: FeedbackRequestsTable;
   feedback: FeedbackTable;
+  work_items: WorkItemsTable;
 }
 
 export interface IncidentsTable {
@@ -176,4 +177,23 @@ export interface FeedbackTable {
   /** 1 when the person asked not to be named. */
   anonymous: number;
   submitted_at: string;
+}
+
+export interface WorkItemsTable {
+  id: Generated<number>;
+  kind: string;
+  dedupe_key: string | null;
+  ordering_key: string | null;
+  /** JSON text. */
+  payload: string;
+  /** pending (waiting, or leased while it runs) | done | failed */
+  status: string;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  lease_owner: string | null;
+  lease_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
 }
