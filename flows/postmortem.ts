@@ -1,6 +1,9 @@
+import { DomainError } from '../incidents/errors';
 import { summarizeFeedback } from '../incidents/feedback';
 import type { Incident } from '../incidents/model';
 import { type PostmortemRecord, postmortemMarkdown } from '../reports/postmortem';
+import type { Dependencies } from '../server/dependencies';
+import type { UserDirectory } from '../slack/userDirectory';
 import type { Store } from '../store';
 
 /** Display names for user ids (Slack profiles in the app; anything in tests). Unknown ids may be left out. */
@@ -68,3 +71,36 @@ export async function buildPostmortem(
 ): Promise<string> {
   return postmortemMarkdown(await loadPostmortemRecord(store, incident, options));
 }
+
+type PostmortemDeps = Pick<Dependencies, 'store' | 'users' | 'links' | 'gateway' | 'logger'>;
+
+/** Names for a draft from Slack profiles (real name first); someone Slack cannot find keeps the id. */
+export function slackNames(users: Pick<UserDirectory, 'profiles'>): NameResolver {
+  return async (userIds) => {
+    const profiles = await users.profiles(userIds);
+    const names: Record<string, string> = {};
+    for (const [userId, profile] of profiles) if (profile) names[userId] = profile.realName || profile.displayName || userId;
+    return names;
+  };
+}
+
+/** Builds the draft and uploads it to the incident's channel as a Markdown file. Returns the file id. */
+export async function uploadPostmortem(deps: PostmortemDeps, incident: Incident, requestedBy: string | null): Promise<string | null> {
+  if (!incident.channelId) throw new DomainError(`${incident.name} has no channel to post the postmortem draft in.`, 'no_channel');
+  const markdown = await buildPostmortem(deps.store, incident, {
+    nameOf: slackNames(deps.users),
+    channelUrl: deps.links.channel(incident.channelId),
+  });
+  const who = requestedBy ? ` for <@${requestedBy}>` : '';
+  const fileId = await deps.gateway.uploadFile(incident.channelId, {
+    filename: postmortemFileName(incident),
+    title: `Postmortem draft: ${incident.name}`,
+    content: markdown,
+    initialComment: `:page_facing_up: The postmortem draft of ${incident.name}, written from the record${who}. Download it, fill in root cause, what went well and what to change, and share it.`,
+  });
+  deps.logger.info('postmortem draft uploaded', { incident: incident.name, fileId });
+  return fileId;
+}
+
+/** Work kind: upload the draft once an incident is closed (retried with backoff by the work queue). */
+export const POSTMORTEM_UPLOAD_WORK = 'postmortem.upload';

@@ -1,5 +1,7 @@
 import type { Settings } from '../config';
 import type { Clock } from '../incidents/clock';
+import type { FeedbackService } from '../incidents/feedback';
+import type { FollowUpService } from '../incidents/followUps';
 import type { ParticipantService } from '../incidents/participants';
 import type { ReminderService } from '../incidents/reminders';
 import type { StatusReportService } from '../incidents/reports';
@@ -15,6 +17,7 @@ import type { WorkspaceLinks } from '../slack/links';
 import type { IncidentPresence } from '../slack/presence';
 import type { UserDirectory } from '../slack/userDirectory';
 import type { Store } from '../store';
+import type { ChartLinks } from './chartLinks';
 import type { WorkQueueWorker } from './jobs/workQueueWorker';
 
 /** What listeners are given: settings, the domain services, and the one Slack gateway. */
@@ -48,4 +51,10 @@ export interface Dependencies {
    * for the next poll.
    */
   work: WorkQueueWorker;
+  /** Follow-ups: tasks with an owner and a due day that outlive the incident. */
+  followUps: FollowUpService;
+  /** The feedback form after close. */
+  feedback: FeedbackService;
+  /** Signed App Home chart URLs; null without PUBLIC_URL (the Home tab shows a table then). */
+  chartLinks: ChartLinks | null;
 }

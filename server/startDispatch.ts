@@ -3,7 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { App, type CustomRoute, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
 import { retryPolicies, WebClient } from '@slack/web-api';
 import type { Settings } from '../config';
+import { type AfterCloseScan, AfterCloseScheduler, registerAfterCloseWork } from '../flows/afterClose';
 import { type Clock, systemClock } from '../incidents/clock';
+import { FeedbackService } from '../incidents/feedback';
+import { FollowUpService } from '../incidents/followUps';
 import { ParticipantService } from '../incidents/participants';
 import { ReminderService } from '../incidents/reminders';
 import { StatusReportService } from '../incidents/reports';
@@ -20,6 +23,8 @@ import { WorkspaceLinks } from '../slack/links';
 import { IncidentPresence } from '../slack/presence';
 import { UserDirectory } from '../slack/userDirectory';
 import { Store } from '../store';
+import { ChartLinks } from './chartLinks';
+import { chartRoute } from './chartRoute';
 import type { Dependencies } from './dependencies';
 import { ackAfterFailure, installErrorHandling, reportFailures } from './errorHandling';
 import { registerIncidentWorkExtensions } from './incidentWorkExtensions';
@@ -54,6 +59,8 @@ export interface RunningDispatch {
   idle(timeoutMs?: number): Promise<boolean>;
   /** The status report reminder job; runOnce scans now (tests drive it with a ManualClock). */
   reminders: { runOnce(): Promise<ReminderScanResult> };
+  /** Overdue follow-up reminders and delayed feedback forms; runOnce scans now. */
+  afterClose: { runOnce(): Promise<AfterCloseScan> };
   /** Stops taking requests, finishes in-flight work, closes the store. */
   stop(): Promise<void>;
 }
@@ -92,7 +99,7 @@ function healthRoute(store: Store): CustomRoute {
   };
 }
 
-function createReceiver(settings: Settings, store: Store, logger: AppLogger): Receiver {
+function createReceiver(settings: Settings, store: Store, logger: AppLogger, extraRoutes: CustomRoute[] = []): Receiver {
   const boltLogger = toBoltLogger(logger, 'receiver');
   if (settings.slack.socketMode) {
     return new SocketModeReceiver({
@@ -111,7 +118,7 @@ function createReceiver(settings: Settings, store: Store, logger: AppLogger): Re
     signingSecret: settings.slack.signingSecret,
     endpoints: SLACK_ENDPOINTS,
     port: settings.server.port,
-    customRoutes: [healthRoute(store)],
+    customRoutes: [healthRoute(store), ...extraRoutes],
     logger: boltLogger,
     processEventErrorHandler: ackAfterFailure(logger),
   });
@@ -182,12 +189,18 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     tasks: new TaskService(store, clock),
     resources: new ResourceService(store, clock, settings.incident),
     timeline: new TimelineService(store, clock),
+    followUps: new FollowUpService(store, clock),
+    feedback: new FeedbackService(store, clock, identity.userId),
+    chartLinks: settings.server.publicUrl
+      ? new ChartLinks(settings.slack.signingSecret, settings.server.publicUrl, settings.afterClose.chartLinkTtlMs)
+      : null,
     work: new WorkQueueWorker({ queue: store.workQueue, logger: logger.child({ component: 'work-queue' }) }),
   };
   registerIncidentWorkExtensions(presence, deps);
 
   const inflight = new InFlightWork();
-  const receiver = createReceiver(settings, store, logger);
+  registerAfterCloseWork(deps);
+  const receiver = createReceiver(settings, store, logger, deps.chartLinks ? [chartRoute(deps, deps.chartLinks)] : []);
   const app = new App({
     receiver,
     token: settings.slack.botToken,
@@ -221,6 +234,8 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   housekeeping.unref();
   const reminders = new ReminderScheduler(deps, settings.incident.reminderCheckIntervalMs);
   reminders.start();
+  const afterClose = new AfterCloseScheduler(deps, settings.afterClose.checkIntervalMs);
+  afterClose.start();
   deps.work.start();
 
   logger.info('dispatch for slack is running', {
@@ -236,10 +251,12 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     deps,
     idle: (timeoutMs) => allIdle(inflight, deps.work, timeoutMs),
     reminders,
+    afterClose,
     stop() {
       stopping ??= (async () => {
         clearInterval(housekeeping);
         await reminders.stop();
+        await afterClose.stop();
         // Socket Mode: Bolt's stop() does not wait for the WebSocket to close; the client's disconnect() does.
         if (receiver instanceof SocketModeReceiver) await receiver.client.disconnect();
         await app.stop().catch((error: unknown) => logger.warn('receiver did not stop cleanly', { error: String(error) }));

@@ -1,3 +1,4 @@
+import { incidentClosed } from '../../flows/afterClose';
 import type { Incident, IncidentStatus } from '../../incidents/model';
 import { STATUS_LABELS } from '../../incidents/service';
 import type { Dependencies } from '../../server/dependencies';
@@ -54,6 +55,7 @@ export async function announceStatus(deps: Dependencies, incident: Incident, act
     }
   }
   failures.push(...(await presence.refresh(incident, { topic: true })));
+  if (incident.status === 'closed') await attempt('Starting the postmortem draft and feedback', () => incidentClosed(deps, incident));
   if (channelId && incident.status === 'closed' && settings.incident.archiveOnClose) {
     await attempt('Archiving the channel', () => gateway.archive(channelId));
   }

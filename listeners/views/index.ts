@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { Dependencies } from '../../server/dependencies';
+import * as afterCloseViews from './afterCloseViews';
 import * as incidentViews from './incidentViews';
 import * as oncallViews from './oncallViews';
 import * as participantViews from './participantViews';
@@ -15,6 +16,7 @@ const VIEW_MODULES: Array<{ register(app: App, deps: Dependencies): void }> = [
   statusReportViews,
   taskViews,
   resourceViews,
+  afterCloseViews,
 ];
 
 export function register(app: App, deps: Dependencies): void {
