@@ -169,7 +169,7 @@ describe('SlackWorkspace', () => {
   });
 
   test('ephemerals are kept for their one reader; response_url answers land in the channel of their context', async () => {
-    const general = ws.addChannel({ name: 'general', members: [ws.botUserId, 'UALICE'] });
+    const general = ws.addChannel({ name: 'general', members: new Set([ws.botUserId, 'UALICE']) });
     await client.chat.postEphemeral({ channel: general.id, user: 'UALICE', text: 'Only you' });
     expect(ws.ephemerals).toEqual([expect.objectContaining({ channel: general.id, user: 'UALICE', text: 'Only you' })]);
 
