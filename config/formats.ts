@@ -1,5 +1,6 @@
 import convict from 'convict';
 import { checkPlaceholders, URL_TEMPLATE_PLACEHOLDERS } from './schema';
+import { registerWebhookFormats } from './webhooks';
 
 /**
  * Custom convict formats. Each throws a sentence that says what the setting expects; the
@@ -39,6 +40,7 @@ let registered = false;
 export function registerFormats(): void {
   if (registered) return;
   registered = true;
+  registerWebhookFormats();
 
   convict.addFormat({
     name: 'slash-command',

@@ -3,6 +3,7 @@ import convict from 'convict';
 import { registerFormats } from './formats';
 import { COMMAND_ALIASES, type CommandName, type SettingsShape, settingsSchema } from './schema';
 import { closest } from './suggest';
+import { webhookSettingProblems } from './webhooks';
 
 export type Settings = Readonly<SettingsShape>;
 export type { CommandName };
@@ -229,6 +230,7 @@ function crossChecks(settings: SettingsShape, problems: SettingProblem[]): void 
     if (other) problems.push({ setting, problem: `is not valid: ${slug} is already used by ${other}` });
     else seen.set(slug, setting);
   }
+  problems.push(...webhookSettingProblems(settings.webhooks));
 }
 
 /**

@@ -15,6 +15,7 @@ import type { WorkspaceLinks } from '../slack/links';
 import type { IncidentPresence } from '../slack/presence';
 import type { UserDirectory } from '../slack/userDirectory';
 import type { Store } from '../store';
+import type { WorkQueueWorker } from './jobs/workQueueWorker';
 
 /** What listeners are given: settings, the domain services, and the one Slack gateway. */
 export interface Dependencies {
@@ -41,4 +42,10 @@ export interface Dependencies {
   tasks: TaskService;
   resources: ResourceService;
   timeline: TimelineService;
+  /**
+   * Durable background work: register a handler per kind (before start), enqueue through
+   * store.workQueue (inside the change's transaction), then wake() to run it without waiting
+   * for the next poll.
+   */
+  work: WorkQueueWorker;
 }
