@@ -1,14 +1,25 @@
-import type { EditIncidentInput } from '../../incidents/service';
-import type { Dependencies } from '../../server/dependencies';
-import { noticeMessage } from '../../slack/blocks/feedback';
-import { editLine } from '../../slack/blocks/incident';
-import { attemptStep, type StepFailure } from '../../slack/steps';
-import type { Reply } from '../common/reply';
-import { announceStatus, reportOutcome } from './incidentStatus';
+import type { Incident } from '../incidents/model';
+import type { EditIncidentInput } from '../incidents/service';
+import { noticeMessage } from '../slack/blocks/feedback';
+import { editLine } from '../slack/blocks/incident';
+import { editIncidentModal } from '../slack/blocks/incidentModals';
+import type { FlowDependencies } from './dependencies';
+import { refreshIncidentChannel } from './incidentChannel';
+import type { Reply } from './reply';
+import { announceStatus, type StatusAnnouncementDependencies } from './statusChange';
+import { attemptStep, reportOutcome, type StepFailure } from './steps';
+
+/** The edit form, prefilled with the incident as it is (the command and the summary's Edit button). */
+export async function openEditForm(
+  deps: Pick<FlowDependencies, 'gateway' | 'settings'>,
+  request: { triggerId: string; incident: Incident },
+): Promise<void> {
+  await deps.gateway.openView(request.triggerId, editIncidentModal(request.incident, deps.settings.incident));
+}
 
 /** Applies an edit, tells the channel what changed (old -> new, by whom), and refreshes the incident's presence. */
 export async function editIncident(
-  deps: Dependencies,
+  deps: StatusAnnouncementDependencies & Pick<FlowDependencies, 'incidents'>,
   request: { incidentId: number; input: EditIncidentInput; actorId: string; reply: Reply },
 ): Promise<void> {
   const { incident, changes, status } = await deps.incidents.edit(request.incidentId, request.input, request.actorId);
@@ -27,7 +38,7 @@ export async function editIncident(
     failures.push(...(await announceStatus(deps, incident, request.actorId)));
   } else {
     const topicChanged = changes.some((change) => change.field === 'priority');
-    failures.push(...(await deps.presence.refresh(incident, { topic: topicChanged })));
+    failures.push(...(await refreshIncidentChannel(deps, incident, { topic: topicChanged })));
   }
   await reportOutcome(request.reply, `${incident.name} was updated`, failures);
 }

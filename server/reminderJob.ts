@@ -1,30 +1,19 @@
-import { SNOOZE_MINUTES } from '../incidents/reminders';
-import { reminderMessage } from '../slack/blocks/statusReport';
-import { SlackCallError } from '../slack/errors';
-import type { Dependencies } from './dependencies';
+import type { FlowDependencies } from '../flows/dependencies';
+import { type ReminderScanResult, sendDueReminders } from '../flows/statusReportReminders';
 
-export interface ReminderScanResult {
-  /** Reminders sent by this scan. */
-  sent: number;
-  /** Reminders due but claimed already (sent earlier, or by another replica). */
-  skipped: number;
-  /** Reminders whose sending failed; their claim was given back for the next scan. */
-  failed: number;
-}
-
-type SchedulerDependencies = Pick<Dependencies, 'reminders' | 'gateway' | 'links' | 'logger'>;
+type ReminderJobDependencies = Parameters<typeof sendDueReminders>[0] & Pick<FlowDependencies, 'logger'>;
 
 /**
- * Looks for due status report reminders every STATUS_REPORT_REMINDER_CHECK_INTERVAL and sends
- * each one to the incident's commander. Every replica scans; the claim in the database makes
- * each reminder go out once, also across restarts.
+ * Runs the status report reminder scan (flows/statusReportReminders.ts) every
+ * STATUS_REPORT_REMINDER_CHECK_INTERVAL. A scan in progress is joined, never doubled, and
+ * waited for on stop so the store can close after it.
  */
-export class ReminderScheduler {
+export class ReminderJob {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<ReminderScanResult> | undefined;
 
   constructor(
-    private readonly deps: SchedulerDependencies,
+    private readonly deps: ReminderJobDependencies,
     private readonly intervalMs: number,
   ) {}
 
@@ -48,42 +37,9 @@ export class ReminderScheduler {
 
   /** One scan now. A scan already running is joined, not doubled. */
   runOnce(): Promise<ReminderScanResult> {
-    this.running ??= this.scan().finally(() => {
+    this.running ??= sendDueReminders(this.deps).finally(() => {
       this.running = undefined;
     });
     return this.running;
-  }
-
-  private async scan(): Promise<ReminderScanResult> {
-    const { reminders, gateway, links, logger } = this.deps;
-    const result: ReminderScanResult = { sent: 0, skipped: 0, failed: 0 };
-    for (const reminder of await reminders.due()) {
-      const { incident } = reminder;
-      if (!incident.commanderId) {
-        logger.warn('status report due but the incident has no commander to remind', { incident: incident.name });
-        continue;
-      }
-      if (!(await reminders.claim(reminder))) {
-        result.skipped += 1;
-        continue;
-      }
-      try {
-        await gateway.sendDirectMessage(
-          incident.commanderId,
-          reminderMessage(incident, { ...reminder, snoozeMinutes: SNOOZE_MINUTES }, links),
-        );
-        result.sent += 1;
-        logger.info('status report reminder sent', { incident: incident.name, dueAt: reminder.dueAt.toISOString() });
-      } catch (error) {
-        await reminders.release(reminder);
-        result.failed += 1;
-        logger.warn('status report reminder not sent; the next scan tries again', {
-          incident: incident.name,
-          slackError: error instanceof SlackCallError ? error.slackCode : undefined,
-          error: error instanceof Error ? error.message : String(error),
-        });
-      }
-    }
-    return result;
   }
 }
