@@ -11,6 +11,7 @@ import { KyselyResourceRepository } from './resources';
 import type { Database } from './schema';
 import { KyselyTaskRepository } from './tasks';
 import { KyselyTimelineRepository } from './timeline';
+import { WorkQueueRepository } from './workQueue';
 
 /** The repositories over one connection or one transaction (the ports of incidents/ports.ts, plus the event ids). */
 export class StoreRepositories implements Repositories {
@@ -23,6 +24,8 @@ export class StoreRepositories implements Repositories {
   readonly processedEvents: ProcessedEventRepository;
   readonly reminders: KyselyReminderRepository;
   readonly oncallEngagements: KyselyOncallEngagementRepository;
+  /** Durable background work; enqueued inside a transaction, it commits with the change. */
+  readonly workQueue: WorkQueueRepository;
 
   constructor(readonly db: Kysely<Database>) {
     this.incidents = new KyselyIncidentRepository(db);
@@ -34,6 +37,7 @@ export class StoreRepositories implements Repositories {
     this.processedEvents = new ProcessedEventRepository(db);
     this.reminders = new KyselyReminderRepository(db);
     this.oncallEngagements = new KyselyOncallEngagementRepository(db);
+    this.workQueue = new WorkQueueRepository(db);
   }
 }
 
