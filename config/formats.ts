@@ -1,4 +1,6 @@
 import convict from 'convict';
+import { checkPlaceholders, URL_TEMPLATE_PLACEHOLDERS } from './schema';
+import { registerWebhookFormats } from './webhooks';
 
 /**
  * Custom convict formats. Each throws a sentence that says what the setting expects; the
@@ -38,6 +40,7 @@ let registered = false;
 export function registerFormats(): void {
   if (registered) return;
   registered = true;
+  registerWebhookFormats();
 
   convict.addFormat({
     name: 'slash-command',
@@ -125,6 +128,7 @@ export function registerFormats(): void {
       if (value === null || value === undefined || value === '') return;
       const expectation = 'an http(s) URL that may contain {name}, {number} or {title}, e.g. https://meet.example.com/{name}';
       if (typeof value !== 'string') throw new Error(`is not valid: expected ${expectation}`);
+      checkPlaceholders(value, URL_TEMPLATE_PLACEHOLDERS);
       try {
         const parsed = new URL(value.replace(/\{(name|number|title)\}/g, 'x'));
         if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('scheme');

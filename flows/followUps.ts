@@ -1,21 +1,26 @@
 import type { FollowUpChange, NewFollowUp } from '../incidents/followUps';
 import type { FollowUp, Incident } from '../incidents/model';
-import type { Dependencies } from '../server/dependencies';
 import { noticeMessage, problemMessage } from '../slack/blocks/feedback';
-import { followUpAssignedMessage, followUpReminderMessage, followUpsAddedNotice } from '../slack/blocks/followUps';
+import {
+  followUpAssignedMessage,
+  followUpDoneMessage,
+  followUpModal,
+  followUpReminderMessage,
+  followUpsAddedNotice,
+  makeFollowUpModal,
+} from '../slack/blocks/followUps';
 import { mention } from '../slack/blocks/text';
 import { SlackCallError } from '../slack/errors';
-import type { SlackMessage } from '../slack/gateway';
-import { maySee } from './visibility';
+import type { FlowDependencies } from './dependencies';
+import type { Reply } from './reply';
 
-type FollowUpDeps = Pick<Dependencies, 'followUps' | 'incidents' | 'gateway' | 'links' | 'logger' | 'store'>;
-type Reply = (message: SlackMessage) => Promise<void>;
+export type FollowUpDependencies = Pick<FlowDependencies, 'followUps' | 'incidents' | 'participants' | 'gateway' | 'links' | 'logger'>;
 
 /**
  * The one place new follow-ups pass after they are recorded: their owners are told here, and
  * outbound notifications (the `followup.created` webhook) belong here too.
  */
-async function followUpsCreated(deps: FollowUpDeps, incident: Incident, followUps: FollowUp[]): Promise<string[]> {
+async function followUpsCreated(deps: FollowUpDependencies, incident: Incident, followUps: FollowUp[]): Promise<string[]> {
   const problems: string[] = [];
   for (const followUp of followUps) {
     if (followUp.ownerId === followUp.creatorId) continue;
@@ -34,7 +39,7 @@ async function followUpsCreated(deps: FollowUpDeps, incident: Incident, followUp
  * each owner a link, and confirms to whoever added them.
  */
 export async function addFollowUps(
-  deps: FollowUpDeps,
+  deps: FollowUpDependencies,
   request: { inputs: NewFollowUp[]; source?: { channelId: string; ts: string }; reply: Reply },
 ): Promise<FollowUp[]> {
   if (request.inputs.length === 0) return [];
@@ -52,7 +57,7 @@ export async function addFollowUps(
 
 /** Turns an open task into a follow-up and tells its owner. */
 export async function makeTaskAFollowUp(
-  deps: FollowUpDeps,
+  deps: FollowUpDependencies,
   request: { taskId: number; ownerId: string; dueOn: string | null; actorId: string; reply: Reply },
 ): Promise<FollowUp> {
   const followUp = await deps.followUps.fromTask(request.taskId, {
@@ -72,12 +77,12 @@ export async function makeTaskAFollowUp(
  * (owners change jobs; the commander tidies up). A second click changes nothing.
  */
 export async function markFollowUpDone(
-  deps: FollowUpDeps,
+  deps: FollowUpDependencies,
   request: { taskId: number; actorId: string; reply: Reply },
 ): Promise<{ change: FollowUpChange; incident: Incident } | undefined> {
   const followUp = await deps.followUps.require(request.taskId);
   const incident = await deps.incidents.require(followUp.incidentId);
-  if (!(await maySee(deps.store, incident, request.actorId))) {
+  if (!(await deps.participants.maySee(incident, request.actorId))) {
     await request.reply(problemMessage(`Only people who take part in ${incident.name} can change its follow-ups.`));
     return undefined;
   }
@@ -93,7 +98,7 @@ export interface FollowUpReminderScan {
 }
 
 /** One DM a day to the owner of each overdue follow-up, claimed once across replicas and restarts. */
-export async function remindOverdueFollowUps(deps: FollowUpDeps): Promise<FollowUpReminderScan> {
+export async function remindOverdueFollowUps(deps: FollowUpDependencies): Promise<FollowUpReminderScan> {
   const result: FollowUpReminderScan = { sent: 0, skipped: 0, failed: 0 };
   for (const reminder of await deps.followUps.dueReminders()) {
     if (!(await deps.followUps.claimReminder(reminder))) {
@@ -121,4 +126,59 @@ export async function remindOverdueFollowUps(deps: FollowUpDeps): Promise<Follow
     }
   }
   return result;
+}
+
+/** The follow-up form (message shortcut, `/dispatch followup`), prefilled with the message or the command's text. */
+export async function openFollowUpForm(
+  deps: Pick<FlowDependencies, 'gateway'>,
+  request: { triggerId: string; incident: Incident; source?: { channelId: string; ts: string }; description?: string },
+): Promise<void> {
+  await deps.gateway.openView(
+    request.triggerId,
+    followUpModal(request.incident, { incidentId: request.incident.id, source: request.source }, { description: request.description }),
+  );
+}
+
+/** "Make a follow-up" on the task list: pick one of the open tasks that is not a follow-up yet. */
+export async function openMakeFollowUpForm(
+  deps: Pick<FlowDependencies, 'gateway' | 'tasks' | 'followUps'>,
+  request: { triggerId: string; incident: Incident; reply: Reply },
+): Promise<void> {
+  const followUpIds = new Set((await deps.followUps.listForIncident(request.incident.id)).map((followUp) => followUp.id));
+  const open = (await deps.tasks.list(request.incident.id)).filter((task) => task.status === 'open' && !followUpIds.has(task.id));
+  if (open.length === 0) {
+    await request.reply(problemMessage(`${request.incident.name} has no open task that is not a follow-up already.`));
+    return;
+  }
+  await deps.gateway.openView(request.triggerId, makeFollowUpModal(request.incident, open));
+}
+
+/**
+ * Mark done from the owner's DM (the DM turns into "done") or from the Home tab (redrawn by the
+ * caller with showHome).
+ */
+export async function completeFollowUp(
+  deps: FollowUpDependencies,
+  request: { taskId: number; actorId: string; responseUrl?: string; reply: Reply },
+): Promise<void> {
+  const done = await markFollowUpDone(deps, request);
+  if (!done || !request.responseUrl) return;
+  await deps.gateway.respond(request.responseUrl, {
+    ...followUpDoneMessage(done.incident, done.change.followUp, request.actorId),
+    replaceOriginal: true,
+  });
+}
+
+/** Resolve on the Home tab's list of tasks. */
+export async function resolveTaskFromHome(
+  deps: Pick<FlowDependencies, 'tasks' | 'incidents' | 'participants'>,
+  request: { taskId: number; actorId: string; reply: Reply },
+): Promise<void> {
+  const task = await deps.tasks.require(request.taskId);
+  const incident = await deps.incidents.require(task.incidentId);
+  if (!(await deps.participants.maySee(incident, request.actorId))) {
+    await request.reply(problemMessage(`Only people who take part in ${incident.name} can change its tasks.`));
+    return;
+  }
+  await deps.tasks.resolve(task.id, request.actorId);
 }

@@ -1,33 +1,38 @@
-import type { HomeView, KnownBlock } from '@slack/types';
+import type { KnownBlock } from '@slack/types';
 import type { Incident } from '../incidents/model';
-import type { Dependencies } from '../server/dependencies';
+import { homeView } from '../slack/blocks/home';
 import { type MyFollowUp, type MyTask, metricsBlocks, myWorkBlocks } from '../slack/blocks/homeSections';
-import { incidentList } from '../slack/blocks/incident';
 import { feedbackSummaryBlocks } from '../slack/blocks/responderFeedback';
-import { context, divider, plain } from '../slack/blocks/text';
-import { homeMetrics } from './metrics';
-import { maySee } from './visibility';
+import { divider, plain } from '../slack/blocks/text';
+import type { FlowDependencies } from './dependencies';
 
+/** How many open incidents the Home tab lists. */
+const HOME_INCIDENT_LIMIT = 30;
 /** Feedback summaries are shown for incidents closed within this long. */
 const FEEDBACK_SHOWN_FOR_MS = 30 * 86_400_000;
-const HOME_BLOCK_LIMIT = 100;
 
-async function visibleTo(deps: Dependencies, userId: string, incidents: Incident[]): Promise<Incident[]> {
-  const visible: Incident[] = [];
-  for (const incident of incidents) if (await maySee(deps.store, incident, userId)) visible.push(incident);
-  return visible;
-}
+type HomeDependencies = Pick<
+  FlowDependencies,
+  | 'incidents'
+  | 'participants'
+  | 'gateway'
+  | 'links'
+  | 'settings'
+  | 'clock'
+  | 'followUps'
+  | 'feedback'
+  | 'metrics'
+  | 'records'
+  | 'chartLinks'
+>;
 
-async function myWork(deps: Dependencies, userId: string): Promise<{ tasks: MyTask[]; followUps: MyFollowUp[] }> {
-  const [openTasks, openFollowUps] = await Promise.all([deps.store.tasks.openAssignedTo(userId), deps.followUps.openFor(userId)]);
+async function myWork(deps: HomeDependencies, userId: string): Promise<{ tasks: MyTask[]; followUps: MyFollowUp[] }> {
+  const [openTasks, openFollowUps] = await Promise.all([deps.records.openTasksOf(userId), deps.followUps.openFor(userId)]);
   const followUpIds = new Set(openFollowUps.map((followUp) => followUp.id));
-  const incidentsById = new Map<number, Incident>();
+  const incidents = new Map<number, Incident | undefined>();
   const incidentOf = async (incidentId: number) => {
-    if (!incidentsById.has(incidentId)) {
-      const incident = await deps.incidents.get(incidentId);
-      if (incident) incidentsById.set(incidentId, incident);
-    }
-    return incidentsById.get(incidentId);
+    if (!incidents.has(incidentId)) incidents.set(incidentId, await deps.incidents.get(incidentId));
+    return incidents.get(incidentId);
   };
   const tasks: MyTask[] = [];
   for (const task of openTasks) {
@@ -43,13 +48,11 @@ async function myWork(deps: Dependencies, userId: string): Promise<{ tasks: MyTa
   return { tasks, followUps };
 }
 
-/** The commander of a recently closed incident, and every admin, see its feedback. */
-async function feedbackBlocks(deps: Dependencies, userId: string): Promise<KnownBlock[]> {
-  const now = deps.clock.now();
+/** The commander of a recently closed incident, and every admin (DISPATCH_ADMINS), see its feedback. */
+async function feedbackBlocks(deps: HomeDependencies, userId: string): Promise<KnownBlock[]> {
   const isAdmin = deps.settings.afterClose.admins.includes(userId);
   const blocks: KnownBlock[] = [];
-  const closed = await deps.store.metrics.closedBetween(new Date(now.getTime() - FEEDBACK_SHOWN_FOR_MS), now);
-  for (const incidentId of closed.reverse()) {
+  for (const incidentId of (await deps.metrics.closedAgo(FEEDBACK_SHOWN_FOR_MS)).reverse()) {
     const incident = await deps.incidents.get(incidentId);
     if (!incident || !(isAdmin || incident.commanderId === userId)) continue;
     const summary = await deps.feedback.summary(incident.id);
@@ -61,35 +64,27 @@ async function feedbackBlocks(deps: Dependencies, userId: string): Promise<Known
 }
 
 /**
- * The Home tab: open incidents the person may see, their open tasks and follow-ups (with done
- * buttons), feedback for commanders and admins, and the metrics (a chart when Slack can fetch it).
+ * Publishes the person's App Home tab: the open incidents they may see (restricted ones only to
+ * those taking part), their open tasks and follow-ups with done buttons, feedback for
+ * commanders and admins, and the metrics (a chart when Slack can fetch it, a table otherwise).
  */
-export async function homeView(deps: Dependencies, userId: string): Promise<HomeView> {
-  const [open, work, feedback, metrics] = await Promise.all([
-    deps.incidents.listOpen(30).then((incidents) => visibleTo(deps, userId, incidents)),
-    myWork(deps, userId),
-    feedbackBlocks(deps, userId),
-    homeMetrics(deps, userId),
-  ]);
+export async function showHome(deps: HomeDependencies, request: { userId: string }): Promise<void> {
+  const { userId } = request;
+  const visible: Incident[] = [];
+  for (const incident of await deps.incidents.listOpen(HOME_INCIDENT_LIMIT)) {
+    if (await deps.participants.maySee(incident, userId)) visible.push(incident);
+  }
+  const [work, feedback, metrics] = await Promise.all([myWork(deps, userId), feedbackBlocks(deps, userId), deps.metrics.recentFor(userId)]);
   const chartUrl = deps.chartLinks ? deps.chartLinks.urlFor(userId, deps.clock.now()) : null;
-  const after: KnownBlock[] = [
+  const sections: KnownBlock[] = [
     divider(),
     ...myWorkBlocks(work.tasks, work.followUps, deps.links),
     ...(feedback.length > 0 ? [divider(), ...feedback] : []),
     divider(),
     ...metricsBlocks(metrics, chartUrl),
   ];
-  const head: KnownBlock[] = [
-    { type: 'header', text: plain('Open incidents') },
-    context(`Report one with ${deps.settings.commands.reportIncident} in any channel, or "Report incident" on a message.`),
-    divider(),
-  ];
-  const room = HOME_BLOCK_LIMIT - head.length - after.length;
-  const list = incidentList(open, deps.links);
-  const shown = list.length > room ? [...list.slice(0, Math.max(0, room - 1)), context(`${list.length - room + 1} more not shown.`)] : list;
-  return { type: 'home', blocks: [...head, ...shown, ...after].slice(0, HOME_BLOCK_LIMIT) };
-}
-
-export async function publishHome(deps: Dependencies, userId: string): Promise<void> {
-  await deps.gateway.publishHome(userId, await homeView(deps, userId));
+  const view = homeView(visible, deps.links, deps.settings.commands.reportIncident);
+  // Slack's limit is 100 blocks: the open incidents give way, the person's own sections stay whole.
+  const incidentBlocks = view.blocks.slice(0, Math.max(3, 100 - sections.length));
+  await deps.gateway.publishHome(userId, { ...view, blocks: [...incidentBlocks, ...sections] });
 }

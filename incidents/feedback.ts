@@ -1,7 +1,7 @@
-import type { Store } from '../store';
 import type { Clock } from './clock';
 import { DomainError } from './errors';
 import type { Feedback, Participant } from './model';
+import type { UnitOfWork } from './ports';
 
 export const FEEDBACK_TEXT_LIMIT = 2000;
 
@@ -57,7 +57,7 @@ export function summarizeFeedback(asked: number, answers: Feedback[]): FeedbackS
 /** The feedback form after close: ask each participant once, store each answer once. */
 export class FeedbackService {
   constructor(
-    private readonly store: Store,
+    private readonly store: UnitOfWork,
     private readonly clock: Clock,
     private readonly botUserId: string,
   ) {}
@@ -103,6 +103,10 @@ export class FeedbackService {
       throw new DomainError('You already gave feedback on this incident; thank you. The first answer is kept.', 'feedback_already_given');
     }
     return feedback;
+  }
+
+  async hasAnswered(incidentId: number, userId: string): Promise<boolean> {
+    return (await this.store.feedback.list(incidentId)).some((feedback) => feedback.userId === userId);
   }
 
   async summary(incidentId: number): Promise<FeedbackSummary> {

@@ -1,8 +1,8 @@
-import type { Store } from '../store';
 import type { Clock } from './clock';
 import { DomainError } from './errors';
 import { utcDay } from './metrics';
 import type { FollowUp, Incident } from './model';
+import type { UnitOfWork } from './ports';
 import { TASK_DESCRIPTION_LIMIT } from './tasks';
 
 export interface NewFollowUp {
@@ -48,7 +48,7 @@ export function followUpLines(text: string): string[] {
  */
 export class FollowUpService {
   constructor(
-    private readonly store: Store,
+    private readonly store: UnitOfWork,
     private readonly clock: Clock,
   ) {}
 

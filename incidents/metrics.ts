@@ -1,3 +1,5 @@
+import type { MetricsQueries, MetricsViewer } from './afterClosePorts';
+import type { Clock } from './clock';
 import type { IncidentStatus } from './model';
 
 /** What the metrics need of an incident: when it was reported, stable and closed. */
@@ -133,4 +135,33 @@ export function computeMetrics(
     byType: groupDurations(incidents, types, (incident) => incident.type),
     overdueFollowUps: options.overdueFollowUps ?? 0,
   };
+}
+
+/** The figures as a person or an admin asks for them, from the store's read-only queries. */
+export class MetricsService {
+  constructor(
+    private readonly queries: MetricsQueries,
+    private readonly clock: Clock,
+    private readonly policy: { priorities: readonly string[]; types: readonly string[] },
+  ) {}
+
+  /** The figures for a period, counting only incidents the viewer may see. */
+  async forPeriod(viewer: MetricsViewer, window: { since: Date; until: Date }): Promise<IncidentMetrics> {
+    const [incidents, overdueFollowUps] = await Promise.all([
+      this.queries.incidentsReported(window.since, window.until, viewer),
+      this.queries.overdueFollowUps(utcDay(window.until), viewer),
+    ]);
+    return computeMetrics(incidents, { ...window, ...this.policy, overdueFollowUps });
+  }
+
+  /** The Home tab's figures: the last 12 weeks, as this person may see them. */
+  recentFor(userId: string): Promise<IncidentMetrics> {
+    return this.forPeriod({ kind: 'user', userId }, recentWeeks(this.clock.now(), 12));
+  }
+
+  /** Ids of incidents closed within the last `withinMs` but at least `atLeastMs` ago. */
+  closedAgo(withinMs: number, atLeastMs = 0): Promise<number[]> {
+    const now = this.clock.now().getTime();
+    return this.queries.closedBetween(new Date(now - withinMs), new Date(now - atLeastMs));
+  }
 }

@@ -1,31 +1,8 @@
-import type { FeedbackSummary } from '../incidents/feedback';
-import {
-  type FollowUp,
-  type Incident,
-  type Participant,
-  type Resource,
-  ROLE_LABELS,
-  type Role,
-  type StatusReport,
-  type Task,
-  type TimelineEvent,
-} from '../incidents/model';
+import { ROLE_LABELS } from '../incidents/model';
+import type { IncidentRecord } from '../incidents/record';
 
 /** Everything the draft is written from. Pure data: the same record gives the same document. */
-export interface PostmortemRecord {
-  incident: Incident;
-  participants: Participant[];
-  /** Roles held now (a reporter need not have joined the channel). */
-  roles: Array<{ userId: string; role: Role }>;
-  /** Any order; the draft lists them oldest first. */
-  statusReports: StatusReport[];
-  timeline: TimelineEvent[];
-  /** Plain tasks (follow-ups are listed on their own). */
-  tasks: Task[];
-  followUps: FollowUp[];
-  resources: Resource[];
-  /** Only for readers who may see it (the commander and admins); null leaves the section out. */
-  feedback: FeedbackSummary | null;
+export interface PostmortemRecord extends IncidentRecord {
   /** Display names by user id; an unknown id shows as the id. */
   names: Readonly<Record<string, string>>;
   /** Link to the incident channel, when it has one. */

@@ -1,14 +1,13 @@
 import type { CustomRoute } from '@slack/bolt';
-import { homeMetrics } from '../flows/metrics';
+import type { FlowDependencies } from '../flows/dependencies';
 import { weeklyChartPng } from '../reports/chart';
-import { CHART_PATH_PREFIX, type ChartLinks } from './chartLinks';
-import type { Dependencies } from './dependencies';
+import { CHART_PATH_PREFIX, type ChartLinks } from '../reports/chartLinks';
 
 /**
  * GET /charts/<signed token>.png: the Home tab's weekly chart for the person the link was made
  * for, drawn from the current record. A bad or expired link gets 404 (nothing to learn from it).
  */
-export function chartRoute(deps: Pick<Dependencies, 'store' | 'settings' | 'clock' | 'logger'>, links: ChartLinks): CustomRoute {
+export function chartRoute(deps: Pick<FlowDependencies, 'metrics' | 'clock' | 'logger'>, links: ChartLinks): CustomRoute {
   return {
     path: `${CHART_PATH_PREFIX}:token`,
     method: ['GET'],
@@ -20,7 +19,8 @@ export function chartRoute(deps: Pick<Dependencies, 'store' | 'settings' | 'cloc
         response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
         return;
       }
-      void homeMetrics(deps, check.grant.userId)
+      void deps.metrics
+        .recentFor(check.grant.userId)
         .then((metrics) => weeklyChartPng(metrics))
         .then((png) => {
           response.writeHead(200, {

@@ -2,12 +2,16 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type CustomRoute, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
 import { retryPolicies, WebClient } from '@slack/web-api';
-import type { Settings } from '../config';
-import { type AfterCloseScan, AfterCloseScheduler, registerAfterCloseWork } from '../flows/afterClose';
+import { effectiveWarnings, type SettingProblem, type Settings } from '../config';
+import { createFlows, type FlowDependencies } from '../flows';
+import type { AfterCloseScan } from '../flows/afterClose';
+import type { ReminderScanResult } from '../flows/statusReportReminders';
 import { type Clock, systemClock } from '../incidents/clock';
 import { FeedbackService } from '../incidents/feedback';
 import { FollowUpService } from '../incidents/followUps';
+import { MetricsService } from '../incidents/metrics';
 import { ParticipantService } from '../incidents/participants';
+import { IncidentRecords } from '../incidents/record';
 import { ReminderService } from '../incidents/reminders';
 import { StatusReportService } from '../incidents/reports';
 import { ResourceService } from '../incidents/resources';
@@ -18,20 +22,20 @@ import { registerListeners } from '../listeners';
 import { type AppLogger, createLogger, toBoltLogger } from '../logging/logger';
 import { createOncallDirectory, type OncallDirectory, ScheduleFileError } from '../oncall';
 import { OncallEngagements } from '../oncall/engagements';
+import { ChartLinks } from '../reports/chartLinks';
 import { SlackGateway } from '../slack/gateway';
 import { WorkspaceLinks } from '../slack/links';
-import { IncidentPresence } from '../slack/presence';
 import { UserDirectory } from '../slack/userDirectory';
 import { Store } from '../store';
-import { ChartLinks } from './chartLinks';
+import { AfterCloseJob, afterCloseQueue, registerAfterCloseWork } from './afterCloseJob';
+import { type BootCheckBudget, checkSlackToken, reportEffectiveSettings } from './bootCheck';
 import { chartRoute } from './chartRoute';
 import type { Dependencies } from './dependencies';
 import { ackAfterFailure, installErrorHandling, reportFailures } from './errorHandling';
-import { registerIncidentWorkExtensions } from './incidentWorkExtensions';
 import { InFlightWork } from './inflight';
 import { WorkQueueWorker } from './jobs/workQueueWorker';
 import { ackUnhandled, ignoreOwnEvents, processEventsOnce, trackRequests } from './middleware';
-import { type ReminderScanResult, ReminderScheduler } from './reminderScheduler';
+import { ReminderJob } from './reminderJob';
 
 /** Dispatch's documented paths; Bolt routes by payload, so each one takes any Slack payload. */
 export const SLACK_ENDPOINTS = [
@@ -44,11 +48,17 @@ export const SLACK_ENDPOINTS = [
 /** Slack stops retrying an event within an hour; ids are kept a day, then forgotten. */
 const PROCESSED_EVENT_RETENTION_MS = 24 * 3_600_000;
 const HOUSEKEEPING_INTERVAL_MS = 3_600_000;
+/** In-flight work gets this long at shutdown: inside the 10 s a supervisor waits after SIGTERM. */
+const DRAIN_TIMEOUT_MS = 8_000;
 
 export interface StartOptions {
   settings: Settings;
   logger?: AppLogger;
   clock?: Clock;
+  /** Warnings from loading the settings (the entry point passes loadSettingsWithWarnings'); logged at boot. */
+  settingWarnings?: SettingProblem[];
+  /** How long the boot check may retry auth.test (tests shorten it). */
+  bootCheckBudget?: BootCheckBudget;
 }
 
 export interface RunningDispatch {
@@ -136,6 +146,8 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
       secrets: [settings.slack.botToken, settings.slack.signingSecret, settings.slack.appToken, settings.oncall.pagerdutyApiToken],
     });
 
+  reportEffectiveSettings(logger, settings, options.settingWarnings ?? effectiveWarnings(settings));
+
   let oncall: OncallDirectory | null;
   try {
     oncall = createOncallDirectory(settings.oncall, clock);
@@ -150,38 +162,33 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     });
   });
 
+  let identity: Awaited<ReturnType<typeof checkSlackToken>>;
+  try {
+    identity = await checkSlackToken(settings, logger, options.bootCheckBudget);
+  } catch (error) {
+    await store.close();
+    throw new BootError(error instanceof Error ? error.message : String(error), { cause: error });
+  }
   const client = new WebClient(settings.slack.botToken, {
     slackApiUrl: settings.slack.apiUrl,
     logger: toBoltLogger(logger, 'web-api'),
     retryConfig: retryPolicies.fiveRetriesInFiveMinutes,
   });
-  const gateway = new SlackGateway(client, { userIdOverride: settings.slack.userIdOverride });
-  let identity: Awaited<ReturnType<SlackGateway['identify']>>;
-  try {
-    identity = await gateway.identify();
-  } catch (error) {
-    await store.close();
-    const reason = error instanceof Error && 'plainWords' in error ? String(error.plainWords) : String(error);
-    throw new BootError(`Slack did not accept the bot token (auth.test at ${settings.slack.apiUrl}): ${reason}`, { cause: error });
-  }
+  const gateway = new SlackGateway(client, { userIdOverride: settings.slack.userIdOverride, botUserId: identity.userId });
 
   const users = new UserDirectory(gateway, settings.slack.userCacheTtlMs, clock);
   const links = new WorkspaceLinks(settings.slack.workspaceName);
-  const incidents = new IncidentService(store, clock, settings.incident);
-  const presence = new IncidentPresence({ settings, store, gateway, users, links, logger, incidents });
-  const participants = new ParticipantService(store, clock, identity.userId);
-  const deps: Dependencies = {
+  const work = new WorkQueueWorker({ queue: store.workQueue, logger: logger.child({ component: 'work-queue' }) });
+  const flowDependencies: FlowDependencies = {
     settings,
     logger,
     clock,
-    store,
     gateway,
     users,
     links,
     botUserId: identity.userId,
-    incidents,
-    presence,
-    participants,
+    incidents: new IncidentService(store, clock, settings.incident),
+    participants: new ParticipantService(store, clock, identity.userId),
     oncall,
     oncallEngagements: new OncallEngagements(store, clock),
     reports: new StatusReportService(store, clock),
@@ -191,16 +198,28 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     timeline: new TimelineService(store, clock),
     followUps: new FollowUpService(store, clock),
     feedback: new FeedbackService(store, clock, identity.userId),
+    metrics: new MetricsService(store.metrics, clock, settings.incident),
+    records: new IncidentRecords(store),
     chartLinks: settings.server.publicUrl
       ? new ChartLinks(settings.slack.signingSecret, settings.server.publicUrl, settings.afterClose.chartLinkTtlMs)
       : null,
-    work: new WorkQueueWorker({ queue: store.workQueue, logger: logger.child({ component: 'work-queue' }) }),
+    afterCloseQueue: afterCloseQueue(store.workQueue, work),
   };
-  registerIncidentWorkExtensions(presence, deps);
+  const deps: Dependencies = {
+    ...flowDependencies,
+    store,
+    work,
+    flows: createFlows(flowDependencies),
+  };
+  registerAfterCloseWork(work, flowDependencies);
 
   const inflight = new InFlightWork();
-  registerAfterCloseWork(deps);
-  const receiver = createReceiver(settings, store, logger, deps.chartLinks ? [chartRoute(deps, deps.chartLinks)] : []);
+  const receiver = createReceiver(
+    settings,
+    store,
+    logger,
+    flowDependencies.chartLinks ? [chartRoute(flowDependencies, flowDependencies.chartLinks)] : [],
+  );
   const app = new App({
     receiver,
     token: settings.slack.botToken,
@@ -217,7 +236,23 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   // HTTP only: Socket Mode's ack ignores a second call silently, so an unhandled request cannot be told apart.
   if (!settings.slack.socketMode) app.use(ackUnhandled(logger));
   installErrorHandling(app, gateway, logger);
-  registerListeners(app, deps);
+  // Listeners get the flows and read-only domain services, never the store or the gateway.
+  const { incidents, participants, reports, tasks, resources, followUps, feedback, flows } = deps;
+  registerListeners(app, {
+    settings,
+    logger,
+    links,
+    botUserId: identity.userId,
+    incidents,
+    participants,
+    reports,
+    tasks,
+    resources,
+    oncall,
+    followUps,
+    feedback,
+    flows,
+  });
 
   const started = await app.start(settings.server.port);
   const port = settings.slack.socketMode ? undefined : ((started as Server).address() as AddressInfo).port;
@@ -232,9 +267,9 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
       .catch((error: unknown) => logger.warn('could not prune finished work items', { error: String(error) }));
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
-  const reminders = new ReminderScheduler(deps, settings.incident.reminderCheckIntervalMs);
+  const reminders = new ReminderJob(flowDependencies, settings.incident.reminderCheckIntervalMs);
   reminders.start();
-  const afterClose = new AfterCloseScheduler(deps, settings.afterClose.checkIntervalMs);
+  const afterClose = new AfterCloseJob(flowDependencies, settings.afterClose.checkIntervalMs);
   afterClose.start();
   deps.work.start();
 
@@ -260,7 +295,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
         // Socket Mode: Bolt's stop() does not wait for the WebSocket to close; the client's disconnect() does.
         if (receiver instanceof SocketModeReceiver) await receiver.client.disconnect();
         await app.stop().catch((error: unknown) => logger.warn('receiver did not stop cleanly', { error: String(error) }));
-        const finished = await inflight.idle(25_000);
+        const finished = await inflight.idle(DRAIN_TIMEOUT_MS);
         if (!finished) logger.warn('stopped with work still in flight', { running: inflight.count });
         await deps.work.stop(25_000);
         await store.close();

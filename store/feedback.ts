@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
+import type { FeedbackRepository } from '../incidents/afterClosePorts';
 import type { Feedback } from '../incidents/model';
 import type { Database } from './schema';
 import { fromIso, toIso } from './time';
 
-export class FeedbackRepository {
+export class KyselyFeedbackRepository implements FeedbackRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Records that `userId` is asked about the incident: true for the first caller only, on any replica. */

@@ -1,19 +1,11 @@
 import type { Kysely } from 'kysely';
+import type { FollowUpFilter, FollowUpRepository } from '../incidents/afterClosePorts';
 import type { FollowUp, TaskStatus } from '../incidents/model';
 import type { Database } from './schema';
 import { fromIso, fromIsoOrNull, toIso } from './time';
 
-export interface FollowUpFilter {
-  taskId?: number;
-  incidentId?: number;
-  ownerId?: string;
-  status?: TaskStatus;
-  /** Only those due strictly before this day (YYYY-MM-DD). */
-  dueBefore?: string;
-}
-
 /** Follow-ups: the follow_ups row of a task, read together with the task. */
-export class FollowUpRepository {
+export class KyselyFollowUpRepository implements FollowUpRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Makes the task a follow-up; false when it already is one. Call inside a transaction. */

@@ -1,11 +1,9 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
+import type { MetricsQueries, MetricsViewer } from '../incidents/afterClosePorts';
 import type { IncidentTimes } from '../incidents/metrics';
 import type { IncidentStatus } from '../incidents/model';
 import type { Database } from './schema';
 import { fromIso, fromIsoOrNull, toIso } from './time';
-
-/** Who the figures are for: everyone's incidents (an admin's export), or what one person may see. */
-export type MetricsViewer = { kind: 'everyone' } | { kind: 'user'; userId: string };
 
 /** Restricted incidents count only for people who take part in them (the Home tab's rule). */
 function visibleTo(viewer: MetricsViewer) {
@@ -33,7 +31,7 @@ function visibleTo(viewer: MetricsViewer) {
 }
 
 /** The store side of the metrics: what happened when, filtered by what the viewer may see. */
-export class MetricsRepository {
+export class KyselyMetricsQueries implements MetricsQueries {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Incidents reported in [since, until), oldest first. */

@@ -1,15 +1,13 @@
 import type { App } from '@slack/bolt';
-import { publishHome } from '../../flows/home';
-import type { Dependencies } from '../../server/dependencies';
-import type { EventListenerModule } from '../types';
+import type { EventListenerModule, ListenerDependencies } from '../types';
 
-/** The App Home tab: open incidents, the person's tasks and follow-ups, feedback, metrics. */
+/** The App Home tab lists the open incidents the person may see. */
 export const appHomeListener: EventListenerModule = {
   subscriptions: ['app_home_opened'],
-  register(app: App, deps: Dependencies) {
+  register(app: App, deps: ListenerDependencies) {
     app.event('app_home_opened', async ({ event }) => {
       if (event.tab !== 'home') return;
-      await publishHome(deps, event.user);
+      await deps.flows.showHome({ userId: event.user });
     });
   },
 };

@@ -1,6 +1,5 @@
 import type { App } from '@slack/bolt';
-import type { Dependencies } from '../../server/dependencies';
-import type { MessageShortcutListener } from '../types';
+import type { ListenerDependencies, MessageShortcutListener } from '../types';
 import { addFollowUpFromMessageShortcut } from './addFollowUpFromMessage';
 import { addTaskFromMessageShortcut } from './addTaskFromMessage';
 import { reportFromMessageShortcut } from './reportFromMessage';
@@ -12,7 +11,7 @@ export const SHORTCUT_LISTENERS: MessageShortcutListener[] = [
   addFollowUpFromMessageShortcut,
 ];
 
-export function register(app: App, deps: Dependencies): void {
+export function register(app: App, deps: ListenerDependencies): void {
   for (const listener of SHORTCUT_LISTENERS) {
     app.shortcut({ callback_id: listener.callbackId, type: 'message_action' }, (args) => listener.handle(args, deps));
   }

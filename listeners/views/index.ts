@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import type { Dependencies } from '../../server/dependencies';
+import type { ListenerDependencies, ListenerModule } from '../types';
 import * as afterCloseViews from './afterCloseViews';
 import * as incidentViews from './incidentViews';
 import * as oncallViews from './oncallViews';
@@ -9,7 +9,7 @@ import * as statusReportViews from './statusReportViews';
 import * as taskViews from './taskViews';
 
 /** Every modal submission module: one line each. */
-const VIEW_MODULES: Array<{ register(app: App, deps: Dependencies): void }> = [
+const VIEW_MODULES: ListenerModule[] = [
   incidentViews,
   participantViews,
   oncallViews,
@@ -19,6 +19,6 @@ const VIEW_MODULES: Array<{ register(app: App, deps: Dependencies): void }> = [
   afterCloseViews,
 ];
 
-export function register(app: App, deps: Dependencies): void {
+export function register(app: App, deps: ListenerDependencies): void {
   for (const module of VIEW_MODULES) module.register(app, deps);
 }

@@ -1,6 +1,6 @@
 import { computeMetrics, recentWeeks } from '../../incidents/metrics';
 import { CHART_HEIGHT, CHART_SCALE, CHART_WIDTH, pngSize, weeklyChartPng } from '../../reports/chart';
-import { ChartLinks } from '../../server/chartLinks';
+import { ChartLinks } from '../../reports/chartLinks';
 import { NOW } from '../support/afterfireRecord';
 
 const SECRET = 'test-signing-secret-0123456789abcdef';

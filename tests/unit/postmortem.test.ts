@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { buildPostmortem } from '../../flows/postmortem';
+import { IncidentRecords } from '../../incidents/record';
 import { escapeMarkdown, spanText } from '../../reports/postmortem';
 import { Store } from '../../store';
 import { EXPECTED_POSTMORTEM, NAMES, STORY_START, tellStory } from '../support/afterfireRecord';
@@ -43,7 +44,10 @@ describe.each(databaseKinds)('the postmortem draft on %s', (kind) => {
   test('is the stored expected document for the same record', async () => {
     const clock = new ManualClock(STORY_START);
     const incident = await tellStory(store, clock);
-    const markdown = await buildPostmortem(store, incident, { nameOf, channelUrl: 'https://acme.slack.com/archives/C0INCIDENT' });
+    const markdown = await buildPostmortem(new IncidentRecords(store), incident, {
+      nameOf,
+      channelUrl: 'https://acme.slack.com/archives/C0INCIDENT',
+    });
     // UPDATE_POSTMORTEM_FIXTURE=1 rewrites the stored document after a deliberate change to the draft.
     if (process.env.UPDATE_POSTMORTEM_FIXTURE) writeFileSync(EXPECTED_POSTMORTEM, markdown);
     expect(markdown).toBe(readFileSync(EXPECTED_POSTMORTEM, 'utf8'));
