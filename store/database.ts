@@ -3,12 +3,13 @@ import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { Pool } from 'pg';
+import type { DialectName } from './dialect';
 import { reportingConflicts } from './errors';
 import { initialMigration } from './migrations/001_initial';
 import { workQueueMigration } from './migrations/002_receiver_work_queue';
 import type { Database } from './schema';
 
-export type DialectName = 'sqlite' | 'postgres';
+export type { DialectName };
 
 export interface OpenedDatabase {
   db: Kysely<Database>;
