@@ -6,6 +6,7 @@ import { Pool } from 'pg';
 import { reportingConflicts } from './errors';
 import { initialMigration } from './migrations/001_initial';
 import { workQueueMigration } from './migrations/002_receiver_work_queue';
+import { submissionsMigration } from './migrations/004_races_submissions';
 import type { Database } from './schema';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -51,6 +52,7 @@ function migrationsFor(dialect: DialectName) {
   return {
     '001_initial': initialMigration(dialect),
     '002_receiver_work_queue': workQueueMigration(dialect),
+    '004_races_submissions': submissionsMigration(),
   };
 }
 

@@ -27,7 +27,10 @@ async function startReplicas(kind: 'sqlite' | 'postgres'): Promise<Replicas> {
     return { fake, database, apps: [await TestApp.start({ fake, database, env })] };
   }
   const database = await postgresSchema();
-  const apps = [await TestApp.start({ fake, database: shared(database), env }), await TestApp.start({ fake, database: shared(database), env })];
+  const apps = [
+    await TestApp.start({ fake, database: shared(database), env }),
+    await TestApp.start({ fake, database: shared(database), env }),
+  ];
   return { fake, database, apps };
 }
 
@@ -62,7 +65,9 @@ describe.each(kinds)('one change takes effect once (%s)', (kind) => {
     const responsesBefore = fake.responseUrlPosts.length;
 
     const answers = await Promise.all(
-      Array.from({ length: 10 }, (_, index) => replica(index).command('/dispatch-mark-stable', { channel_id: channelId, user_id: `U0RACER0${index}` })),
+      Array.from({ length: 10 }, (_, index) =>
+        replica(index).command('/dispatch-mark-stable', { channel_id: channelId, user_id: `U0RACER0${index}` }),
+      ),
     );
     expect(answers.map((answer) => answer.status)).toEqual(Array(10).fill(200));
     await settleAll(replicas);
@@ -89,7 +94,9 @@ describe.each(kinds)('one change takes effect once (%s)', (kind) => {
     const postsBefore = channelPosts(fake, channelId).length;
 
     await Promise.all(
-      Array.from({ length: 10 }, (_, index) => replica(index).command('/dispatch-mark-active', { channel_id: channelId, user_id: `U0RACER0${index}` })),
+      Array.from({ length: 10 }, (_, index) =>
+        replica(index).command('/dispatch-mark-active', { channel_id: channelId, user_id: `U0RACER0${index}` }),
+      ),
     );
     await settleAll(replicas);
 
