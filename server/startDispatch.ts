@@ -9,13 +9,13 @@ import type { ReminderScanResult } from '../flows/statusReportReminders';
 import { type Clock, systemClock } from '../incidents/clock';
 import { FeedbackService } from '../incidents/feedback';
 import { FollowUpService } from '../incidents/followUps';
+import { IncidentService } from '../incidents/incidentService';
 import { MetricsService } from '../incidents/metrics';
 import { ParticipantService } from '../incidents/participants';
 import { IncidentRecords } from '../incidents/record';
 import { ReminderService } from '../incidents/reminders';
 import { StatusReportService } from '../incidents/reports';
 import { ResourceService } from '../incidents/resources';
-import { IncidentService } from '../incidents/service';
 import { TaskService } from '../incidents/tasks';
 import { TimelineService } from '../incidents/timeline';
 import { registerListeners } from '../listeners';
@@ -261,6 +261,9 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     store.processedEvents
       .prune(new Date(clock.now().getTime() - PROCESSED_EVENT_RETENTION_MS))
       .catch((error: unknown) => logger.warn('could not prune processed event ids', { error: String(error) }));
+    store.submissions
+      .prune(new Date(clock.now().getTime() - PROCESSED_EVENT_RETENTION_MS))
+      .catch((error: unknown) => logger.warn('could not prune submission keys', { error: String(error) }));
     // Finished work keeps its dedupe key as long as an event id is remembered.
     store.workQueue
       .prune(new Date(Date.now() - PROCESSED_EVENT_RETENTION_MS))

@@ -7,11 +7,12 @@ import { KyselyFollowUpRepository } from './followUps';
 import { KyselyIncidentRepository } from './incidents';
 import { KyselyMetricsQueries } from './metrics';
 import { KyselyOncallEngagementRepository } from './oncall';
-import { KyselyParticipantRepository } from './participants';
+import { KyselyParticipantRepository } from './participantRepository';
 import { KyselyReminderRepository } from './reminders';
 import { KyselyStatusReportRepository } from './reports';
 import { KyselyResourceRepository } from './resources';
 import type { Database } from './schema';
+import { KyselySubmissionRepository } from './submissions';
 import { KyselyTaskRepository } from './tasks';
 import { KyselyTimelineRepository } from './timeline';
 import { WorkQueueRepository } from './workQueue';
@@ -31,6 +32,7 @@ export class StoreRepositories implements Repositories {
   readonly feedback: KyselyFeedbackRepository;
   /** Read-only figures for App Home and the report export. */
   readonly metrics: KyselyMetricsQueries;
+  readonly submissions: KyselySubmissionRepository;
   /** Durable background work; enqueued inside a transaction, it commits with the change. */
   readonly workQueue: WorkQueueRepository;
 
@@ -47,6 +49,7 @@ export class StoreRepositories implements Repositories {
     this.followUps = new KyselyFollowUpRepository(db);
     this.feedback = new KyselyFeedbackRepository(db);
     this.metrics = new KyselyMetricsQueries(db);
+    this.submissions = new KyselySubmissionRepository(db);
     this.workQueue = new WorkQueueRepository(db);
   }
 }

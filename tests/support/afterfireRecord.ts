@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { FeedbackService } from '../../incidents/feedback';
 import { FollowUpService } from '../../incidents/followUps';
+import { IncidentService } from '../../incidents/incidentService';
 import type { Incident } from '../../incidents/model';
 import { ParticipantService } from '../../incidents/participants';
 import { StatusReportService } from '../../incidents/reports';
 import { ResourceService } from '../../incidents/resources';
-import { IncidentService } from '../../incidents/service';
 import { TaskService } from '../../incidents/tasks';
 import { TimelineService } from '../../incidents/timeline';
 import type { Store } from '../../store';
