@@ -4,12 +4,6 @@ import { askDueFeedback, askForFeedback, type FeedbackDependencies } from './fee
 import { type FollowUpDependencies, type FollowUpReminderScan, remindOverdueFollowUps } from './followUps';
 import { type PostmortemDependencies, uploadPostmortem } from './postmortem';
 
-/** Durable after-close work: the composition enqueues it in the database; a worker runs it with retries. */
-export interface AfterCloseQueue {
-  /** The postmortem draft of this close goes to the channel (once per close). */
-  postmortemUpload(incident: Incident): Promise<void>;
-}
-
 export type AfterCloseDependencies = PostmortemDependencies & FeedbackDependencies & Pick<FlowDependencies, 'afterCloseQueue'>;
 
 /**

@@ -4,6 +4,7 @@ import type { FeedbackService } from '../incidents/feedback';
 import type { FollowUpService } from '../incidents/followUps';
 import type { IncidentService } from '../incidents/incidentService';
 import type { MetricsService } from '../incidents/metrics';
+import type { Incident } from '../incidents/model';
 import type { ParticipantService } from '../incidents/participants';
 import type { IncidentRecords } from '../incidents/record';
 import type { ReminderService } from '../incidents/reminders';
@@ -18,7 +19,12 @@ import type { ChartLinks } from '../reports/chartLinks';
 import type { SlackGateway } from '../slack/gateway';
 import type { WorkspaceLinks } from '../slack/links';
 import type { UserDirectory } from '../slack/userDirectory';
-import type { AfterCloseQueue } from './afterClose';
+
+/** Durable after-close work: the composition enqueues it in the database; a worker runs it with retries. */
+export interface AfterCloseQueue {
+  /** The postmortem draft of this close goes to the channel (once per close). */
+  postmortemUpload(incident: Incident): Promise<void>;
+}
 
 /**
  * Everything a flow may use: settings, the domain services and the one Slack gateway; never the

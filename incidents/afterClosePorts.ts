@@ -2,8 +2,19 @@
  * Storage ports of the after-close features (follow-ups, feedback, metrics), beside
  * ports.ts: store/ implements them; the services here only see these.
  */
-import type { IncidentTimes } from './metrics';
-import type { Feedback, FollowUp, TaskStatus } from './model';
+import type { Feedback, FollowUp, IncidentStatus, TaskStatus } from './model';
+
+/** What the metrics need of an incident: when it was reported, stable and closed. */
+export interface IncidentTimes {
+  id: number;
+  name: string;
+  type: string;
+  priority: string;
+  status: IncidentStatus;
+  reportedAt: Date;
+  stableAt: Date | null;
+  closedAt: Date | null;
+}
 
 export interface FollowUpFilter {
   taskId?: number;

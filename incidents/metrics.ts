@@ -1,18 +1,8 @@
-import type { MetricsQueries, MetricsViewer } from './afterClosePorts';
-import type { Clock } from './clock';
-import type { IncidentStatus } from './model';
+import type { IncidentTimes, MetricsQueries, MetricsViewer } from './afterClosePorts';
 
-/** What the metrics need of an incident: when it was reported, stable and closed. */
-export interface IncidentTimes {
-  id: number;
-  name: string;
-  type: string;
-  priority: string;
-  status: IncidentStatus;
-  reportedAt: Date;
-  stableAt: Date | null;
-  closedAt: Date | null;
-}
+export type { IncidentTimes } from './afterClosePorts';
+
+import type { Clock } from './clock';
 
 export interface DurationStats {
   /** How many incidents have reached that point (the sample size). */

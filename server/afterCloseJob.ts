@@ -1,5 +1,5 @@
-import { type AfterCloseQueue, type AfterCloseScan, afterCloseScan } from '../flows/afterClose';
-import type { FlowDependencies } from '../flows/dependencies';
+import { type AfterCloseScan, afterCloseScan } from '../flows/afterClose';
+import type { AfterCloseQueue, FlowDependencies } from '../flows/dependencies';
 import { type PostmortemDependencies, uploadPostmortem } from '../flows/postmortem';
 import type { JsonValue, WorkEnqueuer } from '../store/workQueue';
 import { PermanentWorkError, type WorkQueueWorker } from './jobs/workQueueWorker';

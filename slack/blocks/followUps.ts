@@ -1,10 +1,10 @@
 import type { Button, InputBlock, KnownBlock, ModalView } from '@slack/types';
 import type { FollowUp, Incident, Task } from '../../incidents/model';
 import { TASK_DESCRIPTION_LIMIT } from '../../incidents/tasks';
-import type { SlackMessage } from '../gateway';
 import type { WorkspaceLinks } from '../links';
 import { ACTIONS, INPUT_ACTION, VIEWS } from './ids';
 import { modal, option, selectInput, textInput, userInput } from './inputs';
+import type { SlackMessage } from './message';
 import { context, escapeText, link, mention, plain, section, truncate } from './text';
 
 /** What the follow-up form remembers: the incident and the message it comes from. */

@@ -1,9 +1,9 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import { FEEDBACK_TEXT_LIMIT, type FeedbackSummary } from '../../incidents/feedback';
 import type { Incident } from '../../incidents/model';
-import type { SlackMessage } from '../gateway';
 import { ACTIONS, VIEWS } from './ids';
 import { checkboxesInput, modal, option, selectInput, textInput } from './inputs';
+import type { SlackMessage } from './message';
 import { context, escapeText, mention, plain, section, truncate } from './text';
 
 const RATING_LABELS: Record<number, string> = {

@@ -1,5 +1,5 @@
 import { type ColumnDefinitionBuilder, type Kysely, sql } from 'kysely';
-import type { DialectName } from '../database';
+import type { DialectName } from '../dialect';
 
 const notNull = (column: ColumnDefinitionBuilder) => column.notNull();
 const incidentRef = (column: ColumnDefinitionBuilder) => column.notNull().references('incidents.id').onDelete('cascade');
