@@ -1,4 +1,5 @@
 import { loadDotEnv, loadSettings, SettingsError } from './config';
+import { installProcessSafetyNet } from './server/processSafety';
 import { BootError, startDispatch } from './server/startDispatch';
 
 /** Entry point: settings (with .env), then the app; SIGTERM/SIGINT stop it gracefully. */
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  installProcessSafetyNet(running.deps.logger);
   const shutdown = (signal: string) => {
     running.deps.logger.info('shutting down', { signal });
     running.stop().then(
