@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { Pool } from 'pg';
+import { reportingConflicts } from './errors';
 import { initialMigration } from './migrations/001_initial';
 import { workQueueMigration } from './migrations/002_receiver_work_queue';
 import type { Database } from './schema';
@@ -21,7 +22,7 @@ export function openDatabase(url: string): OpenedDatabase {
     // An idle connection dropped by the server emits 'error' on the pool; unheard, it would end
     // the process. The next query simply opens a new connection.
     pool.on('error', () => undefined);
-    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+    return { db: new Kysely<Database>({ dialect: reportingConflicts(new PostgresDialect({ pool })) }), dialect: 'postgres' };
   }
   if (!url.startsWith('sqlite:')) throw new Error('DATABASE_URL must start with sqlite: or postgres://');
   const location = url.slice('sqlite:'.length);
@@ -31,7 +32,7 @@ export function openDatabase(url: string): OpenedDatabase {
   if (!inMemory) connection.pragma('journal_mode = WAL');
   connection.pragma('foreign_keys = ON');
   connection.pragma('synchronous = NORMAL');
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) }), dialect: 'sqlite' };
+  return { db: new Kysely<Database>({ dialect: reportingConflicts(new SqliteDialect({ database: connection })) }), dialect: 'sqlite' };
 }
 
 /**
