@@ -316,7 +316,7 @@ export const settingsSchema = {
     requestTimeoutMs: {
       doc: 'How long a client may take to send a whole request (Slack takes well under a second); slower ones are cut off.',
       format: 'duration',
-      default: 10_000,
+      default: 5_000,
       env: 'HTTP_REQUEST_TIMEOUT',
     },
     maxConnectionsPerClient: {

@@ -103,7 +103,7 @@ function healthRoute(store: Store): CustomRoute {
 }
 
 /** Headers must be in within this (Slack sends a whole request in well under a second). */
-const HEADERS_TIMEOUT_MS = 5_000;
+const HEADERS_TIMEOUT_MS = 3_000;
 const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 /** Slack's payloads are a few kilobytes; a modal's state stays far below this. */
 const BODY_LIMIT_BYTES = 1024 * 1024;

@@ -118,12 +118,8 @@ export class SlackHttpReceiver implements Receiver {
     // A connection that goes quiet (a client that stopped reading or writing) is closed.
     server.setTimeout(limits.requestTimeoutMs + limits.keepAliveTimeoutMs);
     server.on('connection', (socket) => this.admit(socket));
-    server.on('clientError', (error, socket) => {
-      // Unparsable request lines and headers: Node would answer 400; say so without a stack.
-      if (socket.writable && !socket.writableEnded) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-      else socket.destroy();
-      this.options.logger.debug('refused a malformed HTTP request', { error: errorMessage(error) });
-    });
+    // Unparsable request lines and headers, and the timeouts above, are Node's to answer (400, 408,
+    // 431, then the connection is closed): no listener here, which would keep the socket open.
     this.server = server;
     return new Promise((resolve, reject) => {
       server.once('error', reject);
