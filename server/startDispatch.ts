@@ -6,11 +6,11 @@ import { effectiveWarnings, type SettingProblem, type Settings } from '../config
 import { createFlows, type FlowDependencies } from '../flows';
 import type { ReminderScanResult } from '../flows/statusReportReminders';
 import { type Clock, systemClock } from '../incidents/clock';
+import { IncidentService } from '../incidents/incidentService';
 import { ParticipantService } from '../incidents/participants';
 import { ReminderService } from '../incidents/reminders';
 import { StatusReportService } from '../incidents/reports';
 import { ResourceService } from '../incidents/resources';
-import { IncidentService } from '../incidents/service';
 import { TaskService } from '../incidents/tasks';
 import { TimelineService } from '../incidents/timeline';
 import { registerListeners } from '../listeners';
@@ -268,6 +268,9 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     store.processedEvents
       .prune(new Date(clock.now().getTime() - PROCESSED_EVENT_RETENTION_MS))
       .catch((error: unknown) => logger.warn('could not prune processed event ids', { error: String(error) }));
+    store.submissions
+      .prune(new Date(clock.now().getTime() - PROCESSED_EVENT_RETENTION_MS))
+      .catch((error: unknown) => logger.warn('could not prune submission keys', { error: String(error) }));
     // Finished work keeps its dedupe key as long as an event id is remembered.
     store.workQueue
       .prune(new Date(Date.now() - PROCESSED_EVENT_RETENTION_MS))
