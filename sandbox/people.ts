@@ -171,8 +171,10 @@ export class People {
   }
 
   /** A person posts a message; the app gets a message event. */
-  async postMessage(userId: string, channelId: string, text: string): Promise<void> {
+  async postMessage(userId: string, channelId: string, typed: string): Promise<void> {
     const channel = this.channelOf(channelId);
+    // Slack's client sends what a person types with &, < and > as entities, so it stays text.
+    const text = typed.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
     if (!channel.members.has(userId) && !channel.is_im) throw new Error('Join the channel to post in it.');
     const message = this.workspace.addMessage({ channel: channelId, user: userId, text });
     const answer = await this.app.event({

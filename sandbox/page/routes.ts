@@ -80,7 +80,8 @@ export function installPage(workspace: SlackWorkspace, people: People, options: 
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
       res.write('retry: 1000\n\n');
       streams.add(res);
-      req.on('close', () => streams.delete(res));
+      // The response closes when the browser goes; the request's own 'close' fires once its (empty) body is read.
+      res.on('close', () => streams.delete(res));
       return true;
     }
     if (req.method === 'GET' && url.pathname === '/ui/screen') {

@@ -229,6 +229,10 @@ const SCRIPT = `
     else await post('/ui/message', { channel: state.at, text });
   });
 
+  window.addEventListener('hashchange', () => {
+    const next = new URLSearchParams(location.hash.slice(1));
+    state.as = next.get('as') || state.as; state.at = next.get('at') || state.at; actingAs.value = state.as; state.modalKey = null; refresh();
+  });
   const events = new EventSource('/ui/events');
   events.onmessage = () => refresh();
   events.onerror = () => setTimeout(refresh, 1000);
