@@ -1,7 +1,8 @@
-import type { Repositories, Store } from '../store';
 import type { Clock } from './clock';
 import { DomainError } from './errors';
-import { type Incident, type IncidentStatus, ROLE_LABELS, VISIBILITIES, type Visibility } from './model';
+import { type Announcement, type Incident, type IncidentStatus, ROLE_LABELS, VISIBILITIES, type Visibility } from './model';
+import type { Repositories, UnitOfWork } from './ports';
+import { claimSubmission } from './submissions';
 
 export interface IncidentPolicy {
   namePrefix: string;
@@ -25,6 +26,8 @@ export interface IncidentDetails {
 
 export interface ReportIncidentInput extends IncidentDetails {
   reporterId: string;
+  /** The form submission this report came from: a repeated delivery of it records nothing. */
+  submissionKey?: string;
   /** Defaults to the reporter. */
   commanderId?: string | null;
 }
@@ -73,7 +76,7 @@ function checkText(errors: FieldErrors, field: 'title' | 'description' | 'resolu
 /** The incident lifecycle: report, status changes, edits. Knows nothing of Slack. */
 export class IncidentService {
   constructor(
-    private readonly store: Store,
+    private readonly store: UnitOfWork,
     private readonly clock: Clock,
     private readonly policy: IncidentPolicy,
   ) {}
@@ -107,6 +110,7 @@ export class IncidentService {
     const now = this.clock.now();
     const commanderId = input.commanderId || input.reporterId;
     return this.store.transaction(async (tx) => {
+      await claimSubmission(tx, input.submissionKey, now);
       const incident = await tx.incidents.insert({
         namePrefix: this.policy.namePrefix,
         title: input.title.trim(),
@@ -166,6 +170,19 @@ export class IncidentService {
     return this.store.incidents.update(id, artifacts, this.clock.now());
   }
 
+  /** Where the incident is announced (one message per notification channel). */
+  announcements(id: number): Promise<Announcement[]> {
+    return this.store.incidents.announcements(id);
+  }
+
+  recordAnnouncement(announcement: Announcement): Promise<void> {
+    return this.store.incidents.saveAnnouncement(announcement);
+  }
+
+  forgetAnnouncement(id: number, channelId: string): Promise<void> {
+    return this.store.incidents.deleteAnnouncement(id, channelId);
+  }
+
   /** True when closing this incident first needs a resolution. */
   needsResolution(incident: Incident): boolean {
     return !incident.resolution?.trim();
@@ -175,10 +192,17 @@ export class IncidentService {
    * Moves the incident to `target`. Closing an active incident passes through stable (both
    * times recorded); going back to active reopens it. The same status is refused, unchanged.
    */
-  async changeStatus(id: number, target: IncidentStatus, actorId: string, resolution?: string): Promise<StatusChange> {
+  async changeStatus(
+    id: number,
+    target: IncidentStatus,
+    actorId: string,
+    resolution?: string,
+    options: { submissionKey?: string } = {},
+  ): Promise<StatusChange> {
     const now = this.clock.now();
     return this.store.transaction(async (tx) => {
-      const incident = await tx.incidents.findById(id);
+      await claimSubmission(tx, options.submissionKey, now);
+      const incident = await tx.incidents.lock(id);
       if (!incident) throw new DomainError('That incident no longer exists.', 'incident_not_found');
       return this.applyStatus(tx, incident, target, actorId, now, resolution);
     });
@@ -240,12 +264,14 @@ export class IncidentService {
     id: number,
     input: EditIncidentInput,
     actorId: string,
+    options: { submissionKey?: string } = {},
   ): Promise<{ incident: Incident; changes: FieldChange[]; status?: StatusChange }> {
     const errors = this.validateDetails(input);
     if (Object.keys(errors).length > 0) throw new DomainError(Object.values(errors).join(' '), 'invalid_edit');
     const now = this.clock.now();
     return this.store.transaction(async (tx) => {
-      const before = await tx.incidents.findById(id);
+      await claimSubmission(tx, options.submissionKey, now);
+      const before = await tx.incidents.lock(id);
       if (!before) throw new DomainError('That incident no longer exists.', 'incident_not_found');
       const next = {
         title: input.title.trim(),

@@ -1,7 +1,7 @@
-import type { Repositories, Store } from '../store';
 import type { Clock } from './clock';
 import { DomainError } from './errors';
 import type { Task, TaskStatus } from './model';
+import type { Repositories, UnitOfWork } from './ports';
 
 export const TASK_DESCRIPTION_LIMIT = 1000;
 
@@ -25,7 +25,7 @@ const TIMELINE_VERB: Record<TaskStatus, string> = { open: 'reopened', resolved: 
 /** An incident's tasks: who does what. Creating, resolving and reopening go on the timeline. */
 export class TaskService {
   constructor(
-    private readonly store: Store,
+    private readonly store: UnitOfWork,
     private readonly clock: Clock,
   ) {}
 
@@ -42,7 +42,7 @@ export class TaskService {
     if (problem) throw new DomainError(problem, 'invalid_task');
     const now = this.clock.now();
     return this.store.transaction(async (tx) => {
-      const incident = await tx.incidents.findById(input.incidentId);
+      const incident = await tx.incidents.lock(input.incidentId);
       if (!incident) throw new DomainError('That incident no longer exists.', 'incident_not_found');
       const task = await tx.tasks.insert({
         incidentId: input.incidentId,

@@ -2,7 +2,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type CustomRoute, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
 import { retryPolicies, WebClient } from '@slack/web-api';
-import type { Settings } from '../config';
+import { effectiveWarnings, type SettingProblem, type Settings } from '../config';
+import { createFlows, type FlowDependencies } from '../flows';
+import type { ReminderScanResult } from '../flows/statusReportReminders';
 import { type Clock, systemClock } from '../incidents/clock';
 import { ParticipantService } from '../incidents/participants';
 import { ReminderService } from '../incidents/reminders';
@@ -17,16 +19,15 @@ import { createOncallDirectory, type OncallDirectory, ScheduleFileError } from '
 import { OncallEngagements } from '../oncall/engagements';
 import { SlackGateway } from '../slack/gateway';
 import { WorkspaceLinks } from '../slack/links';
-import { IncidentPresence } from '../slack/presence';
 import { UserDirectory } from '../slack/userDirectory';
 import { Store } from '../store';
+import { type BootCheckBudget, checkSlackToken, reportEffectiveSettings } from './bootCheck';
 import type { Dependencies } from './dependencies';
 import { ackAfterFailure, installErrorHandling, reportFailures } from './errorHandling';
-import { registerIncidentWorkExtensions } from './incidentWorkExtensions';
 import { InFlightWork } from './inflight';
 import { WorkQueueWorker } from './jobs/workQueueWorker';
 import { ackUnhandled, ignoreOwnEvents, processEventsOnce, trackRequests } from './middleware';
-import { type ReminderScanResult, ReminderScheduler } from './reminderScheduler';
+import { ReminderJob } from './reminderJob';
 
 /** Dispatch's documented paths; Bolt routes by payload, so each one takes any Slack payload. */
 export const SLACK_ENDPOINTS = [
@@ -39,11 +40,17 @@ export const SLACK_ENDPOINTS = [
 /** Slack stops retrying an event within an hour; ids are kept a day, then forgotten. */
 const PROCESSED_EVENT_RETENTION_MS = 24 * 3_600_000;
 const HOUSEKEEPING_INTERVAL_MS = 3_600_000;
+/** In-flight work gets this long at shutdown: inside the 10 s a supervisor waits after SIGTERM. */
+const DRAIN_TIMEOUT_MS = 8_000;
 
 export interface StartOptions {
   settings: Settings;
   logger?: AppLogger;
   clock?: Clock;
+  /** Warnings from loading the settings (the entry point passes loadSettingsWithWarnings'); logged at boot. */
+  settingWarnings?: SettingProblem[];
+  /** How long the boot check may retry auth.test (tests shorten it). */
+  bootCheckBudget?: BootCheckBudget;
 }
 
 export interface RunningDispatch {
@@ -129,6 +136,8 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
       secrets: [settings.slack.botToken, settings.slack.signingSecret, settings.slack.appToken, settings.oncall.pagerdutyApiToken],
     });
 
+  reportEffectiveSettings(logger, settings, options.settingWarnings ?? effectiveWarnings(settings));
+
   let oncall: OncallDirectory | null;
   try {
     oncall = createOncallDirectory(settings.oncall, clock);
@@ -143,38 +152,32 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     });
   });
 
+  let identity: Awaited<ReturnType<typeof checkSlackToken>>;
+  try {
+    identity = await checkSlackToken(settings, logger, options.bootCheckBudget);
+  } catch (error) {
+    await store.close();
+    throw new BootError(error instanceof Error ? error.message : String(error), { cause: error });
+  }
   const client = new WebClient(settings.slack.botToken, {
     slackApiUrl: settings.slack.apiUrl,
     logger: toBoltLogger(logger, 'web-api'),
     retryConfig: retryPolicies.fiveRetriesInFiveMinutes,
   });
-  const gateway = new SlackGateway(client, { userIdOverride: settings.slack.userIdOverride });
-  let identity: Awaited<ReturnType<SlackGateway['identify']>>;
-  try {
-    identity = await gateway.identify();
-  } catch (error) {
-    await store.close();
-    const reason = error instanceof Error && 'plainWords' in error ? String(error.plainWords) : String(error);
-    throw new BootError(`Slack did not accept the bot token (auth.test at ${settings.slack.apiUrl}): ${reason}`, { cause: error });
-  }
+  const gateway = new SlackGateway(client, { userIdOverride: settings.slack.userIdOverride, botUserId: identity.userId });
 
   const users = new UserDirectory(gateway, settings.slack.userCacheTtlMs, clock);
   const links = new WorkspaceLinks(settings.slack.workspaceName);
-  const incidents = new IncidentService(store, clock, settings.incident);
-  const presence = new IncidentPresence({ settings, store, gateway, users, links, logger, incidents });
-  const participants = new ParticipantService(store, clock, identity.userId);
-  const deps: Dependencies = {
+  const flowDependencies: FlowDependencies = {
     settings,
     logger,
     clock,
-    store,
     gateway,
     users,
     links,
     botUserId: identity.userId,
-    incidents,
-    presence,
-    participants,
+    incidents: new IncidentService(store, clock, settings.incident),
+    participants: new ParticipantService(store, clock, identity.userId),
     oncall,
     oncallEngagements: new OncallEngagements(store, clock),
     reports: new StatusReportService(store, clock),
@@ -182,9 +185,13 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     tasks: new TaskService(store, clock),
     resources: new ResourceService(store, clock, settings.incident),
     timeline: new TimelineService(store, clock),
-    work: new WorkQueueWorker({ queue: store.workQueue, logger: logger.child({ component: 'work-queue' }) }),
   };
-  registerIncidentWorkExtensions(presence, deps);
+  const deps: Dependencies = {
+    ...flowDependencies,
+    store,
+    work: new WorkQueueWorker({ queue: store.workQueue, logger: logger.child({ component: 'work-queue' }) }),
+    flows: createFlows(flowDependencies),
+  };
 
   const inflight = new InFlightWork();
   const receiver = createReceiver(settings, store, logger);
@@ -204,7 +211,21 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   // HTTP only: Socket Mode's ack ignores a second call silently, so an unhandled request cannot be told apart.
   if (!settings.slack.socketMode) app.use(ackUnhandled(logger));
   installErrorHandling(app, gateway, logger);
-  registerListeners(app, deps);
+  // Listeners get the flows and read-only domain services, never the store or the gateway.
+  const { incidents, participants, reports, tasks, resources, flows } = deps;
+  registerListeners(app, {
+    settings,
+    logger,
+    links,
+    botUserId: identity.userId,
+    incidents,
+    participants,
+    reports,
+    tasks,
+    resources,
+    oncall,
+    flows,
+  });
 
   const started = await app.start(settings.server.port);
   const port = settings.slack.socketMode ? undefined : ((started as Server).address() as AddressInfo).port;
@@ -213,13 +234,16 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     store.processedEvents
       .prune(new Date(clock.now().getTime() - PROCESSED_EVENT_RETENTION_MS))
       .catch((error: unknown) => logger.warn('could not prune processed event ids', { error: String(error) }));
+    store.submissions
+      .prune(new Date(clock.now().getTime() - PROCESSED_EVENT_RETENTION_MS))
+      .catch((error: unknown) => logger.warn('could not prune submission keys', { error: String(error) }));
     // Finished work keeps its dedupe key as long as an event id is remembered.
     store.workQueue
       .prune(new Date(Date.now() - PROCESSED_EVENT_RETENTION_MS))
       .catch((error: unknown) => logger.warn('could not prune finished work items', { error: String(error) }));
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
-  const reminders = new ReminderScheduler(deps, settings.incident.reminderCheckIntervalMs);
+  const reminders = new ReminderJob(flowDependencies, settings.incident.reminderCheckIntervalMs);
   reminders.start();
   deps.work.start();
 
@@ -243,7 +267,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
         // Socket Mode: Bolt's stop() does not wait for the WebSocket to close; the client's disconnect() does.
         if (receiver instanceof SocketModeReceiver) await receiver.client.disconnect();
         await app.stop().catch((error: unknown) => logger.warn('receiver did not stop cleanly', { error: String(error) }));
-        const finished = await inflight.idle(25_000);
+        const finished = await inflight.idle(DRAIN_TIMEOUT_MS);
         if (!finished) logger.warn('stopped with work still in flight', { running: inflight.count });
         await deps.work.stop(25_000);
         await store.close();

@@ -1,40 +1,10 @@
 import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { Announcement, Incident, IncidentStatus, Visibility } from '../incidents/model';
+import type { IncidentChanges, IncidentRepository, NewIncidentRecord } from '../incidents/ports';
 import type { Database, IncidentsTable } from './schema';
 import { fromIso, fromIsoOrNull, toIso, toIsoOrNull } from './time';
 
 type IncidentRow = Selectable<IncidentsTable> & { commander_id: string | null };
-
-export interface NewIncidentRecord {
-  namePrefix: string;
-  title: string;
-  description: string;
-  type: string;
-  priority: string;
-  visibility: Visibility;
-  reporterId: string;
-  reportedAt: Date;
-}
-
-/** Fields an update may change; the repository keeps updated_at itself. */
-export type IncidentChanges = Partial<
-  Pick<
-    Incident,
-    | 'title'
-    | 'description'
-    | 'resolution'
-    | 'status'
-    | 'type'
-    | 'priority'
-    | 'visibility'
-    | 'channelId'
-    | 'channelName'
-    | 'summaryTs'
-    | 'stableAt'
-    | 'closedAt'
-    | 'reminderSnoozedUntil'
-  >
->;
 
 function toIncident(row: IncidentRow): Incident {
   return {
@@ -79,7 +49,7 @@ function toRowChanges(changes: IncidentChanges, at: Date): Updateable<IncidentsT
   return row;
 }
 
-export class IncidentRepository {
+export class KyselyIncidentRepository implements IncidentRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Incidents with their current commander, read from the roles. */
@@ -155,6 +125,17 @@ export class IncidentRepository {
   async findByChannel(channelId: string): Promise<Incident | undefined> {
     const row = await this.selectIncidents().where('i.channel_id', '=', channelId).executeTakeFirst();
     return row ? toIncident(row) : undefined;
+  }
+
+  async lock(id: number): Promise<Incident | undefined> {
+    // A no-op write takes the row's write lock on PostgreSQL and the database's on SQLite, in
+    // the same words on both engines (SQLite has no SELECT ... FOR UPDATE).
+    const locked = await this.db
+      .updateTable('incidents')
+      .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Number(locked.numUpdatedRows) > 0 ? this.findById(id) : undefined;
   }
 
   async listByStatus(status: IncidentStatus): Promise<Incident[]> {

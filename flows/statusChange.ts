@@ -1,25 +1,23 @@
-import type { Incident, IncidentStatus } from '../../incidents/model';
-import { STATUS_LABELS } from '../../incidents/service';
-import type { Dependencies } from '../../server/dependencies';
-import { noticeMessage } from '../../slack/blocks/feedback';
-import { closingSummary, statusChangeLine } from '../../slack/blocks/incident';
-import { resolutionModal } from '../../slack/blocks/incidentModals';
-import { attemptStep, type StepFailure } from '../../slack/steps';
-import type { Reply } from '../common/reply';
+import type { Incident, IncidentStatus } from '../incidents/model';
+import { STATUS_LABELS } from '../incidents/service';
+import { closingSummary, statusChangeLine } from '../slack/blocks/incident';
+import { resolutionModal } from '../slack/blocks/incidentModals';
+import type { FlowDependencies } from './dependencies';
+import { type IncidentChannelDependencies, refreshIncidentChannel } from './incidentChannel';
+import type { Reply } from './reply';
+import { attemptStep, reportOutcome, type StepFailure } from './steps';
+import { recordSubmission, type Submission } from './submission';
 
-/** Tells the actor what changed and, if any, which Slack updates failed. */
-export async function reportOutcome(reply: Reply, done: string, failures: StepFailure[]): Promise<void> {
-  if (failures.length === 0) return;
-  const lines = failures.map((failure) => `• ${failure.step}: ${failure.problem}`).join('\n');
-  await reply(noticeMessage(`${done}, but some Slack updates failed:\n${lines}\nNothing recorded was lost.`));
-}
+/** What announcing a status change uses: the channel post, the incident channel's refresh, archiving. */
+export type StatusAnnouncementDependencies = IncidentChannelDependencies & Pick<FlowDependencies, 'clock'>;
+type StatusChangeDependencies = StatusAnnouncementDependencies & Pick<FlowDependencies, 'incidents'>;
 
 /**
  * Mark active, stable or closed, from a command or a summary button. Closing without a
  * resolution asks for one first (a modal); the change itself happens in completeStatusChange.
  */
 export async function requestStatusChange(
-  deps: Dependencies,
+  deps: StatusChangeDependencies,
   request: { incident: Incident; target: IncidentStatus; actorId: string; triggerId: string; reply: Reply },
 ): Promise<void> {
   const { incident, target } = request;
@@ -31,17 +29,21 @@ export async function requestStatusChange(
 }
 
 export async function completeStatusChange(
-  deps: Dependencies,
-  request: { incidentId: number; target: IncidentStatus; actorId: string; reply: Reply; resolution?: string },
+  deps: StatusChangeDependencies,
+  request: { incidentId: number; target: IncidentStatus; actorId: string; reply: Reply; resolution?: string; submission?: Submission },
 ): Promise<void> {
-  const { incident } = await deps.incidents.changeStatus(request.incidentId, request.target, request.actorId, request.resolution);
+  const changed = await recordSubmission(request.submission, (submissionKey) =>
+    deps.incidents.changeStatus(request.incidentId, request.target, request.actorId, request.resolution, { submissionKey }),
+  );
+  if (!changed) return;
+  const { incident } = changed;
   const failures = await announceStatus(deps, incident, request.actorId);
   await reportOutcome(request.reply, `${incident.name} is now ${STATUS_LABELS[incident.status]}`, failures);
 }
 
 /** After a status change: one line in the channel, the closing summary, summary/topic/announcement, archive. */
-export async function announceStatus(deps: Dependencies, incident: Incident, actorId: string): Promise<StepFailure[]> {
-  const { gateway, presence, settings, clock } = deps;
+export async function announceStatus(deps: StatusAnnouncementDependencies, incident: Incident, actorId: string): Promise<StepFailure[]> {
+  const { gateway, settings, clock } = deps;
   const failures: StepFailure[] = [];
   const channelId = incident.channelId;
   const attempt = (step: string, work: () => Promise<unknown>) => attemptStep(deps.logger, failures, step, work);
@@ -53,7 +55,7 @@ export async function announceStatus(deps: Dependencies, incident: Incident, act
       await attempt('Posting the closing summary', () => gateway.postMessage(channelId, closingSummary(incident)));
     }
   }
-  failures.push(...(await presence.refresh(incident, { topic: true })));
+  failures.push(...(await refreshIncidentChannel(deps, incident, { topic: true })));
   if (channelId && incident.status === 'closed' && settings.incident.archiveOnClose) {
     await attempt('Archiving the channel', () => gateway.archive(channelId));
   }

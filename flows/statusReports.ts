@@ -1,16 +1,21 @@
-import type { Incident } from '../../incidents/model';
-import type { StatusReportInput } from '../../incidents/reports';
-import type { Dependencies } from '../../server/dependencies';
-import { statusReportMessage, statusReportModal } from '../../slack/blocks/statusReport';
-import { attemptStep, type StepFailure } from '../../slack/steps';
-import type { Reply } from '../common/reply';
-import { reportOutcome } from './incidentStatus';
+import type { Incident } from '../incidents/model';
+import type { StatusReportInput } from '../incidents/reports';
+import { statusReportMessage, statusReportModal } from '../slack/blocks/statusReport';
+import type { FlowDependencies } from './dependencies';
+import { type IncidentChannelDependencies, refreshIncidentChannel } from './incidentChannel';
+import type { Reply } from './reply';
+import { attemptStep, reportOutcome, type StepFailure } from './steps';
+import { recordSubmission, type Submission } from './submission';
 
 /** Opens the report form prefilled from the last report (the command, the summary button, a reminder). */
-export async function openStatusReportForm(deps: Dependencies, triggerId: string, incident: Incident): Promise<void> {
+export async function openStatusReportForm(
+  deps: Pick<FlowDependencies, 'reports' | 'gateway'>,
+  request: { triggerId: string; incident: Incident },
+): Promise<void> {
+  const { incident } = request;
   deps.reports.assertReportable(incident);
   const latest = await deps.reports.latest(incident.id);
-  await deps.gateway.openView(triggerId, statusReportModal(incident, latest ?? null));
+  await deps.gateway.openView(request.triggerId, statusReportModal(incident, latest ?? null));
 }
 
 /**
@@ -19,10 +24,14 @@ export async function openStatusReportForm(deps: Dependencies, triggerId: string
  * announcement. Slack failures are told to the author; the report stays recorded.
  */
 export async function submitStatusReport(
-  deps: Dependencies,
-  request: { incidentId: number; input: StatusReportInput; authorId: string; reply: Reply },
+  deps: IncidentChannelDependencies,
+  request: { incidentId: number; input: StatusReportInput; authorId: string; reply: Reply; submission?: Submission },
 ): Promise<void> {
-  const { incident, report, previous } = await deps.reports.submit(request.incidentId, request.input, request.authorId);
+  const submitted = await recordSubmission(request.submission, (submissionKey) =>
+    deps.reports.submit(request.incidentId, request.input, request.authorId, { submissionKey }),
+  );
+  if (!submitted) return;
+  const { incident, report, previous } = submitted;
   const failures: StepFailure[] = [];
   const attempt = (step: string, work: () => Promise<unknown>) => attemptStep(deps.logger, failures, step, work);
   const channelId = incident.channelId;
@@ -35,6 +44,6 @@ export async function submitStatusReport(
     const previousTs = previous?.messageTs;
     if (previousTs) await attempt('Unpinning the previous report', () => deps.gateway.unpin(channelId, previousTs));
   }
-  failures.push(...(await deps.presence.refresh(incident)));
+  failures.push(...(await refreshIncidentChannel(deps, incident)));
   await reportOutcome(request.reply, `The status report for ${incident.name} is recorded`, failures);
 }
