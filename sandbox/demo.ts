@@ -22,7 +22,7 @@ function words(value: unknown): string {
   return isRecord(value) && typeof value.text === 'string' ? value.text : '';
 }
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -30,7 +30,7 @@ async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 10
     const found = probe();
     if (found !== undefined) return found;
     if (Date.now() > deadline) throw new Error(`demo: ${what} did not happen within ${timeoutMs / 1000} s`);
-    await pause(100);
+    await sleep(100);
   }
 }
 
@@ -59,7 +59,12 @@ export function fillForm(view: FakeView, answers: Array<[RegExp, string]>): Ente
   return values;
 }
 
-async function submitTopModal(people: People, user: string, answers: Array<[RegExp, string]>): Promise<void> {
+async function submitTopModal(
+  people: People,
+  user: string,
+  answers: Array<[RegExp, string]>,
+  pause: (ms: number) => Promise<unknown>,
+): Promise<void> {
   const view = await until('a form to open', () => people.modals(user).at(-1));
   await pause(1500);
   await people.submit(user, view.id, fillForm(view, answers));
@@ -70,8 +75,17 @@ function newestIncidentChannel(workspace: SlackWorkspace, known: Set<string>): s
   return [...workspace.channels.values()].find((c) => !c.is_im && !known.has(c.id) && c.name !== 'general' && c.name !== 'incidents')?.id;
 }
 
-export async function playDemo(people: People, say: (line: string) => void = () => {}): Promise<void> {
+export interface DemoOptions {
+  /** Prints each step as it starts. */
+  say?: (line: string) => void;
+  /** Scales the pauses between steps (1: a visitor can follow; tests play it faster). */
+  pace?: number;
+}
+
+export async function playDemo(people: People, options: DemoOptions = {}): Promise<void> {
   const { workspace } = people;
+  const say = options.say ?? (() => {});
+  const pause = (ms: number) => sleep(ms * (options.pace ?? 1));
   const known = new Set(workspace.channels.keys());
   say('Alex notices checkout errors and says so in #general');
   await people.postMessage(ALEX, GENERAL_CHANNEL.id, 'Checkout is returning 500s for some customers :rotating_light:');
@@ -79,11 +93,16 @@ export async function playDemo(people: People, say: (line: string) => void = () 
 
   say('Alex reports an incident with /dispatch-report-incident');
   await people.runCommand(ALEX, GENERAL_CHANNEL.id, '/dispatch-report-incident', 'Checkout failing');
-  await submitTopModal(people, ALEX, [
-    [/title/i, 'Checkout returns 500s'],
-    [/description/i, 'Since 14:05 about 12% of checkout requests fail with HTTP 500.'],
-    [/priority/i, 'High'],
-  ]);
+  await submitTopModal(
+    people,
+    ALEX,
+    [
+      [/title/i, 'Checkout returns 500s'],
+      [/description/i, 'Since 14:05 about 12% of checkout requests fail with HTTP 500.'],
+      [/priority/i, 'High'],
+    ],
+    pause,
+  );
   const channel = await until('the incident channel', () => newestIncidentChannel(workspace, known));
   await pause(2500);
 
@@ -100,10 +119,15 @@ export async function playDemo(people: People, say: (line: string) => void = () 
 
   say('Alex makes Priya the scribe');
   await people.runCommand(ALEX, channel, '/dispatch-assign-role', '');
-  await submitTopModal(people, ALEX, [
-    [/person|who|user|participant/i, PRIYA],
-    [/role/i, 'Scribe'],
-  ]);
+  await submitTopModal(
+    people,
+    ALEX,
+    [
+      [/person|who|user|participant/i, PRIYA],
+      [/role/i, 'Scribe'],
+    ],
+    pause,
+  );
   await pause(2000);
 
   say('Sam says what he is doing; Alex adds it as a task');
@@ -114,7 +138,7 @@ export async function playDemo(people: People, say: (line: string) => void = () 
     .at(-1);
   if (samMessage) {
     await people.shortcut(ALEX, channel, samMessage.ts, 'add_task_from_message');
-    await submitTopModal(people, ALEX, [[/assign|owner|who/i, SAM]]);
+    await submitTopModal(people, ALEX, [[/assign|owner|who/i, SAM]], pause);
     await pause(1500);
     say('Mei adds that message to the timeline with a reaction');
     await people.react(MEI, channel, samMessage.ts, people.timelineEmoji).catch(() => {});
@@ -123,11 +147,16 @@ export async function playDemo(people: People, say: (line: string) => void = () 
 
   say('Priya posts a status report');
   await people.runCommand(PRIYA, channel, '/dispatch-status-report', '');
-  await submitTopModal(people, PRIYA, [
-    [/condition/i, 'Checkout errors down to 2% after the rollback.'],
-    [/action/i, 'Rolled back the payments deploy; watching error rates.'],
-    [/need/i, 'Nothing right now.'],
-  ]);
+  await submitTopModal(
+    people,
+    PRIYA,
+    [
+      [/condition/i, 'Checkout errors down to 2% after the rollback.'],
+      [/action/i, 'Rolled back the payments deploy; watching error rates.'],
+      [/need/i, 'Nothing right now.'],
+    ],
+    pause,
+  );
   await pause(2500);
 
   say('Alex marks the incident stable');
@@ -138,7 +167,7 @@ export async function playDemo(people: People, say: (line: string) => void = () 
   await people.runCommand(ALEX, channel, '/dispatch-mark-closed', '');
   await pause(1500);
   if (people.modals(ALEX).length > 0) {
-    await submitTopModal(people, ALEX, [[/resolution|what fixed/i, 'Rolled back the faulty payments deploy.']]);
+    await submitTopModal(people, ALEX, [[/resolution|what fixed/i, 'Rolled back the faulty payments deploy.']], pause);
   }
   say('Done: the incident went from report to closed. Look around, or run your own.');
 }

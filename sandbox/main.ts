@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     process.stdout.write('The demo starts in 5 s: open the page and watch #general.\n');
     await new Promise((resolve) => setTimeout(resolve, 5000));
     const demoStarted = Date.now();
-    await playDemo(sandbox.people, (line) => process.stdout.write(`  demo: ${line}\n`));
+    await playDemo(sandbox.people, { say: (line) => process.stdout.write(`  demo: ${line}\n`) });
     process.stdout.write(`The demo took ${((Date.now() - demoStarted) / 1000).toFixed(0)} s.\n`);
   }
 }

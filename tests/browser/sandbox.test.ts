@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { playDemo } from '../../sandbox/demo';
 import { type RunningSandbox, startSandbox } from '../../sandbox/start';
 import { see } from './support/see';
 
@@ -158,6 +159,23 @@ describe('the sandbox page', () => {
     await see(report.getByLabel('Description')).value(/Search is slow/);
     await report.getByRole('button', { name: 'Close' }).click();
     await see(report).hidden();
+  });
+
+  test('the demo plays an incident from report to close while the page follows it', async () => {
+    await page.goto(`${sandbox.url}/#as=U0ALEXRIVR&at=C0SBXGENRL`);
+    const before = await sidebar().getByRole('button').count();
+    const steps: string[] = [];
+    await playDemo(sandbox.people, { pace: 0.1, say: (line) => steps.push(line) });
+    expect(steps.at(-1)).toMatch(/^Done/);
+    await see(sidebar().getByRole('button')).count(before + 1);
+    const channel = sidebar()
+      .getByRole('button', { name: /checkout-returns-500s/ })
+      .last();
+    await channel.click();
+    const name = (await channel.textContent())?.replace(/[🔒#]/gu, '').trim() ?? '';
+    await see(messages(name)).text('Rolling back the 14:00 payments deploy now.');
+    await see(messages(name)).text('Checkout errors down to 2% after the rollback.');
+    await see(messages(name).getByRole('listitem', { name: 'Dispatch, pinned' }).first()).text(/closed/i);
   });
 });
 
