@@ -1,5 +1,5 @@
+import { STATUS_LABELS } from '../incidents/incidentService';
 import type { Incident, IncidentStatus } from '../incidents/model';
-import { STATUS_LABELS } from '../incidents/service';
 import { closingSummary, statusChangeLine } from '../slack/blocks/incident';
 import { resolutionModal } from '../slack/blocks/incidentModals';
 import type { FlowDependencies } from './dependencies';
@@ -52,7 +52,7 @@ export async function announceStatus(deps: StatusAnnouncementDependencies, incid
       gateway.postMessage(channelId, statusChangeLine(incident, actorId, clock.now())),
     );
     if (incident.status === 'closed') {
-      await attempt('Posting the closing summary', () => gateway.postMessage(channelId, closingSummary(incident)));
+      await attempt('Posting the closing summary', () => gateway.postMessage(channelId, closingSummary(incident, clock.now())));
     }
   }
   failures.push(...(await refreshIncidentChannel(deps, incident, { topic: true })));

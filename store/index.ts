@@ -4,7 +4,7 @@ import { type DialectName, migrateToLatest, openDatabase, ping } from './databas
 import { ProcessedEventRepository } from './events';
 import { KyselyIncidentRepository } from './incidents';
 import { KyselyOncallEngagementRepository } from './oncall';
-import { KyselyParticipantRepository } from './participants';
+import { KyselyParticipantRepository } from './participantRepository';
 import { KyselyReminderRepository } from './reminders';
 import { KyselyStatusReportRepository } from './reports';
 import { KyselyResourceRepository } from './resources';
