@@ -19,6 +19,7 @@ import type { ChartLinks } from '../reports/chartLinks';
 import type { SlackGateway } from '../slack/gateway';
 import type { WorkspaceLinks } from '../slack/links';
 import type { UserDirectory } from '../slack/userDirectory';
+import type { DeferredSlackWork } from './deferredSlack';
 
 /** Durable after-close work: the composition enqueues it in the database; a worker runs it with retries. */
 export interface AfterCloseQueue {
@@ -64,4 +65,6 @@ export interface FlowDependencies {
   chartLinks: ChartLinks | null;
   /** Durable after-close work (the postmortem upload), retried by the work queue. */
   afterCloseQueue: AfterCloseQueue;
+  /** Slack work that failed because Slack was not answering, retried durably in the background. */
+  deferred: DeferredSlackWork;
 }
