@@ -1,3 +1,4 @@
+import type { NewFollowUp } from '../incidents/followUps';
 import { STATUS_LABELS } from '../incidents/incidentService';
 import type { Incident, IncidentStatus } from '../incidents/model';
 import { closingSummary, statusChangeLine } from '../slack/blocks/incident';
@@ -5,6 +6,7 @@ import { resolutionModal } from '../slack/blocks/incidentModals';
 import { type AfterCloseDependencies, incidentClosed } from './afterClose';
 import { deferFailedSteps } from './deferredSlack';
 import type { FlowDependencies } from './dependencies';
+import { addFollowUps, type FollowUpDependencies } from './followUps';
 import { type IncidentChannelDependencies, refreshIncidentChannel } from './incidentChannel';
 import type { Reply } from './reply';
 import { attemptStep, postStep, reportOutcome, type StepFailure } from './steps';
@@ -12,7 +14,7 @@ import { recordSubmission, type Submission } from './submission';
 
 /** What announcing a status change uses: the channel post, the incident channel's refresh, archiving. */
 export type StatusAnnouncementDependencies = IncidentChannelDependencies & AfterCloseDependencies & Pick<FlowDependencies, 'clock'>;
-type StatusChangeDependencies = StatusAnnouncementDependencies & Pick<FlowDependencies, 'incidents'>;
+type StatusChangeDependencies = StatusAnnouncementDependencies & FollowUpDependencies & Pick<FlowDependencies, 'incidents'>;
 
 /**
  * Mark active, stable or closed, from a command or a summary button. Closing without a
@@ -32,13 +34,23 @@ export async function requestStatusChange(
 
 export async function completeStatusChange(
   deps: StatusChangeDependencies,
-  request: { incidentId: number; target: IncidentStatus; actorId: string; reply: Reply; resolution?: string; submission?: Submission },
+  request: {
+    incidentId: number;
+    target: IncidentStatus;
+    actorId: string;
+    reply: Reply;
+    resolution?: string;
+    submission?: Submission;
+    /** Lines of the close form's "Follow-ups", recorded with the close (before the postmortem draft is written). */
+    followUps?: NewFollowUp[];
+  },
 ): Promise<void> {
   const changed = await recordSubmission(request.submission, (submissionKey) =>
     deps.incidents.changeStatus(request.incidentId, request.target, request.actorId, request.resolution, { submissionKey }),
   );
   if (!changed) return;
   const { incident } = changed;
+  if (request.followUps && request.followUps.length > 0) await addFollowUps(deps, { inputs: request.followUps, reply: request.reply });
   const failures = await announceStatus(deps, incident, request.actorId);
   await deferFailedSteps(deps.deferred, incident, failures);
   await reportOutcome(request.reply, `${incident.name} is now ${STATUS_LABELS[incident.status]}`, failures);

@@ -1,4 +1,5 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
+import { FOLLOW_UP_LINES_LIMIT, followUpLines } from '../../incidents/followUps';
 import type { FieldErrors, IncidentDetails } from '../../incidents/incidentService';
 import { INCIDENT_STATUSES, type IncidentStatus, VISIBILITIES, type Visibility } from '../../incidents/model';
 import { VIEWS } from '../../slack/blocks/ids';
@@ -71,17 +72,26 @@ const submitEdit = incidentForm({ isMetadata: hasIncidentId, errorField: 'title'
 /** The resolution asked for when closing. */
 const submitResolution = incidentForm({ isMetadata: hasIncidentId, errorField: 'resolution' }, async (args, deps, incident) => {
   const { ack, view, body } = args;
-  const resolution = new ViewAnswers(view.state.values).text('resolution');
+  const answers = new ViewAnswers(view.state.values);
+  const resolution = answers.text('resolution');
   const problem = deps.incidents.resolutionProblem(resolution);
-  if (problem) {
-    await ack({ response_action: 'errors', errors: { resolution: problem } });
+  const lines = followUpLines(answers.text('follow_ups'));
+  const lineProblem = lines.map((line) => deps.followUps.problem({ description: line, dueOn: null })).find(Boolean);
+  const tooMany = lines.length > FOLLOW_UP_LINES_LIMIT ? `At most ${FOLLOW_UP_LINES_LIMIT} follow-ups at once.` : undefined;
+  if (problem || lineProblem || tooMany) {
+    const errors: Record<string, string> = {};
+    if (problem) errors.resolution = problem;
+    if (lineProblem || tooMany) errors.follow_ups = (tooMany ?? lineProblem) as string;
+    await ack({ response_action: 'errors', errors });
     return;
   }
+  const ownerId = answers.user('follow_up_owner') ?? incident.commanderId ?? body.user.id;
   await deps.flows.completeStatusChange({
     incidentId: incident.id,
     target: 'closed',
     actorId: body.user.id,
     resolution,
+    followUps: lines.map((description) => ({ incidentId: incident.id, description, ownerId, dueOn: null, creatorId: body.user.id })),
     reply: deps.flows.replyAfterSubmission(body.user.id, incident),
     submission: submissionOf(args),
   });

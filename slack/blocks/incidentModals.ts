@@ -109,6 +109,14 @@ export function resolutionModal(incident: Incident): ModalView {
         maxLength: FIELD_LIMITS.resolution,
         placeholder: 'What fixed it, and what follows up',
       }),
+      textInput('follow_ups', 'Follow-ups', {
+        optional: true,
+        multiline: true,
+        maxLength: 3000,
+        placeholder: 'One a line: what should change so this does not happen again',
+        hint: 'Each line becomes a follow-up with the owner below; owners are reminded when one is overdue.',
+      }),
+      userInput('follow_up_owner', 'Owner of the follow-ups', { optional: true, initial: incident.commanderId }),
     ],
   });
 }
