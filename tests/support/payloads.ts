@@ -218,6 +218,9 @@ export function fillView(view: Record<string, unknown>, answers: Answers): ViewO
       case 'multi_users_select':
         state.selected_users = Array.isArray(answer) ? answer : typeof answer === 'string' ? [answer] : [];
         break;
+      case 'datepicker':
+        state.selected_date = typeof answer === 'string' ? answer : null;
+        break;
       case 'conversations_select':
         state.selected_conversation = typeof answer === 'string' ? answer : null;
         break;
