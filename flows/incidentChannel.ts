@@ -1,4 +1,5 @@
 import type { Incident, StatusReport } from '../incidents/model';
+import { postmortemButton } from '../slack/blocks/followUps';
 import {
   incidentAnnouncement,
   incidentPurpose,
@@ -127,7 +128,7 @@ async function topicOf(deps: IncidentChannelDependencies, incident: Incident): P
 
 /** The summary's buttons beside the status ones: a status report while the incident is open, and the timeline. */
 function summaryButtons(incident: Incident) {
-  return [...(incident.status === 'closed' ? [] : [statusReportButton(incident)]), timelineButton(incident)];
+  return [...(incident.status === 'closed' ? [] : [statusReportButton(incident)]), timelineButton(incident), postmortemButton(incident)];
 }
 
 /** Posts and pins the summary the first time, edits it in place afterwards. */

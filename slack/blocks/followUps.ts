@@ -155,3 +155,8 @@ export function followUpsAddedNotice(incident: Incident, followUps: FollowUp[]):
     blocks: [section(`:memo: ${noun} added to *${escapeText(incident.name)}*:\n${lines.join('\n')}`)],
   };
 }
+
+/** On the summary: the postmortem draft from the record as it stands, uploaded to the channel. */
+export function postmortemButton(incident: Incident): Button {
+  return { type: 'button', text: plain('Postmortem draft'), action_id: ACTIONS.postmortem, value: String(incident.id) };
+}

@@ -239,3 +239,35 @@ describe('the command-line tools', () => {
     await expect(cli('report.ts', ['--format', 'xml'], database)).rejects.toMatchObject({ stderr: expect.stringContaining('csv or json') });
   });
 });
+
+describe('the postmortem draft from the summary button', () => {
+  test('is built from the record as it stands and uploaded to the channel with files.uploadV2', async () => {
+    const app = await TestApp.start({ clock: new ManualClock(STORY_START) });
+    try {
+      const incident = await reportIncident(app, { title: 'Search <b>is</b> *slow*', answers: { commander: COMMANDER } });
+      const summary = app.fake.messagesIn(incident.channelId as string).find((message) => blockText(message).includes(ACTIONS.postmortem));
+      expect(summary).toBeDefined();
+      await app.interact(
+        buttonClick({
+          actionId: ACTIONS.postmortem,
+          value: String(incident.id),
+          userId: COMMANDER,
+          channelId: incident.channelId as string,
+          messageTs: summary?.ts,
+          triggerId: app.fake.issueTriggerId(),
+          responseUrl: app.fake.responseUrl(),
+        }),
+      );
+      await app.settle();
+      const methods = app.fake.calls.map((call) => call.method).filter((method) => method.startsWith('files.'));
+      expect(methods).toEqual(['files.getUploadURLExternal', 'files.completeUploadExternal']);
+      const [file] = app.fake.files;
+      expect(file.channels).toEqual([incident.channelId]);
+      expect(file.initialComment).toContain(`<@${COMMANDER}>`);
+      expect(file.content).toContain('# Postmortem: dispatch-1: Search \\<b\\>is\\</b\\> \\*slow\\*');
+      expect(file.content).toContain('- Closed: not yet');
+    } finally {
+      await app.stop();
+    }
+  });
+});
