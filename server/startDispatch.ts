@@ -27,9 +27,10 @@ import type { Dependencies } from './dependencies';
 import { installErrorHandling, reportFailures } from './errorHandling';
 import { InFlightWork } from './inflight';
 import { WorkQueueWorker } from './jobs/workQueueWorker';
-import { ackUnhandled, ignoreOwnEvents, isOwnEvent, processEventsOnce, trackRequests } from './middleware';
+import { ackUnhandled, ignoreOwnEvents, isOwnEvent, trackRequests } from './middleware';
 import { SlackEventInbox } from './receiver/eventInbox';
 import { SlackHttpReceiver } from './receiver/slackHttpReceiver';
+import { InboxSocketModeReceiver } from './receiver/socketModeInbox';
 import { ReminderJob } from './reminderJob';
 
 /** Dispatch's documented paths; Bolt routes by payload, so each one takes any Slack payload. */
@@ -113,7 +114,9 @@ const ACK_BUDGET_MS = 2_000;
 function createReceiver(settings: Settings, store: Store, logger: AppLogger, inbox: SlackEventInbox): Receiver {
   const boltLogger = toBoltLogger(logger, 'receiver');
   if (settings.slack.socketMode) {
-    return new SocketModeReceiver({
+    return new InboxSocketModeReceiver({
+      acceptEvent: (delivery) => inbox.accept(delivery),
+      appLogger: logger,
       appToken: settings.slack.appToken ?? '',
       logger: boltLogger,
       customRoutes: [healthRoute(store)],
@@ -239,8 +242,6 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   app.use(trackRequests(inflight, logger));
   app.use(reportFailures(gateway, logger));
   app.use(ignoreOwnEvents(settings.slack.appUserSlug, identity.userId, logger));
-  // HTTP events are deduplicated by the inbox before the ack; Socket Mode keeps the id check here.
-  if (settings.slack.socketMode) app.use(processEventsOnce(store, clock, logger));
   // HTTP only: Socket Mode's ack ignores a second call silently, so an unhandled request cannot be told apart.
   if (!settings.slack.socketMode) app.use(ackUnhandled(logger));
   installErrorHandling(app, gateway, logger);

@@ -18,6 +18,12 @@ const COMMAND_SECONDS = 4;
 const MAX_RSS_MB = 400;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** CPU time a process has used so far, in ms (utime + stime from /proc, Linux). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
 /** Resident memory of a process, from /proc (Linux). */
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -119,6 +125,7 @@ function rssMb(pid: number): number {
     const commandErrors: string[] = [];
     const sends: Array<Promise<void>> = [];
     const start = Date.now();
+    const cpuBefore = cpuMs(pid);
     for (let index = 0; index < total; index += 1) {
       const due = start + (index * 1000) / COMMANDS_PER_SECOND;
       if (due > Date.now()) await sleep(due - Date.now());
@@ -139,6 +146,7 @@ function rssMb(pid: number): number {
       );
     }
     await Promise.all(sends);
+    const cpuPerCommand = (cpuMs(pid) - cpuBefore) / total;
     clearInterval(sampler);
 
     const stored = await seed.workQueue.countUnfinished([SLACK_EVENT_WORK]);
@@ -155,7 +163,7 @@ function rssMb(pid: number): number {
     const sorted = [...commandTimes].sort((a, b) => a - b);
     process.stdout.write(
       `burst on PostgreSQL: ${acknowledgedEvents} events acknowledged in ${EVENT_SECONDS} s (${refusedEvents} refused), ${stored} still waiting in the inbox; ` +
-        `${total} commands at ${COMMANDS_PER_SECOND}/s: p50 ${sorted[Math.floor(total / 2)]} ms, p99 ${sorted[Math.floor(total * 0.99)]} ms, max ${slowest} ms; peak RSS ${Math.round(peakRss)} MB\n`,
+        `${total} commands at ${COMMANDS_PER_SECOND}/s: p50 ${sorted[Math.floor(total / 2)]} ms, p99 ${sorted[Math.floor(total * 0.99)]} ms, max ${slowest} ms, ${cpuPerCommand.toFixed(1)} ms of app CPU each; peak RSS ${Math.round(peakRss)} MB\n`,
     );
     expect(commandErrors).toEqual([]);
     expect(acknowledgedEvents).toBeGreaterThan(500);
