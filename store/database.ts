@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { Pool } from 'pg';
 import { initialMigration } from './migrations/001_initial';
+import { PreparingPostgresPool, StatementCachingSqlite } from './preparedStatements';
 import type { Database } from './schema';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -16,7 +17,7 @@ export interface OpenedDatabase {
 /** Opens DATABASE_URL: sqlite:PATH (folder created, WAL), sqlite::memory: or postgres://... */
 export function openDatabase(url: string): OpenedDatabase {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    const pool = new Pool({ connectionString: url, max: 10 });
+    const pool = new PreparingPostgresPool(new Pool({ connectionString: url, max: 10 }));
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
   }
   if (!url.startsWith('sqlite:')) throw new Error('DATABASE_URL must start with sqlite: or postgres://');
@@ -27,7 +28,7 @@ export function openDatabase(url: string): OpenedDatabase {
   if (!inMemory) connection.pragma('journal_mode = WAL');
   connection.pragma('foreign_keys = ON');
   connection.pragma('synchronous = NORMAL');
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) }), dialect: 'sqlite' };
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: new StatementCachingSqlite(connection) }) }), dialect: 'sqlite' };
 }
 
 /**
