@@ -226,6 +226,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
         const finished = await inflight.idle(25_000);
         if (!finished) logger.warn('stopped with work still in flight', { running: inflight.count });
         await store.close();
+        await gateway.close();
         logger.info('dispatch for slack stopped');
       })();
       return stopping;
