@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { App, type CustomRoute, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
 import { retryPolicies, WebClient } from '@slack/web-api';
 import type { Settings } from '../config';
+import { createFlows, type FlowDependencies } from '../flows';
+import type { ReminderScanResult } from '../flows/statusReportReminders';
 import { type Clock, systemClock } from '../incidents/clock';
 import { ParticipantService } from '../incidents/participants';
 import { ReminderService } from '../incidents/reminders';
@@ -17,15 +19,14 @@ import { createOncallDirectory, type OncallDirectory, ScheduleFileError } from '
 import { OncallEngagements } from '../oncall/engagements';
 import { SlackGateway } from '../slack/gateway';
 import { WorkspaceLinks } from '../slack/links';
-import { IncidentPresence } from '../slack/presence';
 import { UserDirectory } from '../slack/userDirectory';
 import { Store } from '../store';
 import type { Dependencies } from './dependencies';
 import { ackAfterFailure, installErrorHandling, reportFailures } from './errorHandling';
-import { registerIncidentWorkExtensions } from './incidentWorkExtensions';
 import { InFlightWork } from './inflight';
+import { WorkQueueWorker } from './jobs/workQueueWorker';
 import { ackUnhandled, ignoreOwnEvents, processEventsOnce, trackRequests } from './middleware';
-import { type ReminderScanResult, ReminderScheduler } from './reminderScheduler';
+import { ReminderJob } from './reminderJob';
 
 /** Dispatch's documented paths; Bolt routes by payload, so each one takes any Slack payload. */
 export const SLACK_ENDPOINTS = [
@@ -55,6 +56,19 @@ export interface RunningDispatch {
   reminders: { runOnce(): Promise<ReminderScanResult> };
   /** Stops taking requests, finishes in-flight work, closes the store. */
   stop(): Promise<void>;
+}
+
+/**
+ * Until requests being answered and the work they enqueued are both done: work can enqueue
+ * more work and a request can start while work runs, so both are checked until they agree.
+ */
+async function allIdle(inflight: InFlightWork, work: WorkQueueWorker, timeoutMs = 30_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const remaining = () => Math.max(0, deadline - Date.now());
+    if (!(await inflight.idle(remaining())) || !(await work.idle(remaining()))) return false;
+    if (inflight.count === 0 && work.inFlight === 0) return true;
+  }
 }
 
 /** The app could not reach a working state; the message says why, for a person. */
@@ -146,21 +160,16 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
 
   const users = new UserDirectory(gateway, settings.slack.userCacheTtlMs, clock);
   const links = new WorkspaceLinks(settings.slack.workspaceName);
-  const incidents = new IncidentService(store, clock, settings.incident);
-  const presence = new IncidentPresence({ settings, store, gateway, users, links, logger, incidents });
-  const participants = new ParticipantService(store, clock, identity.userId);
-  const deps: Dependencies = {
+  const flowDependencies: FlowDependencies = {
     settings,
     logger,
     clock,
-    store,
     gateway,
     users,
     links,
     botUserId: identity.userId,
-    incidents,
-    presence,
-    participants,
+    incidents: new IncidentService(store, clock, settings.incident),
+    participants: new ParticipantService(store, clock, identity.userId),
     oncall,
     oncallEngagements: new OncallEngagements(store, clock),
     reports: new StatusReportService(store, clock),
@@ -169,7 +178,12 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     resources: new ResourceService(store, clock, settings.incident),
     timeline: new TimelineService(store, clock),
   };
-  registerIncidentWorkExtensions(presence, deps);
+  const deps: Dependencies = {
+    ...flowDependencies,
+    store,
+    work: new WorkQueueWorker({ queue: store.workQueue, logger: logger.child({ component: 'work-queue' }) }),
+    flows: createFlows(flowDependencies),
+  };
 
   const inflight = new InFlightWork();
   const receiver = createReceiver(settings, store, logger);
@@ -189,7 +203,21 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   // HTTP only: Socket Mode's ack ignores a second call silently, so an unhandled request cannot be told apart.
   if (!settings.slack.socketMode) app.use(ackUnhandled(logger));
   installErrorHandling(app, gateway, logger);
-  registerListeners(app, deps);
+  // Listeners get the flows and read-only domain services, never the store or the gateway.
+  const { incidents, participants, reports, tasks, resources, flows } = deps;
+  registerListeners(app, {
+    settings,
+    logger,
+    links,
+    botUserId: identity.userId,
+    incidents,
+    participants,
+    reports,
+    tasks,
+    resources,
+    oncall,
+    flows,
+  });
 
   const started = await app.start(settings.server.port);
   const port = settings.slack.socketMode ? undefined : ((started as Server).address() as AddressInfo).port;
@@ -198,10 +226,15 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     store.processedEvents
       .prune(new Date(clock.now().getTime() - PROCESSED_EVENT_RETENTION_MS))
       .catch((error: unknown) => logger.warn('could not prune processed event ids', { error: String(error) }));
+    // Finished work keeps its dedupe key as long as an event id is remembered.
+    store.workQueue
+      .prune(new Date(Date.now() - PROCESSED_EVENT_RETENTION_MS))
+      .catch((error: unknown) => logger.warn('could not prune finished work items', { error: String(error) }));
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
-  const reminders = new ReminderScheduler(deps, settings.incident.reminderCheckIntervalMs);
+  const reminders = new ReminderJob(flowDependencies, settings.incident.reminderCheckIntervalMs);
   reminders.start();
+  deps.work.start();
 
   logger.info('dispatch for slack is running', {
     mode: settings.slack.socketMode ? 'socket' : 'http',
@@ -214,7 +247,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   return {
     port,
     deps,
-    idle: (timeoutMs) => inflight.idle(timeoutMs),
+    idle: (timeoutMs) => allIdle(inflight, deps.work, timeoutMs),
     reminders,
     stop() {
       stopping ??= (async () => {
@@ -225,6 +258,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
         await app.stop().catch((error: unknown) => logger.warn('receiver did not stop cleanly', { error: String(error) }));
         const finished = await inflight.idle(25_000);
         if (!finished) logger.warn('stopped with work still in flight', { running: inflight.count });
+        await deps.work.stop(25_000);
         await store.close();
         await gateway.close();
         logger.info('dispatch for slack stopped');

@@ -3,7 +3,9 @@ import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { Pool } from 'pg';
+import { reportingConflicts } from './errors';
 import { initialMigration } from './migrations/001_initial';
+import { workQueueMigration } from './migrations/002_receiver_work_queue';
 import { PreparingPostgresPool, StatementCachingSqlite } from './preparedStatements';
 import type { Database } from './schema';
 
@@ -18,7 +20,7 @@ export interface OpenedDatabase {
 export function openDatabase(url: string): OpenedDatabase {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const pool = new PreparingPostgresPool(new Pool({ connectionString: url, max: 10 }));
-    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+    return { db: new Kysely<Database>({ dialect: reportingConflicts(new PostgresDialect({ pool })) }), dialect: 'postgres' };
   }
   if (!url.startsWith('sqlite:')) throw new Error('DATABASE_URL must start with sqlite: or postgres://');
   const location = url.slice('sqlite:'.length);
@@ -28,7 +30,10 @@ export function openDatabase(url: string): OpenedDatabase {
   if (!inMemory) connection.pragma('journal_mode = WAL');
   connection.pragma('foreign_keys = ON');
   connection.pragma('synchronous = NORMAL');
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: new StatementCachingSqlite(connection) }) }), dialect: 'sqlite' };
+  return {
+    db: new Kysely<Database>({ dialect: reportingConflicts(new SqliteDialect({ database: new StatementCachingSqlite(connection) })) }),
+    dialect: 'sqlite',
+  };
 }
 
 /**
@@ -45,6 +50,17 @@ function isConcurrentMigrationError(error: unknown): boolean {
   return /SQLITE_BUSY|database is locked/i.test(text) || (/SQLITE_ERROR/.test(text) && /already exists/i.test(text));
 }
 
+/** Every migration by name; Kysely applies them in name order. Add one line per new migration. */
+function migrationsFor(dialect: DialectName) {
+  return {
+    '001_initial': initialMigration(dialect),
+    '002_receiver_work_queue': workQueueMigration(dialect),
+  };
+}
+
+/** The names of all migrations, as the database records them once applied. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(migrationsFor('sqlite')).sort();
+
 /**
  * Brings the schema up to date. PostgreSQL replicas serialise on Kysely's advisory lock; two
  * connections to one SQLite file can collide instead (SQLITE_BUSY, or "already exists" when the
@@ -54,7 +70,9 @@ function isConcurrentMigrationError(error: unknown): boolean {
 export async function migrateToLatest(opened: OpenedDatabase): Promise<string[]> {
   const migrator = new Migrator({
     db: opened.db,
-    provider: { getMigrations: async () => ({ '001_initial': initialMigration(opened.dialect) }) },
+    provider: { getMigrations: async () => migrationsFor(opened.dialect) },
+    // Migrations are added by parallel branches; one that sorts before an applied one still runs.
+    allowUnorderedMigrations: true,
     // Kysely looks for its bookkeeping tables in every schema unless told which one; another
     // schema in the same database (another app, another test) would make it skip creating them.
     migrationTableSchema: opened.dialect === 'postgres' ? await currentSchema(opened.db) : undefined,

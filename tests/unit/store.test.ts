@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { Incident } from '../../incidents/model';
+import { ConflictError, type NewIncidentRecord } from '../../incidents/ports';
 import { Store } from '../../store';
-import { isUniqueViolation } from '../../store/errors';
-import type { NewIncidentRecord } from '../../store/incidents';
+import { MIGRATION_NAMES } from '../../store/database';
 import { databaseKinds, postgresSchema, postgresUrl, type TestDatabase, testDatabase } from '../support/database';
 
 const T0 = new Date('2026-03-01T10:00:00.000Z');
@@ -65,7 +65,7 @@ describe.each(databaseKinds)('the store on %s', (kind) => {
   test('is healthy, knows its dialect, and applied the schema', async () => {
     expect(store.dialect).toBe(kind);
     expect(await store.ping()).toBe(true);
-    expect(await appliedMigrations(store)).toEqual(['001_initial']);
+    expect(await appliedMigrations(store)).toEqual(MIGRATION_NAMES);
   });
 
   describe('incidents', () => {
@@ -164,7 +164,7 @@ describe.each(databaseKinds)('the store on %s', (kind) => {
       const two = await newIncident();
       await store.incidents.update(one.id, { channelId: 'C0SHARED01' }, at(1));
       const error = await rejection(store.incidents.update(two.id, { channelId: 'C0SHARED01' }, at(1)));
-      expect(isUniqueViolation(error)).toBe(true);
+      expect(error).toBeInstanceOf(ConflictError);
     });
 
     test('commanderId is the current commander role', async () => {
@@ -272,7 +272,7 @@ describe.each(databaseKinds)('the store on %s', (kind) => {
       // Another incident has its own commander.
       expect(await store.participants.grantRole(other.id, BOB, 'commander', REPORTER, at(1))).toBe(true);
       const error = await rejection(store.participants.grantRole(incident.id, BOB, 'commander', REPORTER, at(2)));
-      expect(isUniqueViolation(error)).toBe(true);
+      expect(error).toBeInstanceOf(ConflictError);
       expect(await store.participants.holders(incident.id, 'commander')).toEqual([ALICE]);
       // Handing over: revoke, then grant.
       await store.participants.revokeRole(incident.id, ALICE, 'commander', at(3));
@@ -287,7 +287,7 @@ describe.each(databaseKinds)('the store on %s', (kind) => {
       ]);
       expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
       const refused = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-      expect(isUniqueViolation(refused?.reason)).toBe(true);
+      expect(refused?.reason).toBeInstanceOf(ConflictError);
       expect(await store.participants.holders(incident.id, 'commander')).toHaveLength(1);
     });
   });
@@ -607,7 +607,7 @@ describe.each(databaseKinds)('the store on %s', (kind) => {
           await repos.participants.grantRole(incident.id, BOB, 'commander', BOB, at(1));
         }),
       );
-      expect(isUniqueViolation(error)).toBe(true);
+      expect(error).toBeInstanceOf(ConflictError);
       expect(await store.participants.get(incident.id, BOB)).toBeUndefined();
       expect(await store.tasks.listForIncident(incident.id)).toEqual([]);
       expect(await store.participants.holders(incident.id, 'commander')).toEqual([ALICE]);
@@ -643,7 +643,7 @@ describe.each(databaseKinds)('migrations on %s', (kind) => {
 
     const second = await Store.open(database.url);
     try {
-      expect(await appliedMigrations(second)).toEqual(['001_initial']);
+      expect(await appliedMigrations(second)).toEqual(MIGRATION_NAMES);
       expect(await second.incidents.getById(incident.id)).toEqual(incident);
     } finally {
       await second.close();
@@ -653,8 +653,8 @@ describe.each(databaseKinds)('migrations on %s', (kind) => {
   test('two stores migrating the same fresh database at the same time both succeed, the schema applied once', async () => {
     const [one, two] = await Promise.all([Store.open(database.url), Store.open(database.url)]);
     try {
-      expect(await appliedMigrations(one)).toEqual(['001_initial']);
-      expect(await appliedMigrations(two)).toEqual(['001_initial']);
+      expect(await appliedMigrations(one)).toEqual(MIGRATION_NAMES);
+      expect(await appliedMigrations(two)).toEqual(MIGRATION_NAMES);
       // Both work on the same tables: what one writes, the other reads.
       const incident = await one.transaction((repos) => repos.incidents.insert(record()));
       expect((await two.incidents.getById(incident.id)).name).toBe('dispatch-1');
@@ -675,7 +675,7 @@ describe.each(databaseKinds)('migrations on %s', (kind) => {
     const second = await Store.open(b.url);
     await first.transaction((repos) => repos.incidents.insert(record()));
     expect(await second.incidents.listRecent(5)).toEqual([]);
-    expect(await appliedMigrations(second)).toEqual(['001_initial']);
+    expect(await appliedMigrations(second)).toEqual(MIGRATION_NAMES);
     await Promise.all([first.close(), second.close()]);
   } finally {
     await Promise.all([a.drop(), b.drop()]);
