@@ -57,7 +57,11 @@ export class ResponseUrlPoster {
   async post(responseUrl: string, payload: ResponseUrlPayload): Promise<void> {
     const earlier = this.failed.get(responseUrl);
     if (earlier) {
-      throw new SlackCallError('response_url', earlier, 'Slack did not take an earlier answer to that request, so the app did not try again');
+      throw new SlackCallError(
+        'response_url',
+        earlier,
+        'Slack did not take an earlier answer to that request, so the app did not try again',
+      );
     }
     let status: number;
     try {

@@ -17,14 +17,22 @@ describe('prepared statements cached per connection (SQLite)', () => {
     connection = new BetterSqlite3(':memory:');
     cache = new StatementCachingSqlite(connection);
     db = new Kysely<Scratch>({ dialect: new SqliteDialect({ database: cache }) });
-    await db.schema.createTable('items').addColumn('id', 'integer', (column) => column.primaryKey()).addColumn('label', 'text').execute();
+    await db.schema
+      .createTable('items')
+      .addColumn('id', 'integer', (column) => column.primaryKey())
+      .addColumn('label', 'text')
+      .execute();
   });
 
   afterEach(() => db.destroy());
 
   it('compiles a query once and reuses it for every later run with other parameters', async () => {
     const prepare = jest.spyOn(connection, 'prepare');
-    for (let id = 1; id <= 20; id += 1) await db.insertInto('items').values({ id, label: `item ${id}` }).execute();
+    for (let id = 1; id <= 20; id += 1)
+      await db
+        .insertInto('items')
+        .values({ id, label: `item ${id}` })
+        .execute();
     const labels: string[] = [];
     for (let id = 1; id <= 20; id += 1) {
       const row = await db.selectFrom('items').select('label').where('id', '=', id).executeTakeFirstOrThrow();
@@ -82,7 +90,9 @@ describePostgres('named prepared statements on each PostgreSQL connection', () =
     const opened = openDatabase(database.url);
     const prepared = await opened.db.connection().execute(async (connection) => {
       for (let n = 0; n < 5; n += 1) await sql`select ${n}::int as n`.execute(connection);
-      const { rows } = await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`.execute(connection);
+      const { rows } = await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`.execute(
+        connection,
+      );
       return rows;
     });
     const ours = prepared.filter((row) => row.statement.includes('as n'));
