@@ -3,13 +3,15 @@ import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { Pool } from 'pg';
+import type { DialectName } from './dialect';
 import { reportingConflicts } from './errors';
 import { initialMigration } from './migrations/001_initial';
 import { workQueueMigration } from './migrations/002_receiver_work_queue';
+import { submissionsMigration } from './migrations/004_races_submissions';
 import { PreparingPostgresPool, StatementCachingSqlite } from './preparedStatements';
 import type { Database } from './schema';
 
-export type DialectName = 'sqlite' | 'postgres';
+export type { DialectName };
 
 export interface OpenedDatabase {
   db: Kysely<Database>;
@@ -55,6 +57,7 @@ function migrationsFor(dialect: DialectName) {
   return {
     '001_initial': initialMigration(dialect),
     '002_receiver_work_queue': workQueueMigration(dialect),
+    '004_races_submissions': submissionsMigration(),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
+import { type FieldChange, STATUS_LABELS } from '../../incidents/incidentService';
 import type { Incident, IncidentStatus } from '../../incidents/model';
-import { type FieldChange, STATUS_LABELS } from '../../incidents/service';
 import type { WorkspaceLinks } from '../links';
 import { ACTIONS } from './ids';
 import type { SlackMessage, StepFailure } from './message';
@@ -134,9 +134,9 @@ export function statusChangeLine(incident: Incident, actorId: string, at: Date):
   return { text: `${incident.name} is now ${STATUS_LABELS[incident.status]}`, blocks: [section(text)] };
 }
 
-/** Posted on close: how long it took and how it ended. */
-export function closingSummary(incident: Incident): SlackMessage {
-  const closedAt = incident.closedAt ?? new Date();
+/** Posted on close: how long it took and how it ended (`now` stands in for a close time not recorded). */
+export function closingSummary(incident: Incident, now: Date): SlackMessage {
+  const closedAt = incident.closedAt ?? now;
   const pairs: Array<[string, string]> = [
     ['Duration', formatDuration(closedAt.getTime() - incident.reportedAt.getTime())],
     ['Time to stable', incident.stableAt ? formatDuration(incident.stableAt.getTime() - incident.reportedAt.getTime()) : '_never stable_'],
