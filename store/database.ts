@@ -21,7 +21,11 @@ export interface OpenedDatabase {
 /** Opens DATABASE_URL: sqlite:PATH (folder created, WAL), sqlite::memory: or postgres://... */
 export function openDatabase(url: string): OpenedDatabase {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    const pool = new PreparingPostgresPool(new Pool({ connectionString: url, max: 10 }));
+    const connections = new Pool({ connectionString: url, max: 10 });
+    // An idle connection dropped by the server emits 'error' on the pool; unheard, it would end
+    // the process. The next query simply opens a new connection.
+    connections.on('error', () => undefined);
+    const pool = new PreparingPostgresPool(connections);
     return { db: new Kysely<Database>({ dialect: reportingConflicts(new PostgresDialect({ pool })) }), dialect: 'postgres' };
   }
   if (!url.startsWith('sqlite:')) throw new Error('DATABASE_URL must start with sqlite: or postgres://');
