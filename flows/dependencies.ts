@@ -13,6 +13,7 @@ import type { OncallEngagements } from '../oncall/engagements';
 import type { SlackGateway } from '../slack/gateway';
 import type { WorkspaceLinks } from '../slack/links';
 import type { UserDirectory } from '../slack/userDirectory';
+import type { DeferredSlackWork } from './deferredSlack';
 
 /**
  * Everything a flow may use: settings, the domain services and the one Slack gateway; never the
@@ -40,4 +41,6 @@ export interface FlowDependencies {
   tasks: TaskService;
   resources: ResourceService;
   timeline: TimelineService;
+  /** Slack work that failed because Slack was not answering, retried durably in the background. */
+  deferred: DeferredSlackWork;
 }
