@@ -4,6 +4,7 @@
  *   npm run bench                                   # SQLite file in a temp folder
  *   npm run bench -- --database postgres://postgres@127.0.0.1:5432/test
  *   npm run bench -- --slot-seconds 2 --rounds 1     # quicker, noisier
+ *   npm run bench -- --scale                          # 10,000 incidents, one of 1,000 participants (bench/scale.ts)
  *
  * The app, the anchor and the fake Slack each run in a process of their own (figures of one
  * never include another's CPU or memory); the load comes from this process over 20 keep-alive
@@ -19,6 +20,7 @@ import { postgresSchema, type TestDatabase } from '../tests/support/database';
 import { channelMessage, envelope, memberJoined, slashCommand, viewSubmission } from '../tests/support/payloads';
 import { Child, watchPeakRss } from './ipc';
 import { closedLoop, failures, type LoadResult, openLoop, percentile, type SlackRequest, Target } from './load';
+import { runScale } from './scale';
 
 const SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef';
 const BOT_TOKEN = 'xoxb-bench-token';
@@ -403,7 +405,8 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
+const scale = process.argv.includes('--scale');
+(scale ? runScale(parseOptions(process.argv.slice(2).filter((arg) => arg !== '--scale')).database) : main()).then(
   () => process.exit(0),
   (error: unknown) => {
     console.error(error);
