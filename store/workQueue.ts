@@ -127,10 +127,10 @@ export class WorkQueueRepository implements WorkEnqueuer {
    * key holds back.
    */
   private claimable(kinds: readonly string[], now: string) {
+    // 'pending' as a literal, not a parameter: only then may the planner use the partial indexes
+    // on pending work (WHERE status = 'pending'); with "= ?" it walks every item of the kind.
     return this.db
       .selectFrom('work_items as w')
-      // A literal, not a parameter: only then may the planner use the partial indexes on pending
-      // work (WHERE status = 'pending'); with "= ?" it walks every item of the kind, done ones too.
       .where('w.status', '=', sql.lit('pending'))
       .where('w.next_attempt_at', '<=', now)
       .where((eb) => eb.or([eb('w.lease_until', 'is', null), eb('w.lease_until', '<', now)]))
