@@ -16,3 +16,6 @@ export async function showHome(
   }
   await deps.gateway.publishHome(request.userId, homeView(visible, deps.links, deps.settings.commands.reportIncident));
 }
+
+/** The flows listeners may start from this module (bound to their dependencies by createFlows). */
+export const flows = { showHome };
