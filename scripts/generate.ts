@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMAND_LISTENERS } from '../listeners/commands';
@@ -135,6 +136,7 @@ export function generatedTexts(): Record<keyof typeof GENERATED_FILES, string> {
 
 function main(): void {
   const texts = generatedTexts();
+  let wrote = false;
   for (const [name, path] of Object.entries(GENERATED_FILES) as Array<[keyof typeof GENERATED_FILES, string]>) {
     const before = (() => {
       try {
@@ -145,7 +147,17 @@ function main(): void {
     })();
     if (before === texts[name]) continue;
     writeFileSync(path, texts[name]);
+    wrote = true;
     process.stderr.write(`wrote ${path.slice(ROOT.length + 1)}\n`);
+  }
+  // The settings this process loaded predate a new config/commandSettings.ts (a command added or
+  // renamed): run once more, so the manifest is built with the new table.
+  if (wrote && !process.env.DISPATCH_GENERATE_AGAIN) {
+    const again = spawnSync(process.execPath, [...process.execArgv, __filename], {
+      stdio: 'inherit',
+      env: { ...process.env, DISPATCH_GENERATE_AGAIN: '1' },
+    });
+    process.exitCode = again.status ?? 1;
   }
 }
 
