@@ -3,8 +3,11 @@
 import { flows as channelMembership } from './channelMembership';
 import { flows as editIncident } from './editIncident';
 import { flows as engageOncall } from './engageOncall';
+import { flows as feedback } from './feedback';
+import { flows as followUps } from './followUps';
 import { flows as home } from './home';
 import { flows as incidentChannel } from './incidentChannel';
+import { flows as postmortem } from './postmortem';
 import { flows as reply } from './reply';
 import { flows as reportIncident } from './reportIncident';
 import { flows as resources } from './resources';
@@ -20,8 +23,11 @@ export const FLOW_MODULES = {
   channelMembership,
   editIncident,
   engageOncall,
+  feedback,
+  followUps,
   home,
   incidentChannel,
+  postmortem,
   reply,
   reportIncident,
   resources,
