@@ -314,7 +314,7 @@ export const settingsSchema = {
     maxConnectionsPerClient: {
       doc: 'Connections one client address may hold open at once; raise it behind a proxy that sends everything from one address.',
       format: 'nat',
-      default: 64,
+      default: 256,
       env: 'HTTP_MAX_CONNECTIONS_PER_CLIENT',
     },
   },

@@ -36,9 +36,10 @@ import { installErrorHandling, reportFailures } from './errorHandling';
 import { InFlightWork } from './inflight';
 import { QueuedSlackWork, registerSlackWork, SetupRecovery } from './jobs/slackRetries';
 import { WorkQueueWorker } from './jobs/workQueueWorker';
-import { ackUnhandled, ignoreOwnEvents, isOwnEvent, processEventsOnce, trackRequests } from './middleware';
+import { ackUnhandled, ignoreOwnEvents, isOwnEvent, trackRequests } from './middleware';
 import { SlackEventInbox } from './receiver/eventInbox';
 import { SlackHttpReceiver } from './receiver/slackHttpReceiver';
+import { InboxSocketModeReceiver } from './receiver/socketModeInbox';
 import { ReminderJob } from './reminderJob';
 
 /** Dispatch's documented paths; Bolt routes by payload, so each one takes any Slack payload. */
@@ -136,7 +137,9 @@ function createReceiver(
 ): Receiver {
   const boltLogger = toBoltLogger(logger, 'receiver');
   if (settings.slack.socketMode) {
-    return new SocketModeReceiver({
+    return new InboxSocketModeReceiver({
+      acceptEvent: (delivery) => inbox.accept(delivery),
+      appLogger: logger,
       appToken: settings.slack.appToken ?? '',
       logger: boltLogger,
       customRoutes: [healthRoute(store)],
@@ -277,8 +280,6 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   app.use(trackRequests(inflight, logger));
   app.use(reportFailures(gateway, logger));
   app.use(ignoreOwnEvents(settings.slack.appUserSlug, identity.userId, logger));
-  // HTTP events are deduplicated by the inbox before the ack; Socket Mode keeps the id check here.
-  if (settings.slack.socketMode) app.use(processEventsOnce(store, clock, logger));
   // HTTP only: Socket Mode's ack ignores a second call silently, so an unhandled request cannot be told apart.
   if (!settings.slack.socketMode) app.use(ackUnhandled(logger));
   installErrorHandling(app, gateway, logger);
@@ -354,6 +355,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
         await deps.work.stop(25_000);
         await ackLane.close();
         await store.close();
+        await gateway.close();
         logger.info('dispatch for slack stopped');
       })();
       return stopping;
