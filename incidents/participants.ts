@@ -27,6 +27,8 @@ export interface JoinOutcome {
   participant: Participant;
   /** false when they were already an active participant (a repeated join changes nothing). */
   changed: boolean;
+  /** true on their very first join of this incident (they get the welcome, later joins a catch-up). */
+  firstJoin: boolean;
 }
 
 export type LeaveOutcome =
@@ -40,6 +42,11 @@ export interface RoleAssignmentRequest {
   userId: string;
   role: Role;
   actorId: string;
+  /**
+   * People's names by id, for the timeline: its text is read in exports and modals where ids
+   * mean nothing. Whoever has no name here is called by their role alone.
+   */
+  names?: ReadonlyMap<string, string>;
 }
 
 export type RoleAssignmentOutcome =
@@ -53,6 +60,23 @@ export type RoleAssignmentOutcome =
       /** Set when the commander changed hands: who led before and is now a Participant. */
       previousCommanderId: string | null;
     };
+
+/** "Incident Commander handed over from Ada Lovelace to Grace Hopper": names, never ids. */
+export function roleChangeText(
+  role: Role,
+  userId: string,
+  previousCommanderId: string | null,
+  names: ReadonlyMap<string, string> = new Map(),
+): string {
+  const to = names.get(userId);
+  if (previousCommanderId) {
+    const from = names.get(previousCommanderId);
+    if (from && to) return `${ROLE_LABELS.commander} handed over from ${from} to ${to}`;
+    if (to) return `${ROLE_LABELS.commander} handed over to ${to}`;
+    return `${ROLE_LABELS.commander} handed over to a new commander`;
+  }
+  return to ? `${ROLE_LABELS[role]} role given to ${to}` : `${ROLE_LABELS[role]} role given`;
+}
 
 const rank = (participant: Participant) => Math.min(...participant.roles.map((role) => ROLES.indexOf(role)), ROLES.length);
 
@@ -73,9 +97,9 @@ export class ParticipantService {
     if (userId === this.appUserId) return undefined;
     const now = this.clock.now();
     return this.store.transaction(async (tx) => {
-      const { changed } = await tx.participants.join(incidentId, userId, now);
+      const { changed, firstJoin } = await tx.participants.join(incidentId, userId, now);
       await this.ensureSomeRole(tx, incidentId, userId, now);
-      return { participant: await this.participant(tx, incidentId, userId), changed };
+      return { participant: await this.participant(tx, incidentId, userId), changed, firstJoin };
     });
   }
 
@@ -139,9 +163,7 @@ export class ParticipantService {
             incidentId,
             occurredAt: now,
             kind: 'role',
-            text: previousCommanderId
-              ? `${ROLE_LABELS.commander} handed over from ${previousCommanderId} to ${userId}`
-              : `${ROLE_LABELS[role]} role given to ${userId}`,
+            text: roleChangeText(role, userId, previousCommanderId, request.names),
             actorId,
             source: 'command',
           },

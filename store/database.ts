@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { Pool } from 'pg';
 import { initialMigration } from './migrations/001_initial';
+import { followsMigration } from './migrations/003_messages_follows';
 import type { Database } from './schema';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -53,7 +54,12 @@ function isConcurrentMigrationError(error: unknown): boolean {
 export async function migrateToLatest(opened: OpenedDatabase): Promise<string[]> {
   const migrator = new Migrator({
     db: opened.db,
-    provider: { getMigrations: async () => ({ '001_initial': initialMigration(opened.dialect) }) },
+    provider: {
+      getMigrations: async () => ({
+        '001_initial': initialMigration(opened.dialect),
+        '003_messages_follows': followsMigration(),
+      }),
+    },
     // Kysely looks for its bookkeeping tables in every schema unless told which one; another
     // schema in the same database (another app, another test) would make it skip creating them.
     migrationTableSchema: opened.dialect === 'postgres' ? await currentSchema(opened.db) : undefined,

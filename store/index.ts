@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { type DialectName, migrateToLatest, openDatabase, ping } from './database';
 import { ProcessedEventRepository } from './events';
+import { FollowerRepository } from './follows';
 import { IncidentRepository } from './incidents';
 import { OncallEngagementRepository } from './oncall';
 import { ParticipantRepository } from './participants';
@@ -22,6 +23,7 @@ export class Repositories {
   readonly processedEvents: ProcessedEventRepository;
   readonly reminders: ReminderRepository;
   readonly oncallEngagements: OncallEngagementRepository;
+  readonly followers: FollowerRepository;
 
   constructor(readonly db: Kysely<Database>) {
     this.incidents = new IncidentRepository(db);
@@ -33,6 +35,7 @@ export class Repositories {
     this.processedEvents = new ProcessedEventRepository(db);
     this.reminders = new ReminderRepository(db);
     this.oncallEngagements = new OncallEngagementRepository(db);
+    this.followers = new FollowerRepository(db);
   }
 }
 

@@ -9,6 +9,8 @@ export interface JoinResult {
   participant: Participant;
   /** false when the person was already an active participant (a repeated join). */
   changed: boolean;
+  /** true when they had never been a participant of this incident before. */
+  firstJoin: boolean;
 }
 
 export class ParticipantRepository {
@@ -22,13 +24,15 @@ export class ParticipantRepository {
       .where('incident_id', '=', incidentId)
       .where('user_id', '=', userId)
       .executeTakeFirst();
-    if (existing && existing.left_at === null) return { participant: await this.getOrThrow(incidentId, userId), changed: false };
+    if (existing && existing.left_at === null) {
+      return { participant: await this.getOrThrow(incidentId, userId), changed: false, firstJoin: false };
+    }
     await this.db
       .insertInto('participants')
       .values({ incident_id: incidentId, user_id: userId, joined_at: toIso(at), left_at: null, last_activity_at: null })
       .onConflict((conflict) => conflict.columns(['incident_id', 'user_id']).doUpdateSet({ joined_at: toIso(at), left_at: null }))
       .execute();
-    return { participant: await this.getOrThrow(incidentId, userId), changed: true };
+    return { participant: await this.getOrThrow(incidentId, userId), changed: true, firstJoin: !existing };
   }
 
   /** Marks them inactive; returns false when they were not an active participant. */

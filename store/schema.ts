@@ -17,6 +17,13 @@ export interface Database {
   processed_events: ProcessedEventsTable;
   report_reminders: ReportRemindersTable;
   oncall_engagements: OncallEngagementsTable;
+  incident_followers: IncidentFollowersTable;
+}
+
+export interface IncidentFollowersTable {
+  incident_id: number;
+  user_id: string;
+  followed_at: string;
 }
 
 export interface IncidentsTable {

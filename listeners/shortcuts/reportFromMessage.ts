@@ -1,4 +1,5 @@
 import { SHORTCUTS } from '../../slack/blocks/ids';
+import { markupToPlainText, mentionedUserIds } from '../../slack/markup';
 import type { MessageShortcutListener } from '../types';
 import { openReportForm } from '../useCases/reportIncident';
 
@@ -9,10 +10,16 @@ export const reportFromMessageShortcut: MessageShortcutListener = {
   description: 'Report an incident about this message',
   async handle({ ack, shortcut }, deps) {
     await ack();
-    const text = shortcut.message.text ?? '';
+    // The form's inputs are plain text: Slack's markup (<@U…>, <url|label>, &lt;) would show literally.
+    const raw = shortcut.message.text ?? '';
+    const authorId = shortcut.message.user;
+    const profiles = await deps.users.profiles([...mentionedUserIds(raw), ...(authorId ? [authorId] : [])]);
+    const names = new Map([...profiles].flatMap(([id, profile]) => (profile ? [[id, profile.realName] as const] : [])));
+    const text = markupToPlainText(raw, names);
     const permalink = deps.links.message(shortcut.channel.id, shortcut.message.ts);
-    const author = shortcut.message.user ? ` (posted by <@${shortcut.message.user}>)` : '';
-    const description = `${text}\n\nReported from a message${author}: ${permalink}`.trim();
+    const authorName = authorId ? names.get(authorId) : undefined;
+    const origin = authorName ? `Reported from a message by ${authorName}` : 'Reported from a message';
+    const description = `${text}\n\n${origin}: ${permalink}`.trim();
     const title = text.split('\n')[0]?.slice(0, 150) ?? '';
     await openReportForm(deps, shortcut.trigger_id, { title, description }, { originChannelId: shortcut.channel.id });
   },

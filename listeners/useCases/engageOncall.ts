@@ -2,7 +2,7 @@ import type { InputBlock } from '@slack/types';
 import { DomainError } from '../../incidents/errors';
 import type { Incident } from '../../incidents/model';
 import type { OncallPerson, OncallService, PageRequest, PageSeverity } from '../../oncall';
-import { UnknownServiceError } from '../../oncall';
+import { ONCALL_SETUP_HINT, UnknownServiceError } from '../../oncall';
 import type { Dependencies } from '../../server/dependencies';
 import { noticeMessage, problemMessage } from '../../slack/blocks/feedback';
 import {
@@ -51,7 +51,8 @@ export async function serviceChoice(deps: Dependencies): Promise<ServiceChoice> 
 export async function openEngageForm(deps: Dependencies, request: { incident: Incident; triggerId: string; reply: Reply }): Promise<void> {
   const directory = deps.oncall;
   if (!directory) {
-    await request.reply(problemMessage(oncallNotConfiguredText(deps.settings.commands.engageOncall)));
+    deps.logger.info('on-call was asked for but no provider is configured', { setup: ONCALL_SETUP_HINT });
+    await request.reply(problemMessage(oncallNotConfiguredText()));
     return;
   }
   let choice: ServiceChoice;
@@ -152,7 +153,8 @@ async function findInSlack(deps: Dependencies, people: OncallPerson[], failures:
 export async function engageOncall(deps: Dependencies, request: EngageOncallRequest): Promise<void> {
   const directory = deps.oncall;
   if (!directory) {
-    await request.reply(problemMessage(oncallNotConfiguredText(deps.settings.commands.engageOncall)));
+    deps.logger.info('on-call was asked for but no provider is configured', { setup: ONCALL_SETUP_HINT });
+    await request.reply(problemMessage(oncallNotConfiguredText()));
     return;
   }
   const { provider } = directory;

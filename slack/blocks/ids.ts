@@ -14,6 +14,10 @@ export const ACTIONS = {
   addResource: 'resource_add',
   showTimeline: 'timeline_show',
   postTimeline: 'timeline_post',
+  catchUp: 'incident_catch_up',
+  help: 'dispatch_help',
+  follow: 'incident_follow',
+  unfollow: 'incident_unfollow',
 } as const;
 
 export const VIEWS = {

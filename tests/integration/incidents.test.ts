@@ -175,14 +175,20 @@ describe('reporting an incident', () => {
     expect(fake.messagesIn(announcements.id)).toHaveLength(0);
   });
 
-  test('the "Report incident" message shortcut prefills the message text and links to it', async () => {
-    const { app } = context;
+  test('the "Report incident" message shortcut prefills the message as plain text with names, and links to it', async () => {
+    const { app, fake } = context;
+    fake.addUser({ id: 'U0CUSTOMER', name: 'cara', real_name: 'Cara Customer' });
+    fake.addUser({ id: 'U0ONCALL01', name: 'otto', real_name: 'Otto Oncall' });
     const answer = await app.interact(
       messageShortcut({
         callbackId: 'report_incident_from_message',
         userId: REPORTER,
         channelId: 'C0SUPPORT1',
-        message: { ts: '1700000000.000100', text: 'Customers cannot log in since 10:02', user: 'U0CUSTOMER' },
+        message: {
+          ts: '1700000000.000100',
+          text: 'Customers cannot log in since 10:02 &lt;ping <@U0ONCALL01>&gt; see <https://status.example|status>',
+          user: 'U0CUSTOMER',
+        },
         triggerId: app.fake.issueTriggerId(),
         responseUrl: app.fake.responseUrl(),
       }),
@@ -191,8 +197,10 @@ describe('reporting an incident', () => {
     await app.settle();
     const view = openedView(app);
     const text = JSON.stringify(view.blocks);
-    expect(text).toContain('Customers cannot log in since 10:02');
-    expect(text).toContain('https://acme.slack.com/archives/C0SUPPORT1/p1700000000000100');
+    expect(text).toContain('Customers cannot log in since 10:02 <ping @Otto Oncall> see status (https://status.example)');
+    expect(text).toContain('Reported from a message by Cara Customer: https://acme.slack.com/archives/C0SUPPORT1/p1700000000000100');
+    expect(text).not.toContain('<@U');
+    expect(text).not.toContain('&lt;');
     await submitOpenedView(app, {}, REPORTER);
     const [incident] = await app.deps.store.incidents.listRecent(1);
     expect(incident.description).toContain('https://acme.slack.com/archives/C0SUPPORT1/p1700000000000100');
