@@ -32,6 +32,7 @@ export interface SettingsShape {
     editIncident: string;
     engageOncall: string;
     listResources: string;
+    dispatch: string;
   };
   incident: {
     namePrefix: string;
@@ -178,6 +179,7 @@ export const settingsSchema: Schema<SettingsShape> = {
     editIncident: command('SLACK_COMMAND_EDIT_INCIDENT', '/dispatch-edit-incident', "Edits the incident's details."),
     engageOncall: command('SLACK_COMMAND_ENGAGE_ONCALL', '/dispatch-engage-oncall', 'Engages the on-call of a service.'),
     listResources: command('SLACK_COMMAND_LIST_RESOURCES', '/dispatch-list-resources', "Lists the incident's resources."),
+    dispatch: command('SLACK_COMMAND_DISPATCH_SLUG', '/dispatch', 'The root command: its first word picks the action (/dispatch help).'),
   },
   incident: {
     namePrefix: {

@@ -15,7 +15,8 @@ export class FollowService {
 
   /** Why `userId` may not follow this incident, or undefined when they may. */
   async followProblem(incident: Incident, userId: string): Promise<string | undefined> {
-    if (incident.status === 'closed') return `${incident.name} is closed, so there is nothing left to follow. Its channel keeps the history.`;
+    if (incident.status === 'closed')
+      return `${incident.name} is closed, so there is nothing left to follow. Its channel keeps the history.`;
     if (incident.visibility === 'restricted' && !(await this.isParticipant(incident.id, userId))) {
       return `${incident.name} is restricted: only the people working on it can follow it.`;
     }

@@ -157,6 +157,11 @@ export class IncidentService {
     return incident;
   }
 
+  /** By its name, e.g. dispatch-42 (what people type). */
+  findByName(name: string): Promise<Incident | undefined> {
+    return this.store.incidents.findByName(name);
+  }
+
   findByChannel(channelId: string): Promise<Incident | undefined> {
     return this.store.incidents.findByChannel(channelId);
   }

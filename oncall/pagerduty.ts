@@ -269,7 +269,8 @@ function describeFailure(error: HttpStatusError, doing: 'read' | 'page'): Oncall
   const what = doing === 'page' ? 'the page' : 'the request';
   const withDetail = detail ? ` (HTTP ${status}: ${detail})` : ` (HTTP ${status})`;
   let message: string;
-  if (status === 401) message = "PagerDuty refused the app's API token (HTTP 401); ask whoever runs Dispatch to check the PagerDuty connection.";
+  if (status === 401)
+    message = "PagerDuty refused the app's API token (HTTP 401); ask whoever runs Dispatch to check the PagerDuty connection.";
   else if (status === 403)
     message =
       'The PagerDuty API token is not allowed to do this (HTTP 403); ask whoever runs Dispatch to give the app access to services and on-calls.';

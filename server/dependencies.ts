@@ -1,5 +1,6 @@
 import type { Settings } from '../config';
 import type { Clock } from '../incidents/clock';
+import type { FollowService } from '../incidents/follows';
 import type { ParticipantService } from '../incidents/participants';
 import type { ReminderService } from '../incidents/reminders';
 import type { StatusReportService } from '../incidents/reports';
@@ -41,4 +42,6 @@ export interface Dependencies {
   tasks: TaskService;
   resources: ResourceService;
   timeline: TimelineService;
+  /** People who get an incident's updates by DM without joining its channel. */
+  follows: FollowService;
 }

@@ -4,6 +4,7 @@ import { App, type CustomRoute, HTTPReceiver, type Receiver, SocketModeReceiver 
 import { retryPolicies, WebClient } from '@slack/web-api';
 import type { Settings } from '../config';
 import { type Clock, systemClock } from '../incidents/clock';
+import { FollowService } from '../incidents/follows';
 import { ParticipantService } from '../incidents/participants';
 import { ReminderService } from '../incidents/reminders';
 import { StatusReportService } from '../incidents/reports';
@@ -168,6 +169,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     tasks: new TaskService(store, clock),
     resources: new ResourceService(store, clock, settings.incident),
     timeline: new TimelineService(store, clock),
+    follows: new FollowService(store, clock),
   };
   registerIncidentWorkExtensions(presence, deps);
 

@@ -157,7 +157,11 @@ export class IncidentPresence {
     const channelId = incident.channelId;
     if (!channelId) return incident;
     const buttons = this.summaryButtonSources.flatMap((source) => source(incident));
-    const message = incidentSummary(incident, links, { lastReportAt: latest?.createdAt ?? null, buttons });
+    const message = incidentSummary(incident, links, {
+      lastReportAt: latest?.createdAt ?? null,
+      buttons,
+      defaultType: this.deps.settings.incident.types[0],
+    });
     if (incident.summaryTs) {
       await gateway.updateMessage(channelId, incident.summaryTs, message);
       return incident;

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { Dependencies } from '../../server/dependencies';
 import * as incidentButtons from './incidentButtons';
+import * as messageButtons from './messageButtons';
 import * as oncallOptions from './oncallOptions';
 import * as resourceButtons from './resourceButtons';
 import * as statusReportButtons from './statusReportButtons';
@@ -15,6 +16,7 @@ const ACTION_MODULES: Array<{ register(app: App, deps: Dependencies): void }> = 
   taskButtons,
   resourceButtons,
   timelineButtons,
+  messageButtons,
 ];
 
 export function register(app: App, deps: Dependencies): void {

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { Dependencies } from '../../server/dependencies';
 import type { SlashCommandListener } from '../types';
+import { dispatchCommand } from './dispatch';
 import { editIncidentCommand } from './editIncident';
 import { engageOncallCommand } from './engageOncall';
 import { listResourcesCommand } from './listResources';
@@ -23,6 +24,7 @@ export const COMMAND_LISTENERS: SlashCommandListener[] = [
   statusReportCommand,
   listTasksCommand,
   listResourcesCommand,
+  dispatchCommand,
 ];
 
 export function register(app: App, deps: Dependencies): void {

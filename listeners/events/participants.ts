@@ -1,10 +1,8 @@
 import type { App } from '@slack/bolt';
+import { greetArrival } from '../../flows/catchUp';
 import type { Incident } from '../../incidents/model';
-import { PRIVILEGED_ROLES } from '../../incidents/participants';
 import { addToRequestContext } from '../../logging/context';
 import type { Dependencies } from '../../server/dependencies';
-import { type CommandHint, welcomeMessage } from '../../slack/blocks/participants';
-import { COMMAND_LISTENERS } from '../commands';
 import type { EventListenerModule } from '../types';
 import { bringBackCommander } from '../useCases/participants';
 
@@ -18,23 +16,7 @@ async function incidentOfChannel(deps: Dependencies, channelId: string): Promise
   return incident;
 }
 
-/** The commands this person can run; the restricted ones only for the commander and scribes. */
-function commandsFor(deps: Dependencies, privileged: boolean): CommandHint[] {
-  const { commands, slack } = deps.settings;
-  return COMMAND_LISTENERS.map((listener) => ({ slug: commands[listener.setting], description: listener.description })).filter(
-    (hint) => privileged || !slack.restrictedCommands.includes(hint.slug),
-  );
-}
-
-/** Shown only to the person who joined: the incident, who does what, and what they can run. */
-async function welcome(deps: Dependencies, incident: Incident, userId: string): Promise<void> {
-  if (!incident.channelId) return;
-  const holders = await deps.participants.roleHolders(incident.id);
-  const privileged = PRIVILEGED_ROLES.some((role) => holders[role].includes(userId));
-  await deps.gateway.postEphemeral(incident.channelId, userId, welcomeMessage(incident, holders, commandsFor(deps, privileged)));
-}
-
-/** Someone joined an incident channel: a participant (again), welcomed privately. */
+/** Someone joined an incident channel: a participant (again), welcomed or caught up privately. */
 export const memberJoinedListener: EventListenerModule = {
   subscriptions: ['member_joined_channel'],
   register(app: App, deps: Dependencies) {
@@ -43,7 +25,7 @@ export const memberJoinedListener: EventListenerModule = {
       if (!incident) return;
       const joined = await deps.participants.join(incident.id, event.user);
       // A repeated join (the commander added back after leaving) is not a new arrival.
-      if (joined?.changed) await welcome(deps, incident, event.user);
+      if (joined?.changed) await greetArrival(deps, incident, event.user, joined.firstJoin);
     });
   },
 };

@@ -24,7 +24,7 @@ export async function editIncident(
     );
   }
   if (status) {
-    failures.push(...(await announceStatus(deps, incident, request.actorId)));
+    failures.push(...(await announceStatus(deps, incident, request.actorId, { post: false })));
   } else {
     const topicChanged = changes.some((change) => change.field === 'priority');
     failures.push(...(await deps.presence.refresh(incident, { topic: topicChanged })));

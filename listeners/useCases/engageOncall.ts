@@ -18,6 +18,7 @@ import { escapeText, mention } from '../../slack/blocks/text';
 import { SlackCallError } from '../../slack/errors';
 import { attemptStep, type StepFailure } from '../../slack/steps';
 import type { Reply } from '../common/reply';
+import { timelineNames } from './participants';
 
 /** The engage form must open within Slack's 3 seconds of the command: a slower provider gets a searching select. */
 const LISTING_BUDGET_MS = 1_500;
@@ -221,8 +222,15 @@ export async function engageOncall(deps: Dependencies, request: EngageOncallRequ
   if (
     request.makeCommander &&
     engaged.length > 0 &&
-    (await deps.participants.assignRole({ incidentId: incident.id, userId: engaged[0], role: 'commander', actorId: request.actorId }))
-      .changed
+    (
+      await deps.participants.assignRole({
+        incidentId: incident.id,
+        userId: engaged[0],
+        role: 'commander',
+        actorId: request.actorId,
+        names: await timelineNames(deps, incident.id, engaged[0]),
+      })
+    ).changed
   ) {
     newCommander = engaged[0];
     incident = await deps.incidents.require(incident.id);

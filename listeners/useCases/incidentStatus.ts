@@ -1,8 +1,10 @@
+import { tellFollowersOfStatus } from '../../flows/follow';
+import { DomainError } from '../../incidents/errors';
 import type { Incident, IncidentStatus } from '../../incidents/model';
 import { STATUS_LABELS } from '../../incidents/service';
 import type { Dependencies } from '../../server/dependencies';
-import { noticeMessage } from '../../slack/blocks/feedback';
-import { closingSummary, statusChangeLine } from '../../slack/blocks/incident';
+import { noticeMessage, problemMessage } from '../../slack/blocks/feedback';
+import { statusChangeLine } from '../../slack/blocks/incident';
 import { resolutionModal } from '../../slack/blocks/incidentModals';
 import { attemptStep, type StepFailure } from '../../slack/steps';
 import type { Reply } from '../common/reply';
@@ -34,26 +36,42 @@ export async function completeStatusChange(
   deps: Dependencies,
   request: { incidentId: number; target: IncidentStatus; actorId: string; reply: Reply; resolution?: string },
 ): Promise<void> {
-  const { incident } = await deps.incidents.changeStatus(request.incidentId, request.target, request.actorId, request.resolution);
+  let incident: Incident;
+  try {
+    ({ incident } = await deps.incidents.changeStatus(request.incidentId, request.target, request.actorId, request.resolution));
+  } catch (error) {
+    // Nothing changed, so nothing is posted: only the person who asked hears it, in the channel (never a DM).
+    if (error instanceof DomainError && error.code === 'same_status') {
+      await request.reply(problemMessage(error.message));
+      return;
+    }
+    throw error;
+  }
   const failures = await announceStatus(deps, incident, request.actorId);
   await reportOutcome(request.reply, `${incident.name} is now ${STATUS_LABELS[incident.status]}`, failures);
 }
 
-/** After a status change: one line in the channel, the closing summary, summary/topic/announcement, archive. */
-export async function announceStatus(deps: Dependencies, incident: Incident, actorId: string): Promise<StepFailure[]> {
+/**
+ * After a status change: one post in the channel (a close carries its resolution; an edit posted
+ * its own line already), the summary/topic/announcement edited in place, followers told, archive.
+ */
+export async function announceStatus(
+  deps: Dependencies,
+  incident: Incident,
+  actorId: string,
+  options: { post?: boolean } = {},
+): Promise<StepFailure[]> {
   const { gateway, presence, settings, clock } = deps;
   const failures: StepFailure[] = [];
   const channelId = incident.channelId;
   const attempt = (step: string, work: () => Promise<unknown>) => attemptStep(deps.logger, failures, step, work);
-  if (channelId) {
+  if (channelId && options.post !== false) {
     await attempt('Posting the status change in the channel', () =>
       gateway.postMessage(channelId, statusChangeLine(incident, actorId, clock.now())),
     );
-    if (incident.status === 'closed') {
-      await attempt('Posting the closing summary', () => gateway.postMessage(channelId, closingSummary(incident)));
-    }
   }
   failures.push(...(await presence.refresh(incident, { topic: true })));
+  await tellFollowersOfStatus(deps, incident, actorId);
   if (channelId && incident.status === 'closed' && settings.incident.archiveOnClose) {
     await attempt('Archiving the channel', () => gateway.archive(channelId));
   }

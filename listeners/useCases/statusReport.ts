@@ -1,3 +1,4 @@
+import { tellFollowersOfReport } from '../../flows/follow';
 import type { Incident } from '../../incidents/model';
 import type { StatusReportInput } from '../../incidents/reports';
 import type { Dependencies } from '../../server/dependencies';
@@ -36,5 +37,6 @@ export async function submitStatusReport(
     if (previousTs) await attempt('Unpinning the previous report', () => deps.gateway.unpin(channelId, previousTs));
   }
   failures.push(...(await deps.presence.refresh(incident)));
+  await tellFollowersOfReport(deps, incident, report);
   await reportOutcome(request.reply, `The status report for ${incident.name} is recorded`, failures);
 }

@@ -142,7 +142,14 @@ export function welcomeMessage(facts: CatchUpFacts, welcome: WelcomeFacts): Slac
     ...catchUpBody(facts),
   ];
   if (welcome.nextActions.length > 0) {
-    blocks.push(section(`*What you can do now*\n${welcome.nextActions.slice(0, 3).map((action) => `• ${action}`).join('\n')}`));
+    blocks.push(
+      section(
+        `*What you can do now*\n${welcome.nextActions
+          .slice(0, 3)
+          .map((action) => `• ${action}`)
+          .join('\n')}`,
+      ),
+    );
   }
   blocks.push({ type: 'actions', block_id: 'welcome_actions', elements: [helpButton()] });
   blocks.push(context('Only you can see this.'));

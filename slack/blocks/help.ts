@@ -36,9 +36,7 @@ export function incidentHelp(
 ): SlackMessage {
   const blocks: KnownBlock[] = [
     ...unknownLine(options),
-    section(
-      `*What you can do in ${escapeText(incident.name)}* (${STATUS_EMOJI[incident.status]} ${STATUS_LABELS[incident.status]})`,
-    ),
+    section(`*What you can do in ${escapeText(incident.name)}* (${STATUS_EMOJI[incident.status]} ${STATUS_LABELS[incident.status]})`),
   ];
   if (verbs.lifecycle.length > 0) blocks.push(section(`*Status*\n${verbs.lifecycle.map(hintLine).join('\n')}`));
   if (verbs.other.length > 0) blocks.push(section(`*Working the incident*\n${verbs.other.map(hintLine).join('\n')}`));
@@ -62,7 +60,9 @@ export function generalHelp(
   const blocks: KnownBlock[] = [...unknownLine(options), section(`*Something broken?* Report an incident:\n${hintLine(report)}`)];
   if (openIncidents.length > 0) {
     const lines = openIncidents.slice(0, 10).map((incident) => {
-      const where = incident.channelId ? link(links.channel(incident.channelId), `#${incident.channelName ?? incident.name}`) : '_no channel yet_';
+      const where = incident.channelId
+        ? link(links.channel(incident.channelId), `#${incident.channelName ?? incident.name}`)
+        : '_no channel yet_';
       return `• ${STATUS_EMOJI[incident.status]} *${escapeText(incident.name)}*: ${escapeText(truncate(incident.title, 120))} · ${where}`;
     });
     const extra = openIncidents.length > 10 ? `\n_…and ${openIncidents.length - 10} more_` : '';

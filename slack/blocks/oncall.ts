@@ -92,7 +92,7 @@ export function reportOncallBlocks(choice: ServiceChoice, provider: ProviderTrai
  * names are for whoever runs Dispatch: they go to the log (ONCALL_SETUP_HINT) and docs/oncall.md.
  */
 export function oncallNotConfiguredText(): string {
-  return "On-call isn't set up here, so there is nobody to look up. Ask whoever runs Dispatch to connect an on-call schedule or PagerDuty.";
+  return "On-call isn't set up here — ask whoever runs Dispatch to connect an on-call schedule or PagerDuty.";
 }
 
 export interface EngagementReport {

@@ -270,7 +270,7 @@ describe('status changes', () => {
   });
   afterEach(() => stopApp(context));
 
-  test('stable, then closed with a resolution: times recorded, summary and announcement edited in place, closing summary posted', async () => {
+  test('stable, then closed with a resolution: times recorded, summary and announcement edited in place, one closing post', async () => {
     const { app, fake, announcements } = context;
     const incident = await reportIncident(app, { answers: { commander: COMMANDER } });
     const channelId = incident.channelId as string;
@@ -302,7 +302,7 @@ describe('status changes', () => {
     expect(closed?.status).toBe('closed');
     expect(closed?.resolution).toBe('Rolled back deploy 4711.');
     expect(closed?.closedAt).toBeInstanceOf(Date);
-    const closing = fake.messagesIn(channelId).find((message) => message.text === 'dispatch-1 is closed');
+    const closing = fake.messagesIn(channelId).find((message) => message.text?.startsWith('dispatch-1 is closed:'));
     expect(blockText(closing ?? {})).toContain('Rolled back deploy 4711.');
     expect(blockText(closing ?? {})).toContain('Duration');
     expect(blockText(closing ?? {})).toContain('Time to stable');
@@ -400,7 +400,7 @@ describe('status changes', () => {
     await app.command('/dispatch-mark-closed', { channel_id: incident.channelId as string, user_id: REPORTER });
     await app.settle();
     expect(fake.channels.get(incident.channelId as string)?.is_archived).toBe(true);
-    expect(fake.messagesIn(incident.channelId as string).some((message) => message.text === 'dispatch-1 is closed')).toBe(true);
+    expect(fake.messagesIn(incident.channelId as string).some((message) => message.text?.startsWith('dispatch-1 is closed:'))).toBe(true);
   });
 
   test('a failed Slack update after a status change is reported, and the change is kept', async () => {

@@ -1,11 +1,5 @@
 import type { Incident } from '../../incidents/model';
-import {
-  editLine,
-  incidentAnnouncement,
-  incidentSummary,
-  incidentTopic,
-  setupFailureMessage,
-} from '../../slack/blocks/incident';
+import { editLine, incidentAnnouncement, incidentSummary, incidentTopic, setupFailureMessage } from '../../slack/blocks/incident';
 import { editIncidentModal, reportIncidentModal, resolutionModal } from '../../slack/blocks/incidentModals';
 import { escapeText, formatAge, formatDuration, link, slackDate } from '../../slack/blocks/text';
 import { channelNameFromTemplate, slugifyChannelName, withSuffix } from '../../slack/channelNames';

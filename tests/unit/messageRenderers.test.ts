@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { Incident, StatusReport, Task, TimelineEvent } from '../../incidents/model';
-import { roleChangeText, type RoleHolders } from '../../incidents/participants';
+import { type RoleHolders, roleChangeText } from '../../incidents/participants';
 import { type CatchUpFacts, catchUpMessage, welcomeMessage } from '../../slack/blocks/catchUp';
 import { followConfirmation, followerReportUpdate, followerStatusUpdate } from '../../slack/blocks/follow';
 import { generalHelp, incidentHelp } from '../../slack/blocks/help';
@@ -14,7 +14,9 @@ const links = new WorkspaceLinks('acme');
 const reportedAt = new Date('2026-11-28T09:00:00Z');
 const json = (blocks: KnownBlock[] | undefined) => JSON.stringify(blocks ?? []);
 const actionIds = (blocks: KnownBlock[] | undefined) =>
-  (blocks ?? []).flatMap((block) => (block.type === 'actions' ? block.elements.map((element) => ('action_id' in element ? element.action_id : '')) : []));
+  (blocks ?? []).flatMap((block) =>
+    block.type === 'actions' ? block.elements.map((element) => ('action_id' in element ? element.action_id : '')) : [],
+  );
 
 const noHolders = (): RoleHolders => ({ commander: [], scribe: [], liaison: [], reporter: [], participant: [], observer: [] });
 
@@ -66,7 +68,17 @@ function facts(overrides: Partial<CatchUpFacts> = {}): CatchUpFacts {
     latestReport: report,
     recentEvents: Array.from({ length: 8 }, (_, index) => event(index + 1, `Event ${index + 1}`, index * 5)),
     openTasks: [task(1, 'Roll back', ['U0ALICE001']), task(2, 'Tell support', [])],
-    resources: [{ id: 1, incidentId: 1, kind: 'dashboard', title: 'Checkout dashboard', url: 'https://grafana.example/d/1', addedBy: null, createdAt: reportedAt }],
+    resources: [
+      {
+        id: 1,
+        incidentId: 1,
+        kind: 'dashboard',
+        title: 'Checkout dashboard',
+        url: 'https://grafana.example/d/1',
+        addedBy: null,
+        createdAt: reportedAt,
+      },
+    ],
     ...overrides,
   };
 }
@@ -89,6 +101,7 @@ describe('the pinned summary scans', () => {
     expect(text).not.toContain('Reported by');
     expect(plain.blocks?.filter((block) => block.type === 'context')).toHaveLength(0);
     expect(actionIds(plain.blocks)).toEqual(['incident_mark_stable', 'incident_mark_closed', 'incident_catch_up']);
+    expect(actionIds(plain.blocks)).not.toContain('incident_edit');
 
     const unusual = incidentSummary(anIncident({ type: 'Security', visibility: 'restricted' }, reportedAt), links, {
       defaultType: 'Other',
@@ -224,13 +237,18 @@ describe('follow', () => {
     const stable = followerStatusUpdate(anIncident({ status: 'stable', stableAt: reportedAt }, reportedAt), 'U0COMMAND1', links);
     expect(json(stable.blocks)).toContain('is now *Stable*');
     expect(actionIds(stable.blocks)).toEqual(['incident_unfollow']);
-    const closed = followerStatusUpdate(anIncident({ status: 'closed', resolution: 'Fixed it', closedAt: reportedAt }, reportedAt), 'U0C', links);
+    const closed = followerStatusUpdate(
+      anIncident({ status: 'closed', resolution: 'Fixed it', closedAt: reportedAt }, reportedAt),
+      'U0C',
+      links,
+    );
     expect(json(closed.blocks)).toContain('*Resolution:* Fixed it');
     expect(json(closed.blocks)).toContain('these updates stop here');
     expect(actionIds(closed.blocks)).toEqual([]);
     const posted = followerReportUpdate(anIncident({}, reportedAt), report, links);
     expect(json(posted.blocks)).toContain('*Needs:* Someone from payments');
-    for (const message of [stable, closed, posted, followConfirmation(anIncident(), true)]) expect(messageBlockErrors(message.blocks)).toEqual([]);
+    for (const message of [stable, closed, posted, followConfirmation(anIncident(), true)])
+      expect(messageBlockErrors(message.blocks)).toEqual([]);
   });
 });
 
@@ -249,7 +267,9 @@ describe('names instead of ids', () => {
       ['U0ALICE001', 'Alice Smith'],
       ['U0BOB00001', 'Bob Jones'],
     ]);
-    expect(roleChangeText('commander', 'U0BOB00001', 'U0ALICE001', names)).toBe('Incident Commander handed over from Alice Smith to Bob Jones');
+    expect(roleChangeText('commander', 'U0BOB00001', 'U0ALICE001', names)).toBe(
+      'Incident Commander handed over from Alice Smith to Bob Jones',
+    );
     expect(roleChangeText('scribe', 'U0BOB00001', null, names)).toBe('Scribe role given to Bob Jones');
     expect(roleChangeText('scribe', 'U0UNKNOWN1', null, names)).toBe('Scribe role given');
     expect(roleChangeText('commander', 'U0UNKNOWN1', 'U0UNKNOWN2')).not.toMatch(/U0/);

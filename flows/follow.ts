@@ -1,0 +1,45 @@
+import type { Incident, StatusReport } from '../incidents/model';
+import type { Dependencies } from '../server/dependencies';
+import { followConfirmation, followerReportUpdate, followerStatusUpdate, unfollowConfirmation } from '../slack/blocks/follow';
+import type { SlackMessage } from '../slack/gateway';
+
+type FollowDependencies = Pick<Dependencies, 'follows' | 'gateway' | 'links' | 'logger'>;
+type Reply = (message: SlackMessage) => Promise<void>;
+
+/** Follow (the announcement's button, `/dispatch follow`): refused privately when not allowed. */
+export async function followIncident(deps: FollowDependencies, incident: Incident, userId: string, reply: Reply): Promise<void> {
+  const changed = await deps.follows.follow(incident, userId);
+  await reply(followConfirmation(incident, changed));
+}
+
+export async function unfollowIncident(deps: FollowDependencies, incident: Incident, userId: string, reply: Reply): Promise<void> {
+  const changed = await deps.follows.unfollow(incident.id, userId);
+  await reply(unfollowConfirmation(incident, changed));
+}
+
+/** One DM per follower; one who cannot be reached does not stop the others (logged, not retried). */
+async function tellEach(deps: FollowDependencies, followers: string[], except: string | null, message: SlackMessage): Promise<void> {
+  for (const userId of followers) {
+    if (userId === except) continue;
+    try {
+      await deps.gateway.sendDirectMessage(userId, message);
+    } catch (error) {
+      deps.logger.warn('could not send a follower their update', { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+}
+
+/** After a status change: followers get a DM; a close is the last one and ends following. */
+export async function tellFollowersOfStatus(deps: FollowDependencies, incident: Incident, actorId: string): Promise<void> {
+  const followers = incident.status === 'closed' ? await deps.follows.endFollowing(incident.id) : await deps.follows.followers(incident.id);
+  if (followers.length === 0) return;
+  await tellEach(deps, followers, actorId, followerStatusUpdate(incident, actorId, deps.links));
+}
+
+/** After a status report: followers get it by DM (its author does not). */
+export async function tellFollowersOfReport(deps: FollowDependencies, incident: Incident, report: StatusReport): Promise<void> {
+  if (incident.status === 'closed') return;
+  const followers = await deps.follows.followers(incident.id);
+  if (followers.length === 0) return;
+  await tellEach(deps, followers, report.authorId, followerReportUpdate(incident, report, deps.links));
+}
