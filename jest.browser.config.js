@@ -4,7 +4,8 @@ const base = require('./jest.config');
 /** @type {import('jest').Config} */
 module.exports = {
   ...base,
-  roots: ['<rootDir>/tests/browser'],
+  // Matched by path, not by roots: jest refuses a root folder that does not exist yet.
+  testMatch: ['<rootDir>/tests/browser/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/'],
   testTimeout: 120000,
   maxWorkers: 1,

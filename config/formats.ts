@@ -1,4 +1,5 @@
 import convict from 'convict';
+import { registerWebhookFormats } from './webhooks';
 
 /**
  * Custom convict formats. Each throws a sentence that says what the setting expects; the
@@ -38,6 +39,7 @@ let registered = false;
 export function registerFormats(): void {
   if (registered) return;
   registered = true;
+  registerWebhookFormats();
 
   convict.addFormat({
     name: 'slash-command',

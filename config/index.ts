@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import convict, { type Schema } from 'convict';
 import { registerFormats } from './formats';
 import { COMMAND_ALIASES, type CommandName, type SettingsShape, settingsSchema } from './schema';
+import { webhookSettingProblems } from './webhooks';
 
 export type Settings = Readonly<SettingsShape>;
 export type { CommandName };
@@ -144,6 +145,7 @@ function crossChecks(settings: SettingsShape, problems: SettingProblem[]): void 
     if (other) problems.push({ setting, problem: `is not valid: ${slug} is already used by ${other}` });
     else seen.set(slug, setting);
   }
+  problems.push(...webhookSettingProblems(settings.webhooks));
 }
 
 /**

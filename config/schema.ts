@@ -1,4 +1,5 @@
 import type { Schema } from 'convict';
+import type { WebhookSettingsShape } from './webhooks';
 
 /**
  * Every setting of the app, read from environment variables. Names follow Netflix Dispatch's
@@ -67,6 +68,7 @@ export interface SettingsShape {
     level: 'error' | 'warn' | 'info' | 'debug';
     format: 'json' | 'pretty';
   };
+  webhooks: WebhookSettingsShape;
 }
 
 export type CommandName = keyof SettingsShape['commands'];
@@ -324,6 +326,59 @@ export const settingsSchema: Schema<SettingsShape> = {
       format: ['json', 'pretty'],
       default: 'json',
       env: 'LOG_FORMAT',
+    },
+  },
+  webhooks: {
+    endpoints: {
+      doc: 'Outbound webhook endpoints, comma separated; each URL may be followed by events=TYPE|TYPE and restricted (see docs/webhooks.md). https only, except to loopback.',
+      format: 'webhook-endpoints',
+      default: [],
+      env: 'WEBHOOK_URLS',
+    },
+    secret: {
+      doc: 'Signs every webhook (X-Dispatch-Signature) unless WEBHOOK_SECRETS gives the endpoint its own.',
+      format: 'webhook-secret',
+      default: null,
+      nullable: true,
+      env: 'WEBHOOK_SECRET',
+      sensitive: true,
+    },
+    secrets: {
+      doc: 'One signing secret per endpoint of WEBHOOK_URLS, in the same order, comma separated; an empty entry uses WEBHOOK_SECRET.',
+      format: 'webhook-secrets',
+      default: [],
+      env: 'WEBHOOK_SECRETS',
+      sensitive: true,
+    },
+    failureChannel: {
+      doc: 'Channel ID told about every webhook that failed after its retries (optional).',
+      format: (value: unknown) => {
+        if (value === null || value === undefined || value === '') return;
+        if (typeof value !== 'string' || !/^[CG][A-Z0-9]{2,}$/.test(value)) {
+          throw new Error('is not valid: expected a channel ID such as C0123456789');
+        }
+      },
+      default: null,
+      nullable: true,
+      env: 'WEBHOOK_FAILURE_CHANNEL',
+    },
+    timeoutMs: {
+      doc: 'How long one webhook delivery may take before it counts as a timeout (and is retried).',
+      format: 'duration',
+      default: 10_000,
+      env: 'WEBHOOK_TIMEOUT',
+    },
+    retryWindowMs: {
+      doc: 'How long a webhook is retried (timeouts, 5xx, 408, 429) before it is marked failed.',
+      format: 'duration',
+      default: 86_400_000,
+      env: 'WEBHOOK_RETRY_WINDOW',
+    },
+    retryFirstDelayMs: {
+      doc: 'The wait before the first retry of a webhook; each later wait doubles (with jitter), up to an hour.',
+      format: 'duration',
+      default: 10_000,
+      env: 'WEBHOOK_RETRY_FIRST_DELAY',
     },
   },
 };

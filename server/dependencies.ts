@@ -16,6 +16,7 @@ import type { WorkspaceLinks } from '../slack/links';
 import type { IncidentPresence } from '../slack/presence';
 import type { UserDirectory } from '../slack/userDirectory';
 import type { Store } from '../store';
+import type { WorkQueueWorker } from './jobs/workQueueWorker';
 
 /** What listeners are given: settings, the domain services, and the one Slack gateway. */
 export interface Dependencies {
@@ -42,6 +43,12 @@ export interface Dependencies {
   tasks: TaskService;
   resources: ResourceService;
   timeline: TimelineService;
+  /**
+   * Durable background work: register a handler per kind (before start), enqueue through
+   * store.workQueue (inside the change's transaction), then wake() to run it without waiting
+   * for the next poll.
+   */
+  work: WorkQueueWorker;
   /** People who get an incident's updates by DM without joining its channel. */
   follows: FollowService;
 }

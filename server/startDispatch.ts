@@ -25,6 +25,7 @@ import type { Dependencies } from './dependencies';
 import { ackAfterFailure, installErrorHandling, reportFailures } from './errorHandling';
 import { registerIncidentWorkExtensions } from './incidentWorkExtensions';
 import { InFlightWork } from './inflight';
+import { WorkQueueWorker } from './jobs/workQueueWorker';
 import { ackUnhandled, ignoreOwnEvents, processEventsOnce, trackRequests } from './middleware';
 import { type ReminderScanResult, ReminderScheduler } from './reminderScheduler';
 
@@ -56,6 +57,19 @@ export interface RunningDispatch {
   reminders: { runOnce(): Promise<ReminderScanResult> };
   /** Stops taking requests, finishes in-flight work, closes the store. */
   stop(): Promise<void>;
+}
+
+/**
+ * Until requests being answered and the work they enqueued are both done: work can enqueue
+ * more work and a request can start while work runs, so both are checked until they agree.
+ */
+async function allIdle(inflight: InFlightWork, work: WorkQueueWorker, timeoutMs = 30_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const remaining = () => Math.max(0, deadline - Date.now());
+    if (!(await inflight.idle(remaining())) || !(await work.idle(remaining()))) return false;
+    if (inflight.count === 0 && work.inFlight === 0) return true;
+  }
 }
 
 /** The app could not reach a working state; the message says why, for a person. */
@@ -169,6 +183,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     tasks: new TaskService(store, clock),
     resources: new ResourceService(store, clock, settings.incident),
     timeline: new TimelineService(store, clock),
+    work: new WorkQueueWorker({ queue: store.workQueue, logger: logger.child({ component: 'work-queue' }) }),
     follows: new FollowService(store, clock),
   };
   registerIncidentWorkExtensions(presence, deps);
@@ -200,10 +215,15 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     store.processedEvents
       .prune(new Date(clock.now().getTime() - PROCESSED_EVENT_RETENTION_MS))
       .catch((error: unknown) => logger.warn('could not prune processed event ids', { error: String(error) }));
+    // Finished work keeps its dedupe key as long as an event id is remembered.
+    store.workQueue
+      .prune(new Date(Date.now() - PROCESSED_EVENT_RETENTION_MS))
+      .catch((error: unknown) => logger.warn('could not prune finished work items', { error: String(error) }));
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
   const reminders = new ReminderScheduler(deps, settings.incident.reminderCheckIntervalMs);
   reminders.start();
+  deps.work.start();
 
   logger.info('dispatch for slack is running', {
     mode: settings.slack.socketMode ? 'socket' : 'http',
@@ -216,7 +236,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   return {
     port,
     deps,
-    idle: (timeoutMs) => inflight.idle(timeoutMs),
+    idle: (timeoutMs) => allIdle(inflight, deps.work, timeoutMs),
     reminders,
     stop() {
       stopping ??= (async () => {
@@ -227,6 +247,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
         await app.stop().catch((error: unknown) => logger.warn('receiver did not stop cleanly', { error: String(error) }));
         const finished = await inflight.idle(25_000);
         if (!finished) logger.warn('stopped with work still in flight', { running: inflight.count });
+        await deps.work.stop(25_000);
         await store.close();
         logger.info('dispatch for slack stopped');
       })();

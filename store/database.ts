@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { Pool } from 'pg';
 import { initialMigration } from './migrations/001_initial';
+import { workQueueMigration } from './migrations/002_receiver_work_queue';
 import { followsMigration } from './migrations/003_messages_follows';
 import type { Database } from './schema';
 
@@ -45,6 +46,18 @@ function isConcurrentMigrationError(error: unknown): boolean {
   return /SQLITE_BUSY|database is locked/i.test(text) || (/SQLITE_ERROR/.test(text) && /already exists/i.test(text));
 }
 
+/** Every migration by name; Kysely applies them in name order. Add one line per new migration. */
+function migrationsFor(dialect: DialectName) {
+  return {
+    '001_initial': initialMigration(dialect),
+    '002_receiver_work_queue': workQueueMigration(dialect),
+    '003_messages_follows': followsMigration(),
+  };
+}
+
+/** The names of all migrations, as the database records them once applied. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(migrationsFor('sqlite')).sort();
+
 /**
  * Brings the schema up to date. PostgreSQL replicas serialise on Kysely's advisory lock; two
  * connections to one SQLite file can collide instead (SQLITE_BUSY, or "already exists" when the
@@ -54,12 +67,9 @@ function isConcurrentMigrationError(error: unknown): boolean {
 export async function migrateToLatest(opened: OpenedDatabase): Promise<string[]> {
   const migrator = new Migrator({
     db: opened.db,
-    provider: {
-      getMigrations: async () => ({
-        '001_initial': initialMigration(opened.dialect),
-        '003_messages_follows': followsMigration(),
-      }),
-    },
+    provider: { getMigrations: async () => migrationsFor(opened.dialect) },
+    // Migrations are added by parallel branches; one that sorts before an applied one still runs.
+    allowUnorderedMigrations: true,
     // Kysely looks for its bookkeeping tables in every schema unless told which one; another
     // schema in the same database (another app, another test) would make it skip creating them.
     migrationTableSchema: opened.dialect === 'postgres' ? await currentSchema(opened.db) : undefined,

@@ -11,6 +11,7 @@ import { ResourceRepository } from './resources';
 import type { Database } from './schema';
 import { TaskRepository } from './tasks';
 import { TimelineRepository } from './timeline';
+import { WorkQueueRepository } from './workQueue';
 
 /** The repositories over one connection or one transaction. */
 export class Repositories {
@@ -23,6 +24,8 @@ export class Repositories {
   readonly processedEvents: ProcessedEventRepository;
   readonly reminders: ReminderRepository;
   readonly oncallEngagements: OncallEngagementRepository;
+  /** Durable background work; enqueued inside a transaction, it commits with the change. */
+  readonly workQueue: WorkQueueRepository;
   readonly followers: FollowerRepository;
 
   constructor(readonly db: Kysely<Database>) {
@@ -35,6 +38,7 @@ export class Repositories {
     this.processedEvents = new ProcessedEventRepository(db);
     this.reminders = new ReminderRepository(db);
     this.oncallEngagements = new OncallEngagementRepository(db);
+    this.workQueue = new WorkQueueRepository(db);
     this.followers = new FollowerRepository(db);
   }
 }

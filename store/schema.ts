@@ -17,6 +17,7 @@ export interface Database {
   processed_events: ProcessedEventsTable;
   report_reminders: ReportRemindersTable;
   oncall_engagements: OncallEngagementsTable;
+  work_items: WorkItemsTable;
   incident_followers: IncidentFollowersTable;
 }
 
@@ -145,4 +146,23 @@ export interface OncallEngagementsTable {
   paged: number;
   note: string | null;
   engaged_at: string;
+}
+
+export interface WorkItemsTable {
+  id: Generated<number>;
+  kind: string;
+  dedupe_key: string | null;
+  ordering_key: string | null;
+  /** JSON text. */
+  payload: string;
+  /** pending (waiting, or leased while it runs) | done | failed */
+  status: string;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  lease_owner: string | null;
+  lease_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
 }

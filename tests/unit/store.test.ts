@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { Incident } from '../../incidents/model';
 import { Store } from '../../store';
+import { MIGRATION_NAMES } from '../../store/database';
 import { isUniqueViolation } from '../../store/errors';
 import type { NewIncidentRecord } from '../../store/incidents';
 import { databaseKinds, postgresSchema, postgresUrl, type TestDatabase, testDatabase } from '../support/database';
@@ -65,7 +66,7 @@ describe.each(databaseKinds)('the store on %s', (kind) => {
   test('is healthy, knows its dialect, and applied the schema', async () => {
     expect(store.dialect).toBe(kind);
     expect(await store.ping()).toBe(true);
-    expect(await appliedMigrations(store)).toEqual(['001_initial', '003_messages_follows']);
+    expect(await appliedMigrations(store)).toEqual(MIGRATION_NAMES);
   });
 
   describe('incidents', () => {
@@ -643,7 +644,7 @@ describe.each(databaseKinds)('migrations on %s', (kind) => {
 
     const second = await Store.open(database.url);
     try {
-      expect(await appliedMigrations(second)).toEqual(['001_initial', '003_messages_follows']);
+      expect(await appliedMigrations(second)).toEqual(MIGRATION_NAMES);
       expect(await second.incidents.getById(incident.id)).toEqual(incident);
     } finally {
       await second.close();
@@ -653,8 +654,8 @@ describe.each(databaseKinds)('migrations on %s', (kind) => {
   test('two stores migrating the same fresh database at the same time both succeed, the schema applied once', async () => {
     const [one, two] = await Promise.all([Store.open(database.url), Store.open(database.url)]);
     try {
-      expect(await appliedMigrations(one)).toEqual(['001_initial', '003_messages_follows']);
-      expect(await appliedMigrations(two)).toEqual(['001_initial', '003_messages_follows']);
+      expect(await appliedMigrations(one)).toEqual(MIGRATION_NAMES);
+      expect(await appliedMigrations(two)).toEqual(MIGRATION_NAMES);
       // Both work on the same tables: what one writes, the other reads.
       const incident = await one.transaction((repos) => repos.incidents.insert(record()));
       expect((await two.incidents.getById(incident.id)).name).toBe('dispatch-1');
@@ -675,7 +676,7 @@ describe.each(databaseKinds)('migrations on %s', (kind) => {
     const second = await Store.open(b.url);
     await first.transaction((repos) => repos.incidents.insert(record()));
     expect(await second.incidents.listRecent(5)).toEqual([]);
-    expect(await appliedMigrations(second)).toEqual(['001_initial', '003_messages_follows']);
+    expect(await appliedMigrations(second)).toEqual(MIGRATION_NAMES);
     await Promise.all([first.close(), second.close()]);
   } finally {
     await Promise.all([a.drop(), b.drop()]);

@@ -1,0 +1,294 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { AppLogger } from '../../logging/logger';
+import type { JsonValue, WorkItem, WorkQueueRepository } from '../../store/workQueue';
+import { workMetrics } from './metrics';
+
+/** Thrown by a handler when trying again cannot help (the payload is unusable): no more attempts. */
+export class PermanentWorkError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'PermanentWorkError';
+  }
+}
+
+export type WorkHandler = (payload: JsonValue, item: WorkItem) => Promise<void>;
+
+export interface KindOptions {
+  /** Attempts before the item is marked failed (default 8). */
+  maxAttempts?: number;
+  /** First retry delay; each further one doubles, with jitter (default 1 s). */
+  retryBaseMs?: number;
+  /** The longest retry delay (default 5 minutes). */
+  retryMaxMs?: number;
+}
+
+interface RegisteredKind extends Required<KindOptions> {
+  handler: WorkHandler;
+}
+
+/** Which function runs each kind of work item. Every replica registers the same kinds. */
+export class WorkRegistry {
+  private readonly kinds = new Map<string, RegisteredKind>();
+
+  register(kind: string, handler: WorkHandler, options: KindOptions = {}): this {
+    if (this.kinds.has(kind)) throw new Error(`a handler for work of kind ${kind} is already registered`);
+    this.kinds.set(kind, {
+      handler,
+      maxAttempts: options.maxAttempts ?? 8,
+      retryBaseMs: options.retryBaseMs ?? 1_000,
+      retryMaxMs: options.retryMaxMs ?? 300_000,
+    });
+    return this;
+  }
+
+  get(kind: string): RegisteredKind | undefined {
+    return this.kinds.get(kind);
+  }
+
+  get names(): string[] {
+    return [...this.kinds.keys()];
+  }
+}
+
+/** Exponential backoff with jitter: between half and all of base * 2^(attempt-1), capped. */
+export function retryDelayMs(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+export interface WorkerOptions {
+  queue: WorkQueueRepository;
+  /** Handlers known so far; more can be added with register(). */
+  registry?: WorkRegistry;
+  logger: AppLogger;
+  /** Items run at once by this process; the rest wait in the database (default 8). */
+  maxInFlight?: number;
+  /** How often the database is asked for due work when nothing woke the worker (default 1 s). */
+  pollIntervalMs?: number;
+  /** How long a claim lasts without renewal; a dead replica's items are taken over after it (default 30 s). */
+  leaseMs?: number;
+  /** Lease owner id; unique per process by default. */
+  owner?: string;
+  now?: () => Date;
+}
+
+/**
+ * Claims due work items from the shared database and runs their handlers, at most
+ * `maxInFlight` at a time: backpressure is the database, not memory. Leases are renewed while a
+ * handler runs; a failure is retried with backoff, then marked failed.
+ */
+export class WorkQueueWorker {
+  readonly owner: string;
+  private readonly queue: WorkQueueRepository;
+  private readonly registry: WorkRegistry;
+  private readonly logger: AppLogger;
+  private readonly maxInFlight: number;
+  private readonly pollIntervalMs: number;
+  private readonly leaseMs: number;
+  private readonly now: () => Date;
+  private readonly running = new Map<number, Promise<void>>();
+  private loop: Promise<void> | undefined;
+  private stopping = false;
+  private wakeUp: (() => void) | undefined;
+  private woken = false;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private claiming = false;
+  private claims = 0;
+
+  constructor(options: WorkerOptions) {
+    this.queue = options.queue;
+    this.registry = options.registry ?? new WorkRegistry();
+    this.logger = options.logger;
+    this.maxInFlight = Math.max(1, options.maxInFlight ?? 8);
+    this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Adds the handler for one kind of work (every replica registers the same kinds). */
+  register(kind: string, handler: WorkHandler, options: KindOptions = {}): this {
+    this.registry.register(kind, handler, options);
+    return this;
+  }
+
+  /** Items this process is running now. */
+  get inFlight(): number {
+    return this.running.size;
+  }
+
+  start(): void {
+    if (this.loop) return;
+    this.stopping = false;
+    this.heartbeat = setInterval(() => void this.renewLeases(), Math.max(50, Math.floor(this.leaseMs / 3)));
+    this.heartbeat.unref();
+    this.loop = this.run();
+  }
+
+  /** New work was enqueued (by this process): look now instead of at the next poll. */
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  /**
+   * Resolves true once nothing is running here and no due work waits unclaimed, false after
+   * `timeoutMs`. Tests and shutdown use it; work due later (a retry backing off) does not count.
+   */
+  async idle(timeoutMs = 30_000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const generation = this.claims;
+      if (!this.claiming && this.running.size === 0) {
+        const due = await this.queue.claimableCount(this.registry.names, this.now());
+        // A claim that ran meanwhile may have leased what the count no longer sees.
+        if (due === 0 && !this.claiming && this.running.size === 0 && generation === this.claims) return true;
+      }
+      this.wake();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return false;
+  }
+
+  /** Stops claiming, waits up to `timeoutMs` for running items; true if all finished. */
+  async stop(timeoutMs = 25_000): Promise<boolean> {
+    this.stopping = true;
+    this.wakeUp?.();
+    await this.loop;
+    this.loop = undefined;
+    const finished = await Promise.race([
+      Promise.all(this.running.values()).then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref()),
+    ]);
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+    if (!finished) {
+      this.logger.warn('work queue stopped with items still running; their leases will expire and another replica resumes them', {
+        running: this.running.size,
+      });
+    }
+    return finished;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      const capacity = this.maxInFlight - this.running.size;
+      if (capacity <= 0) {
+        await this.pause(this.pollIntervalMs);
+        continue;
+      }
+      this.woken = false;
+      let claimed: WorkItem[] = [];
+      this.claiming = true;
+      this.claims += 1;
+      try {
+        claimed = await this.queue.claim({
+          owner: this.owner,
+          kinds: this.registry.names,
+          limit: capacity,
+          now: this.now(),
+          leaseMs: this.leaseMs,
+        });
+      } catch (error) {
+        this.logger.warn('could not claim work from the database; trying again', { error: errorText(error) });
+        this.claiming = false;
+        await this.pause(this.pollIntervalMs);
+        continue;
+      }
+      for (const item of claimed) this.execute(item);
+      this.claiming = false;
+      if (claimed.length < capacity && !this.woken) await this.pause(this.pollIntervalMs);
+    }
+  }
+
+  /** Waits for a wake-up, a finished item or the poll interval, whichever comes first. */
+  private pause(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = () => {
+        this.wakeUp = undefined;
+        done();
+      };
+    });
+  }
+
+  private execute(item: WorkItem): void {
+    const kind = this.registry.get(item.kind);
+    const work = (async () => {
+      workMetrics().inFlight.inc({ kind: item.kind });
+      const started = Date.now();
+      try {
+        if (!kind) throw new PermanentWorkError(`no handler for work of kind ${item.kind}`);
+        await kind.handler(item.payload, item);
+        const recorded = await this.queue.complete(item.id, this.owner, this.now());
+        if (!recorded)
+          this.logger.warn('finished a work item whose lease another replica had taken over', { workId: item.id, kind: item.kind });
+        workMetrics().completed.inc({ kind: item.kind });
+        this.logger.debug('work item done', { workId: item.id, kind: item.kind, attempt: item.attempts, durationMs: Date.now() - started });
+      } catch (error) {
+        await this.recordFailure(item, kind, error);
+      } finally {
+        workMetrics().inFlight.dec({ kind: item.kind });
+      }
+    })()
+      .catch((error: unknown) => {
+        // The database refused the bookkeeping itself: the lease runs out and the item is tried again.
+        this.logger.error('could not record the outcome of a work item', { workId: item.id, kind: item.kind, error: errorText(error) });
+      })
+      .finally(() => {
+        this.running.delete(item.id);
+        this.wakeUp?.();
+      });
+    this.running.set(item.id, work);
+  }
+
+  private async recordFailure(item: WorkItem, kind: RegisteredKind | undefined, error: unknown): Promise<void> {
+    const message = errorText(error);
+    const permanent = error instanceof PermanentWorkError;
+    const maxAttempts = kind?.maxAttempts ?? 1;
+    if (permanent || item.attempts >= maxAttempts) {
+      await this.queue.fail(item.id, this.owner, this.now(), message);
+      workMetrics().failed.inc({ kind: item.kind });
+      this.logger.error('work item failed for good', {
+        workId: item.id,
+        kind: item.kind,
+        attempts: item.attempts,
+        error: message,
+        stack: error instanceof Error ? error.stack : undefined,
+      });
+      return;
+    }
+    const delay = retryDelayMs(item.attempts, kind?.retryBaseMs ?? 1_000, kind?.retryMaxMs ?? 300_000);
+    await this.queue.retryLater(item.id, this.owner, new Date(this.now().getTime() + delay), message);
+    workMetrics().retried.inc({ kind: item.kind });
+    this.logger.warn('work item failed; it will be retried', {
+      workId: item.id,
+      kind: item.kind,
+      attempt: item.attempts,
+      retryInMs: delay,
+      error: message,
+    });
+  }
+
+  private async renewLeases(): Promise<void> {
+    const ids = [...this.running.keys()];
+    if (ids.length === 0) return;
+    try {
+      const held = new Set(await this.queue.renewLeases(this.owner, ids, new Date(this.now().getTime() + this.leaseMs)));
+      const lost = ids.filter((id) => !held.has(id) && this.running.has(id));
+      if (lost.length > 0) this.logger.warn('lost the lease of running work items', { workIds: lost });
+    } catch (error) {
+      this.logger.warn('could not renew work leases', { error: errorText(error) });
+    }
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

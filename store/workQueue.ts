@@ -1,0 +1,317 @@
+import { type Kysely, PostgresAdapter, type Selectable } from 'kysely';
+import type { Database, WorkItemsTable } from './schema';
+import { fromIso, fromIsoOrNull, toIso } from './time';
+
+/** Any value JSON can carry: what a work item's payload may hold. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** Work to be done later, by whichever replica claims it first. */
+export interface NewWorkItem {
+  kind: string;
+  payload: JsonValue;
+  /** Enqueued once per (kind, key): a second enqueue with the same key is a no-op. */
+  dedupeKey?: string;
+  /** Items with the same key run one at a time, in the order they were enqueued. */
+  orderingKey?: string;
+  /** Not claimed before this time (default: now). */
+  runAfter?: Date;
+}
+
+export interface EnqueueResult {
+  id: number;
+  /** False when an item with the same kind and dedupe key already existed. */
+  created: boolean;
+}
+
+/**
+ * The port callers enqueue through. Enqueued inside a unit of work, the item commits (or rolls
+ * back) with the change it belongs to.
+ */
+export interface WorkEnqueuer {
+  enqueue(item: NewWorkItem): Promise<EnqueueResult>;
+}
+
+export type WorkStatus = 'pending' | 'done' | 'failed';
+
+export interface WorkItem {
+  id: number;
+  kind: string;
+  dedupeKey: string | null;
+  orderingKey: string | null;
+  payload: JsonValue;
+  status: WorkStatus;
+  /** Claims so far, this one included. */
+  attempts: number;
+  nextAttemptAt: Date;
+  leaseOwner: string | null;
+  leaseUntil: Date | null;
+  lastError: string | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+export interface ClaimRequest {
+  /** Who takes the lease (one id per worker process). */
+  owner: string;
+  /** Only these kinds (the ones the worker has handlers for). */
+  kinds: readonly string[];
+  limit: number;
+  now: Date;
+  leaseMs: number;
+}
+
+const toItem = (row: Selectable<WorkItemsTable>): WorkItem => ({
+  id: Number(row.id),
+  kind: row.kind,
+  dedupeKey: row.dedupe_key,
+  orderingKey: row.ordering_key,
+  payload: JSON.parse(row.payload) as JsonValue,
+  status: row.status as WorkStatus,
+  attempts: Number(row.attempts),
+  nextAttemptAt: fromIso(row.next_attempt_at),
+  leaseOwner: row.lease_owner,
+  leaseUntil: fromIsoOrNull(row.lease_until),
+  lastError: row.last_error,
+  createdAt: fromIso(row.created_at),
+  finishedAt: fromIsoOrNull(row.finished_at),
+});
+
+/** Error texts are kept short: they are for an operator reading the table, not a dump. */
+const MAX_ERROR_LENGTH = 2000;
+
+/**
+ * The durable work queue in the shared database. Claims are atomic on both engines: PostgreSQL
+ * locks the candidate rows with FOR UPDATE SKIP LOCKED inside one UPDATE, SQLite runs the same
+ * UPDATE ... RETURNING under its single writer. A lease that runs out (its replica died) makes
+ * the item claimable again.
+ */
+export class WorkQueueRepository implements WorkEnqueuer {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  private get isPostgres(): boolean {
+    return this.db.getExecutor().adapter instanceof PostgresAdapter;
+  }
+
+  async enqueue(item: NewWorkItem): Promise<EnqueueResult> {
+    const now = toIso(this.clock());
+    const inserted = await this.db
+      .insertInto('work_items')
+      .values({
+        kind: item.kind,
+        dedupe_key: item.dedupeKey ?? null,
+        ordering_key: item.orderingKey ?? null,
+        payload: JSON.stringify(item.payload),
+        status: 'pending',
+        next_attempt_at: item.runAfter ? toIso(item.runAfter) : now,
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict((conflict) => conflict.columns(['kind', 'dedupe_key']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (inserted) return { id: Number(inserted.id), created: true };
+    const existing = await this.db
+      .selectFrom('work_items')
+      .select('id')
+      .where('kind', '=', item.kind)
+      .where('dedupe_key', '=', item.dedupeKey ?? '')
+      .executeTakeFirstOrThrow();
+    return { id: Number(existing.id), created: false };
+  }
+
+  /**
+   * Due, unleased items of these kinds that no earlier unfinished item with the same ordering
+   * key holds back.
+   */
+  private claimable(kinds: readonly string[], now: string) {
+    return this.db
+      .selectFrom('work_items as w')
+      .where('w.status', '=', 'pending')
+      .where('w.next_attempt_at', '<=', now)
+      .where((eb) => eb.or([eb('w.lease_until', 'is', null), eb('w.lease_until', '<', now)]))
+      .where('w.kind', 'in', [...kinds])
+      .where((eb) =>
+        eb.or([
+          eb('w.ordering_key', 'is', null),
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('work_items as earlier')
+                .select('earlier.id')
+                .whereRef('earlier.ordering_key', '=', 'w.ordering_key')
+                .where('earlier.status', '=', 'pending')
+                .whereRef('earlier.id', '<', 'w.id'),
+            ),
+          ),
+        ]),
+      );
+  }
+
+  /**
+   * Leases up to `limit` due items to `owner`. An item is skipped while an earlier item with the
+   * same ordering key is unfinished (pending, leased or waiting for its retry).
+   */
+  async claim(request: ClaimRequest): Promise<WorkItem[]> {
+    if (request.limit <= 0 || request.kinds.length === 0) return [];
+    const now = toIso(request.now);
+    const leaseUntil = toIso(new Date(request.now.getTime() + request.leaseMs));
+    let candidates = this.claimable(request.kinds, now).select('w.id').orderBy('w.next_attempt_at').orderBy('w.id').limit(request.limit);
+    if (this.isPostgres) candidates = candidates.forUpdate().skipLocked();
+    // Materialised: PostgreSQL may otherwise run a LIMIT ... SKIP LOCKED subquery once per
+    // outer row and lease more than `limit` items.
+    const rows = await this.db
+      .with(
+        (cte) => cte('candidates').materialized(),
+        () => candidates,
+      )
+      .updateTable('work_items')
+      .set((eb) => ({
+        lease_owner: request.owner,
+        lease_until: leaseUntil,
+        attempts: eb('attempts', '+', 1),
+        updated_at: now,
+      }))
+      .where('id', 'in', (eb) => eb.selectFrom('candidates').select('candidates.id'))
+      // Checked again on the locked row: another claimer may have taken it since the scan.
+      .where('status', '=', 'pending')
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+      .returningAll()
+      .execute();
+    return rows.map(toItem).sort((a, b) => a.id - b.id);
+  }
+
+  /** Extends the leases `owner` still holds; returns the ids it still holds. */
+  async renewLeases(owner: string, ids: readonly number[], until: Date): Promise<number[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .updateTable('work_items')
+      .set({ lease_until: toIso(until), updated_at: toIso(this.clock()) })
+      .where('id', 'in', [...ids])
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'pending')
+      .returning('id')
+      .execute();
+    return rows.map((row) => Number(row.id));
+  }
+
+  /** Marks the item done; false if `owner` had lost its lease (another replica took it over). */
+  async complete(id: number, owner: string, at: Date): Promise<boolean> {
+    const result = await this.db
+      .updateTable('work_items')
+      .set({ status: 'done', lease_owner: null, lease_until: null, finished_at: toIso(at), updated_at: toIso(at) })
+      .where('id', '=', id)
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Gives the item back for another attempt at `retryAt`, keeping the error for operators. */
+  async retryLater(id: number, owner: string, retryAt: Date, error: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('work_items')
+      .set({
+        lease_owner: null,
+        lease_until: null,
+        next_attempt_at: toIso(retryAt),
+        last_error: error.slice(0, MAX_ERROR_LENGTH),
+        updated_at: toIso(this.clock()),
+      })
+      .where('id', '=', id)
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Gives up on the item: it stays in the table as failed, with its last error. */
+  async fail(id: number, owner: string, at: Date, error: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('work_items')
+      .set({
+        status: 'failed',
+        lease_owner: null,
+        lease_until: null,
+        last_error: error.slice(0, MAX_ERROR_LENGTH),
+        finished_at: toIso(at),
+        updated_at: toIso(at),
+      })
+      .where('id', '=', id)
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Releases leases `owner` holds without counting the attempt (a graceful stop mid-work). */
+  async release(owner: string, ids: readonly number[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db
+      .updateTable('work_items')
+      .set((eb) => ({ lease_owner: null, lease_until: null, attempts: eb('attempts', '-', 1), updated_at: toIso(this.clock()) }))
+      .where('id', 'in', [...ids])
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'pending')
+      .execute();
+  }
+
+  async find(kind: string, dedupeKey: string): Promise<WorkItem | undefined> {
+    const row = await this.db
+      .selectFrom('work_items')
+      .selectAll()
+      .where('kind', '=', kind)
+      .where('dedupe_key', '=', dedupeKey)
+      .executeTakeFirst();
+    return row ? toItem(row) : undefined;
+  }
+
+  async get(id: number): Promise<WorkItem | undefined> {
+    const row = await this.db.selectFrom('work_items').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toItem(row) : undefined;
+  }
+
+  /** Items not finished yet (waiting, leased or backing off), optionally of some kinds. */
+  async countUnfinished(kinds?: readonly string[]): Promise<number> {
+    let query = this.db
+      .selectFrom('work_items')
+      .select((eb) => eb.fn.countAll().as('count'))
+      .where('status', '=', 'pending');
+    if (kinds && kinds.length > 0) query = query.where('kind', 'in', [...kinds]);
+    const row = await query.executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  /** Items a worker would claim if it looked now (due, not leased, not held back by their order). */
+  async claimableCount(kinds: readonly string[], now: Date): Promise<number> {
+    if (kinds.length === 0) return 0;
+    const row = await this.claimable(kinds, toIso(now))
+      .select((eb) => eb.fn.countAll().as('count'))
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  /** The earliest time a pending item becomes due (undefined when none is waiting). */
+  async nextDueAt(kinds: readonly string[]): Promise<Date | undefined> {
+    if (kinds.length === 0) return undefined;
+    const row = await this.db
+      .selectFrom('work_items')
+      .select((eb) => eb.fn.min('next_attempt_at').as('due'))
+      .where('status', '=', 'pending')
+      .where('kind', 'in', [...kinds])
+      .executeTakeFirst();
+    return row?.due ? fromIso(String(row.due)) : undefined;
+  }
+
+  /** Forgets finished items older than `olderThan` (dedupe keys are kept that long). */
+  async prune(olderThan: Date): Promise<number> {
+    const result = await this.db
+      .deleteFrom('work_items')
+      .where('status', 'in', ['done', 'failed'])
+      .where('finished_at', '<', toIso(olderThan))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}
