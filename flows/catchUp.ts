@@ -1,10 +1,10 @@
 import type { Incident, Role } from '../incidents/model';
-import type { Dependencies } from '../server/dependencies';
 import { type CatchUpFacts, catchUpMessage, welcomeMessage } from '../slack/blocks/catchUp';
-import type { SlackMessage } from '../slack/gateway';
+import type { FlowDependencies } from './dependencies';
+import type { Reply } from './reply';
 
-type CatchUpDependencies = Pick<Dependencies, 'clock' | 'participants' | 'reports' | 'timeline' | 'tasks' | 'resources'>;
-type WelcomeDependencies = CatchUpDependencies & Pick<Dependencies, 'gateway' | 'settings'>;
+type CatchUpDependencies = Pick<FlowDependencies, 'clock' | 'participants' | 'reports' | 'timeline' | 'tasks' | 'resources'>;
+export type WelcomeDependencies = CatchUpDependencies & Pick<FlowDependencies, 'gateway' | 'settings'>;
 
 /** When the incident entered its status: the stable/closed times, or the last status change (a reopen). */
 function statusSince(incident: Incident, lastStatusChange: Date | undefined): Date {
@@ -36,16 +36,12 @@ export async function catchUpFacts(deps: CatchUpDependencies, incident: Incident
 }
 
 /** `/dispatch catchup` and "Catch me up": privately, to whoever asked. */
-export async function sendCatchUp(
-  deps: CatchUpDependencies,
-  incident: Incident,
-  reply: (message: SlackMessage) => Promise<void>,
-): Promise<void> {
-  await reply(catchUpMessage(await catchUpFacts(deps, incident)));
+export async function sendCatchUp(deps: CatchUpDependencies, request: { incident: Incident; reply: Reply }): Promise<void> {
+  await request.reply(catchUpMessage(await catchUpFacts(deps, request.incident)));
 }
 
 /** Two or three things worth doing first, for this person's roles and the incident's state. */
-export function nextActions(settings: Dependencies['settings'], roles: Role[], facts: CatchUpFacts): string[] {
+export function nextActions(settings: FlowDependencies['settings'], roles: Role[], facts: CatchUpFacts): string[] {
   const root = settings.commands.dispatch;
   const { incident } = facts;
   if (incident.status === 'closed') return [`Read the resolution above; reopen with \`${root} active\` if it is back.`];

@@ -1,20 +1,27 @@
 import type { Incident, StatusReport } from '../incidents/model';
-import type { Dependencies } from '../server/dependencies';
 import { followConfirmation, followerReportUpdate, followerStatusUpdate, unfollowConfirmation } from '../slack/blocks/follow';
-import type { SlackMessage } from '../slack/gateway';
+import type { SlackMessage } from '../slack/blocks/message';
 
-type FollowDependencies = Pick<Dependencies, 'follows' | 'gateway' | 'links' | 'logger'>;
-type Reply = (message: SlackMessage) => Promise<void>;
+import type { FlowDependencies } from './dependencies';
+import type { Reply } from './reply';
+
+export type FollowDependencies = Pick<FlowDependencies, 'follows' | 'gateway' | 'links' | 'logger'>;
 
 /** Follow (the announcement's button, `/dispatch follow`): refused privately when not allowed. */
-export async function followIncident(deps: FollowDependencies, incident: Incident, userId: string, reply: Reply): Promise<void> {
-  const changed = await deps.follows.follow(incident, userId);
-  await reply(followConfirmation(incident, changed));
+export async function followIncident(
+  deps: Pick<FlowDependencies, 'follows'>,
+  request: { incident: Incident; userId: string; reply: Reply },
+): Promise<void> {
+  const changed = await deps.follows.follow(request.incident, request.userId);
+  await request.reply(followConfirmation(request.incident, changed));
 }
 
-export async function unfollowIncident(deps: FollowDependencies, incident: Incident, userId: string, reply: Reply): Promise<void> {
-  const changed = await deps.follows.unfollow(incident.id, userId);
-  await reply(unfollowConfirmation(incident, changed));
+export async function unfollowIncident(
+  deps: Pick<FlowDependencies, 'follows'>,
+  request: { incident: Incident; userId: string; reply: Reply },
+): Promise<void> {
+  const changed = await deps.follows.unfollow(request.incident.id, request.userId);
+  await request.reply(unfollowConfirmation(request.incident, changed));
 }
 
 /** One DM per follower; one who cannot be reached does not stop the others (logged, not retried). */

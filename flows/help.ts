@@ -1,9 +1,10 @@
 import type { Incident, IncidentStatus } from '../incidents/model';
-import type { Dependencies } from '../server/dependencies';
 import { generalHelp, incidentHelp, type VerbHint } from '../slack/blocks/help';
-import type { SlackMessage } from '../slack/gateway';
+import type { SlackMessage } from '../slack/blocks/message';
+import type { FlowDependencies } from './dependencies';
+import type { Reply } from './reply';
 
-type HelpDependencies = Pick<Dependencies, 'settings' | 'incidents' | 'participants' | 'links'>;
+type HelpDependencies = Pick<FlowDependencies, 'settings' | 'incidents' | 'participants' | 'links'>;
 
 /** One thing the root command does, as help needs to know it. */
 export interface HelpVerb extends VerbHint {
@@ -64,4 +65,12 @@ export async function helpFor(
     },
     options,
   );
+}
+
+/** The Help button: the same answer, privately through the click's response_url. */
+export async function showHelp(
+  deps: HelpDependencies,
+  request: { userId: string; channelId: string; verbs: HelpVerb[]; reply: Reply },
+): Promise<void> {
+  await request.reply(await helpFor(deps, request));
 }

@@ -1,7 +1,7 @@
-import type { Store } from '../store';
 import type { Clock } from './clock';
 import { DomainError } from './errors';
 import type { Incident } from './model';
+import type { UnitOfWork } from './ports';
 
 /**
  * Followers get an incident's status changes and status reports without joining its channel.
@@ -9,7 +9,7 @@ import type { Incident } from './model';
  */
 export class FollowService {
   constructor(
-    private readonly store: Store,
+    private readonly store: UnitOfWork,
     private readonly clock: Clock,
   ) {}
 

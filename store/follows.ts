@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { FollowerRepository } from '../incidents/ports';
 import type { Database } from './schema';
 import { toIso } from './time';
 
-export class FollowerRepository {
+export class KyselyFollowerRepository implements FollowerRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** True when this made them a follower (false: they already were). */

@@ -1,42 +1,37 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { sendCatchUp } from '../../flows/catchUp';
-import { followIncident, unfollowIncident } from '../../flows/follow';
-import { helpFor } from '../../flows/help';
-import type { Dependencies } from '../../server/dependencies';
 import { ACTIONS } from '../../slack/blocks/ids';
 import { helpVerbs } from '../commands/dispatch';
-import { replyByResponseUrl } from '../common/reply';
-import type { ButtonArgs } from '../types';
-import { incidentOfButton } from './incidentButtons';
+import { incidentButton } from '../incidentScope';
+import type { ButtonArgs, ListenerDependencies } from '../types';
 
 /** "Catch me up" on the pinned summary: the catch-up, privately, to whoever pressed it. */
-async function catchUpButton({ ack, action, body }: ButtonArgs, deps: Dependencies): Promise<void> {
-  await ack();
-  await sendCatchUp(deps, await incidentOfButton(deps, action), replyByResponseUrl(deps, body.response_url));
-}
+const catchUpButton = incidentButton({}, async ({ body }, deps, incident) => {
+  await deps.flows.sendCatchUp({ incident, reply: deps.flows.replyByResponseUrl(body.response_url) });
+});
 
 /** "Help" on the welcome: what this person can do here, as `/dispatch help` answers. */
-async function helpButton({ ack, body }: ButtonArgs, deps: Dependencies): Promise<void> {
+async function helpButton({ ack, body }: ButtonArgs, deps: ListenerDependencies): Promise<void> {
   await ack();
-  const channelId = body.channel?.id ?? body.container?.channel_id ?? '';
-  const message = await helpFor(deps, { userId: body.user.id, channelId, verbs: helpVerbs(deps, deps.settings.commands.dispatch) });
-  await deps.gateway.respond(body.response_url, message);
+  await deps.flows.showHelp({
+    userId: body.user.id,
+    channelId: body.channel?.id ?? body.container?.channel_id ?? '',
+    verbs: helpVerbs(deps, deps.settings.commands.dispatch),
+    reply: deps.flows.replyByResponseUrl(body.response_url),
+  });
 }
 
 /** "Follow" on the announcement: DMs of status changes and reports without joining. */
-async function followButton({ ack, action, body }: ButtonArgs, deps: Dependencies): Promise<void> {
-  await ack();
-  await followIncident(deps, await incidentOfButton(deps, action), body.user.id, replyByResponseUrl(deps, body.response_url));
-}
+const followButton = incidentButton({}, async ({ body }, deps, incident) => {
+  await deps.flows.followIncident({ incident, userId: body.user.id, reply: deps.flows.replyByResponseUrl(body.response_url) });
+});
 
 /** "Unfollow" on a follower's DM. */
-async function unfollowButton({ ack, action, body }: ButtonArgs, deps: Dependencies): Promise<void> {
-  await ack();
-  await unfollowIncident(deps, await incidentOfButton(deps, action), body.user.id, replyByResponseUrl(deps, body.response_url));
-}
+const unfollowButton = incidentButton({}, async ({ body }, deps, incident) => {
+  await deps.flows.unfollowIncident({ incident, userId: body.user.id, reply: deps.flows.replyByResponseUrl(body.response_url) });
+});
 
-export function register(app: App, deps: Dependencies): void {
-  const on = (actionId: string, handler: (args: ButtonArgs, deps: Dependencies) => Promise<void>) =>
+export function register(app: App, deps: ListenerDependencies): void {
+  const on = (actionId: string, handler: (args: ButtonArgs, deps: ListenerDependencies) => Promise<void>) =>
     app.action<BlockAction<ButtonAction>>({ action_id: actionId, type: 'block_actions' }, (args) => handler(args, deps));
   on(ACTIONS.catchUp, catchUpButton);
   on(ACTIONS.help, helpButton);

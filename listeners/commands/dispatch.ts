@@ -1,22 +1,19 @@
 import type { CommandName } from '../../config';
-import { sendCatchUp } from '../../flows/catchUp';
-import { followIncident, unfollowIncident } from '../../flows/follow';
-import { type HelpVerb, helpFor } from '../../flows/help';
+import type { HelpVerb } from '../../flows/help';
 import type { IncidentStatus } from '../../incidents/model';
-import type { Dependencies } from '../../server/dependencies';
 import { problemMessage } from '../../slack/blocks/feedback';
-import { replyByResponseUrl } from '../common/reply';
-import type { CommandArgs, SlashCommandListener } from '../types';
+import type { CommandArgs, ListenerDependencies, SlashCommandListener } from '../types';
+import { assignRoleCommand } from './assignRole';
 import { editIncidentCommand } from './editIncident';
 import { engageOncallCommand } from './engageOncall';
+import { listParticipantsCommand } from './listParticipants';
 import { listResourcesCommand } from './listResources';
 import { listTasksCommand } from './listTasks';
 import { markActiveCommand, markClosedCommand, markStableCommand } from './markStatus';
-import { assignRoleCommand, listParticipantsCommand } from './participants';
 import { reportIncidentCommand } from './reportIncident';
 import { statusReportCommand } from './statusReport';
 
-type VerbHandler = (args: CommandArgs, deps: Dependencies, rest: string) => Promise<void>;
+type VerbHandler = (args: CommandArgs, deps: ListenerDependencies, rest: string) => Promise<void>;
 
 /** One word after the root command: the listener (and so the flow) it shares with a named command, or its own. */
 interface Verb {
@@ -40,7 +37,7 @@ function delegate(listener: SlashCommandListener): VerbHandler {
 }
 
 /** The incident of the channel the command came from, or a private answer saying where it works. */
-async function incidentHere(args: CommandArgs, deps: Dependencies, verb: string) {
+async function incidentHere(args: CommandArgs, deps: ListenerDependencies, verb: string) {
   const incident = await deps.incidents.findByChannel(args.command.channel_id);
   if (!incident) {
     await args.ack(
@@ -52,11 +49,11 @@ async function incidentHere(args: CommandArgs, deps: Dependencies, verb: string)
   return incident;
 }
 
-async function catchUp(args: CommandArgs, deps: Dependencies): Promise<void> {
+async function catchUp(args: CommandArgs, deps: ListenerDependencies): Promise<void> {
   const incident = await incidentHere(args, deps, 'catchup');
   if (!incident) return;
   await args.ack();
-  await sendCatchUp(deps, incident, replyByResponseUrl(deps, args.command.response_url));
+  await deps.flows.sendCatchUp({ incident, reply: deps.flows.replyByResponseUrl(args.command.response_url) });
 }
 
 /** `follow [dispatch-N]`: the incident named, or the one of this channel. */
@@ -75,9 +72,9 @@ function following(kind: 'follow' | 'unfollow'): VerbHandler {
       return;
     }
     await args.ack();
-    const reply = replyByResponseUrl(deps, args.command.response_url);
-    if (kind === 'follow') await followIncident(deps, incident, args.command.user_id, reply);
-    else await unfollowIncident(deps, incident, args.command.user_id, reply);
+    const request = { incident, userId: args.command.user_id, reply: deps.flows.replyByResponseUrl(args.command.response_url) };
+    if (kind === 'follow') await deps.flows.followIncident(request);
+    else await deps.flows.unfollowIncident(request);
   };
 }
 
@@ -118,7 +115,7 @@ export const VERBS: Verb[] = [
 ];
 
 /** The verbs as help lists them, with the named commands whose restriction they share. */
-export function helpVerbs(deps: Dependencies, root: string): HelpVerb[] {
+export function helpVerbs(deps: ListenerDependencies, root: string): HelpVerb[] {
   return VERBS.filter((verb) => verb.group !== 'help').map((verb) => ({
     usage: `${root} ${verb.names[0]}${verb.argument ? ` ${verb.argument}` : ''}`,
     description: verb.description,
@@ -128,9 +125,9 @@ export function helpVerbs(deps: Dependencies, root: string): HelpVerb[] {
   }));
 }
 
-async function help(args: CommandArgs, deps: Dependencies, unknownVerb?: string): Promise<void> {
+async function help(args: CommandArgs, deps: ListenerDependencies, unknownVerb?: string): Promise<void> {
   const { command } = args;
-  const message = await helpFor(deps, {
+  const message = await deps.flows.helpFor({
     userId: command.user_id,
     channelId: command.channel_id,
     verbs: helpVerbs(deps, command.command),

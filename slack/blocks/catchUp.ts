@@ -3,9 +3,9 @@ import type { Incident, Resource, Role, StatusReport, Task, TimelineEvent } from
 import { ROLE_LABELS, ROLES } from '../../incidents/model';
 import type { RoleHolders } from '../../incidents/participants';
 import { STATUS_LABELS } from '../../incidents/service';
-import type { SlackMessage } from '../gateway';
 import { ACTIONS } from './ids';
 import { STATUS_EMOJI } from './incident';
+import type { SlackMessage } from './message';
 import { context, escapeText, formatDuration, link, mention, plain, section, slackDate, truncate } from './text';
 
 /** What a catch-up is built from: the record, nothing else. */

@@ -1,10 +1,10 @@
 import type { Button, KnownBlock } from '@slack/types';
 import type { Incident, StatusReport } from '../../incidents/model';
 import { STATUS_LABELS } from '../../incidents/service';
-import type { SlackMessage } from '../gateway';
 import type { WorkspaceLinks } from '../links';
 import { ACTIONS } from './ids';
 import { leadLine, STATUS_EMOJI } from './incident';
+import type { SlackMessage } from './message';
 import { context, escapeText, link, mention, plain, section, slackDate, truncate } from './text';
 
 const channelLink = (incident: Incident, links: WorkspaceLinks) =>

@@ -1,9 +1,9 @@
 import type { KnownBlock } from '@slack/types';
 import type { Incident } from '../../incidents/model';
 import { STATUS_LABELS } from '../../incidents/service';
-import type { SlackMessage } from '../gateway';
 import type { WorkspaceLinks } from '../links';
 import { STATUS_EMOJI } from './incident';
+import type { SlackMessage } from './message';
 import { context, escapeText, link, section, truncate } from './text';
 
 /** One thing a person can type, as help lists it. */

@@ -2,8 +2,9 @@ import type { KnownBlock } from '@slack/types';
 import type { Incident, Participant, Role } from '../../incidents/model';
 import { ROLE_LABELS, ROLES } from '../../incidents/model';
 import { ROLE_RESPONSIBILITIES, type RoleHolders } from '../../incidents/participants';
-import type { SlackMessage, SlackUserProfile } from '../gateway';
 import type { WorkspaceLinks } from '../links';
+import type { SlackUserProfile } from '../userProfile';
+import type { SlackMessage } from './message';
 import { context, escapeText, LIMITS, link, mention, plain, section, slackDate, truncate } from './text';
 
 /** At most this many participants are listed by name; the rest are counted. */

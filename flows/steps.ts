@@ -1,12 +1,11 @@
 import { DomainError } from '../incidents/errors';
 import type { AppLogger } from '../logging/logger';
-import { SlackCallError } from './errors';
+import { noticeMessage } from '../slack/blocks/feedback';
+import type { StepFailure } from '../slack/blocks/message';
+import { SlackCallError } from '../slack/errors';
+import type { Reply } from './reply';
 
-/** A Slack step that did not happen, in words for the person who asked. */
-export interface StepFailure {
-  step: string;
-  problem: string;
-}
+export type { StepFailure };
 
 function problemOf(error: unknown): string {
   if (error instanceof SlackCallError) return error.plainWords;
@@ -41,4 +40,11 @@ export async function attemptStep(
     failures.push({ step, problem: problemOf(error) });
     return false;
   }
+}
+
+/** Tells the actor what changed and, if any, which Slack updates failed. */
+export async function reportOutcome(reply: Reply, done: string, failures: StepFailure[]): Promise<void> {
+  if (failures.length === 0) return;
+  const lines = failures.map((failure) => `• ${failure.step}: ${failure.problem}`).join('\n');
+  await reply(noticeMessage(`${done}, but some Slack updates failed:\n${lines}\nNothing recorded was lost.`));
 }

@@ -1,27 +1,25 @@
-import { tellFollowersOfStatus } from '../../flows/follow';
-import { DomainError } from '../../incidents/errors';
-import type { Incident, IncidentStatus } from '../../incidents/model';
-import { STATUS_LABELS } from '../../incidents/service';
-import type { Dependencies } from '../../server/dependencies';
-import { noticeMessage, problemMessage } from '../../slack/blocks/feedback';
-import { statusChangeLine } from '../../slack/blocks/incident';
-import { resolutionModal } from '../../slack/blocks/incidentModals';
-import { attemptStep, type StepFailure } from '../../slack/steps';
-import type { Reply } from '../common/reply';
+import { DomainError } from '../incidents/errors';
+import type { Incident, IncidentStatus } from '../incidents/model';
+import { STATUS_LABELS } from '../incidents/service';
+import { problemMessage } from '../slack/blocks/feedback';
+import { statusChangeLine } from '../slack/blocks/incident';
+import { resolutionModal } from '../slack/blocks/incidentModals';
+import type { FlowDependencies } from './dependencies';
+import { type FollowDependencies, tellFollowersOfStatus } from './follow';
+import { type IncidentChannelDependencies, refreshIncidentChannel } from './incidentChannel';
+import type { Reply } from './reply';
+import { attemptStep, reportOutcome, type StepFailure } from './steps';
 
-/** Tells the actor what changed and, if any, which Slack updates failed. */
-export async function reportOutcome(reply: Reply, done: string, failures: StepFailure[]): Promise<void> {
-  if (failures.length === 0) return;
-  const lines = failures.map((failure) => `• ${failure.step}: ${failure.problem}`).join('\n');
-  await reply(noticeMessage(`${done}, but some Slack updates failed:\n${lines}\nNothing recorded was lost.`));
-}
+/** What announcing a status change uses: the channel post, the incident channel's refresh, archiving. */
+export type StatusAnnouncementDependencies = IncidentChannelDependencies & FollowDependencies & Pick<FlowDependencies, 'clock'>;
+type StatusChangeDependencies = StatusAnnouncementDependencies & Pick<FlowDependencies, 'incidents'>;
 
 /**
  * Mark active, stable or closed, from a command or a summary button. Closing without a
  * resolution asks for one first (a modal); the change itself happens in completeStatusChange.
  */
 export async function requestStatusChange(
-  deps: Dependencies,
+  deps: StatusChangeDependencies,
   request: { incident: Incident; target: IncidentStatus; actorId: string; triggerId: string; reply: Reply },
 ): Promise<void> {
   const { incident, target } = request;
@@ -33,7 +31,7 @@ export async function requestStatusChange(
 }
 
 export async function completeStatusChange(
-  deps: Dependencies,
+  deps: StatusChangeDependencies,
   request: { incidentId: number; target: IncidentStatus; actorId: string; reply: Reply; resolution?: string },
 ): Promise<void> {
   let incident: Incident;
@@ -56,12 +54,12 @@ export async function completeStatusChange(
  * its own line already), the summary/topic/announcement edited in place, followers told, archive.
  */
 export async function announceStatus(
-  deps: Dependencies,
+  deps: StatusAnnouncementDependencies,
   incident: Incident,
   actorId: string,
   options: { post?: boolean } = {},
 ): Promise<StepFailure[]> {
-  const { gateway, presence, settings, clock } = deps;
+  const { gateway, settings, clock } = deps;
   const failures: StepFailure[] = [];
   const channelId = incident.channelId;
   const attempt = (step: string, work: () => Promise<unknown>) => attemptStep(deps.logger, failures, step, work);
@@ -70,7 +68,7 @@ export async function announceStatus(
       gateway.postMessage(channelId, statusChangeLine(incident, actorId, clock.now())),
     );
   }
-  failures.push(...(await presence.refresh(incident, { topic: true })));
+  failures.push(...(await refreshIncidentChannel(deps, incident, { topic: true })));
   await tellFollowersOfStatus(deps, incident, actorId);
   if (channelId && incident.status === 'closed' && settings.incident.archiveOnClose) {
     await attempt('Archiving the channel', () => gateway.archive(channelId));

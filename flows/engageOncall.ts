@@ -1,10 +1,9 @@
 import type { InputBlock } from '@slack/types';
-import { DomainError } from '../../incidents/errors';
-import type { Incident } from '../../incidents/model';
-import type { OncallPerson, OncallService, PageRequest, PageSeverity } from '../../oncall';
-import { ONCALL_SETUP_HINT, UnknownServiceError } from '../../oncall';
-import type { Dependencies } from '../../server/dependencies';
-import { noticeMessage, problemMessage } from '../../slack/blocks/feedback';
+import { DomainError } from '../incidents/errors';
+import type { Incident } from '../incidents/model';
+import type { OncallPerson, OncallService, PageRequest, PageSeverity } from '../oncall';
+import { ONCALL_SETUP_HINT, UnknownServiceError } from '../oncall';
+import { noticeMessage, problemMessage } from '../slack/blocks/feedback';
 import {
   type EngagementReport,
   engagedNotice,
@@ -13,12 +12,19 @@ import {
   oncallNotConfiguredText,
   reportOncallBlocks,
   type ServiceChoice,
-} from '../../slack/blocks/oncall';
-import { escapeText, mention } from '../../slack/blocks/text';
-import { SlackCallError } from '../../slack/errors';
-import { attemptStep, type StepFailure } from '../../slack/steps';
-import type { Reply } from '../common/reply';
-import { timelineNames } from './participants';
+} from '../slack/blocks/oncall';
+import { escapeText, mention } from '../slack/blocks/text';
+import { SlackCallError } from '../slack/errors';
+import type { FlowDependencies } from './dependencies';
+import { type IncidentChannelDependencies, refreshIncidentChannel } from './incidentChannel';
+import type { Reply } from './reply';
+import { timelineNames } from './roles';
+import { attemptStep, type StepFailure } from './steps';
+
+/** What offering a service choice uses: the provider directory and a log line when it is down. */
+export type OncallChoiceDependencies = Pick<FlowDependencies, 'oncall' | 'logger'>;
+type EngageDependencies = IncidentChannelDependencies &
+  Pick<FlowDependencies, 'oncall' | 'clock' | 'botUserId' | 'oncallEngagements' | 'participants'>;
 
 /** The engage form must open within Slack's 3 seconds of the command: a slower provider gets a searching select. */
 const LISTING_BUDGET_MS = 1_500;
@@ -39,7 +45,7 @@ export interface EngageOncallRequest {
  * time (and there are at most 100), otherwise a select that searches as the person types.
  * Throws the provider's error when listing fails outright.
  */
-export async function serviceChoice(deps: Dependencies): Promise<ServiceChoice> {
+export async function serviceChoice(deps: Pick<FlowDependencies, 'oncall'>): Promise<ServiceChoice> {
   if (!deps.oncall) return { kind: 'static', services: [] };
   const services = await deps.oncall.servicesWithin(LISTING_BUDGET_MS);
   return services ? { kind: 'static', services } : { kind: 'external' };
@@ -49,7 +55,10 @@ export async function serviceChoice(deps: Dependencies): Promise<ServiceChoice> 
  * /dispatch-engage-oncall (and any button that does the same): opens the engage form for the
  * incident, or tells the person privately why it cannot (no provider, provider down, no services).
  */
-export async function openEngageForm(deps: Dependencies, request: { incident: Incident; triggerId: string; reply: Reply }): Promise<void> {
+export async function openEngageForm(
+  deps: OncallChoiceDependencies & Pick<FlowDependencies, 'gateway' | 'settings'>,
+  request: { incident: Incident; triggerId: string; reply: Reply },
+): Promise<void> {
   const directory = deps.oncall;
   if (!directory) {
     deps.logger.info('on-call was asked for but no provider is configured', { setup: ONCALL_SETUP_HINT });
@@ -78,7 +87,7 @@ export async function openEngageForm(deps: Dependencies, request: { incident: In
  * The on-call part of the report form, when a provider is configured. A provider that is down
  * or slow must not stop anyone reporting: its services are then searched as the person types.
  */
-export async function reportFormOncallBlocks(deps: Dependencies): Promise<InputBlock[]> {
+export async function reportFormOncallBlocks(deps: OncallChoiceDependencies): Promise<InputBlock[]> {
   if (!deps.oncall) return [];
   const choice: ServiceChoice = await serviceChoice(deps).catch((error: unknown) => {
     if (!(error instanceof DomainError)) throw error;
@@ -102,7 +111,12 @@ export function severityFor(priority: string, priorities: readonly string[]): Pa
   return (['critical', 'error', 'warning'] as const)[fromTop] ?? 'info';
 }
 
-function pageRequest(deps: Dependencies, incident: Incident, service: OncallService, request: EngageOncallRequest): PageRequest {
+function pageRequest(
+  deps: Pick<FlowDependencies, 'links' | 'settings'>,
+  incident: Incident,
+  service: OncallService,
+  request: EngageOncallRequest,
+): PageRequest {
   const channelUrl = incident.channelId ? deps.links.channel(incident.channelId) : undefined;
   const details: Record<string, string> = {
     incident: incident.name,
@@ -125,7 +139,7 @@ function pageRequest(deps: Dependencies, incident: Incident, service: OncallServ
 }
 
 /** Finds each person's Slack user: the id the schedule gives, or users.lookupByEmail. */
-async function findInSlack(deps: Dependencies, people: OncallPerson[], failures: StepFailure[]) {
+async function findInSlack(deps: Pick<FlowDependencies, 'gateway' | 'botUserId'>, people: OncallPerson[], failures: StepFailure[]) {
   const engaged: string[] = [];
   const notInSlack: string[] = [];
   for (const person of people) {
@@ -151,7 +165,7 @@ async function findInSlack(deps: Dependencies, people: OncallPerson[], failures:
  * Refusals (no provider, unknown service, nobody on call, provider down) go to the person who
  * asked, privately, and change nothing.
  */
-export async function engageOncall(deps: Dependencies, request: EngageOncallRequest): Promise<void> {
+export async function engageOncall(deps: EngageDependencies, request: EngageOncallRequest): Promise<void> {
   const directory = deps.oncall;
   if (!directory) {
     deps.logger.info('on-call was asked for but no provider is configured', { setup: ONCALL_SETUP_HINT });
@@ -234,7 +248,7 @@ export async function engageOncall(deps: Dependencies, request: EngageOncallRequ
   ) {
     newCommander = engaged[0];
     incident = await deps.incidents.require(incident.id);
-    failures.push(...(await deps.presence.refresh(incident, { topic: true })));
+    failures.push(...(await refreshIncidentChannel(deps, incident, { topic: true })));
   }
   deps.logger.info('on-call engaged', { service: service.name, engaged: engaged.length, notInSlack: notInSlack.length, paged: page.sent });
 

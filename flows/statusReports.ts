@@ -1,17 +1,21 @@
-import { tellFollowersOfReport } from '../../flows/follow';
-import type { Incident } from '../../incidents/model';
-import type { StatusReportInput } from '../../incidents/reports';
-import type { Dependencies } from '../../server/dependencies';
-import { statusReportMessage, statusReportModal } from '../../slack/blocks/statusReport';
-import { attemptStep, type StepFailure } from '../../slack/steps';
-import type { Reply } from '../common/reply';
-import { reportOutcome } from './incidentStatus';
+import type { Incident } from '../incidents/model';
+import type { StatusReportInput } from '../incidents/reports';
+import { statusReportMessage, statusReportModal } from '../slack/blocks/statusReport';
+import type { FlowDependencies } from './dependencies';
+import { type FollowDependencies, tellFollowersOfReport } from './follow';
+import { type IncidentChannelDependencies, refreshIncidentChannel } from './incidentChannel';
+import type { Reply } from './reply';
+import { attemptStep, reportOutcome, type StepFailure } from './steps';
 
 /** Opens the report form prefilled from the last report (the command, the summary button, a reminder). */
-export async function openStatusReportForm(deps: Dependencies, triggerId: string, incident: Incident): Promise<void> {
+export async function openStatusReportForm(
+  deps: Pick<FlowDependencies, 'reports' | 'gateway'>,
+  request: { triggerId: string; incident: Incident },
+): Promise<void> {
+  const { incident } = request;
   deps.reports.assertReportable(incident);
   const latest = await deps.reports.latest(incident.id);
-  await deps.gateway.openView(triggerId, statusReportModal(incident, latest ?? null));
+  await deps.gateway.openView(request.triggerId, statusReportModal(incident, latest ?? null));
 }
 
 /**
@@ -20,7 +24,7 @@ export async function openStatusReportForm(deps: Dependencies, triggerId: string
  * announcement. Slack failures are told to the author; the report stays recorded.
  */
 export async function submitStatusReport(
-  deps: Dependencies,
+  deps: IncidentChannelDependencies & FollowDependencies,
   request: { incidentId: number; input: StatusReportInput; authorId: string; reply: Reply },
 ): Promise<void> {
   const { incident, report, previous } = await deps.reports.submit(request.incidentId, request.input, request.authorId);
@@ -36,7 +40,7 @@ export async function submitStatusReport(
     const previousTs = previous?.messageTs;
     if (previousTs) await attempt('Unpinning the previous report', () => deps.gateway.unpin(channelId, previousTs));
   }
-  failures.push(...(await deps.presence.refresh(incident)));
+  failures.push(...(await refreshIncidentChannel(deps, incident)));
   await tellFollowersOfReport(deps, incident, report);
   await reportOutcome(request.reply, `The status report for ${incident.name} is recorded`, failures);
 }

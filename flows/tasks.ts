@@ -1,30 +1,37 @@
-import type { Incident } from '../../incidents/model';
-import type { NewTask } from '../../incidents/tasks';
-import type { Dependencies } from '../../server/dependencies';
-import { noticeMessage } from '../../slack/blocks/feedback';
-import { addTaskModal, type TaskFormMetadata, taskAddedNotice, taskAssignedMessage, taskListMessage } from '../../slack/blocks/tasks';
-import { mention } from '../../slack/blocks/text';
-import { SlackCallError } from '../../slack/errors';
-import { redrawnInPlace } from '../common/inPlace';
-import type { Reply } from '../common/reply';
+import type { Incident } from '../incidents/model';
+import type { NewTask } from '../incidents/tasks';
+import { noticeMessage } from '../slack/blocks/feedback';
+import { addTaskModal, type TaskFormMetadata, taskAddedNotice, taskAssignedMessage, taskListMessage } from '../slack/blocks/tasks';
+import { mention } from '../slack/blocks/text';
+import { SlackCallError } from '../slack/errors';
+import type { FlowDependencies } from './dependencies';
+import { type Reply, redrawnInPlace } from './reply';
+
+type TaskListDependencies = Pick<FlowDependencies, 'tasks' | 'gateway'>;
 
 /**
  * Shows the task list through a response_url. With `replace`, it takes the place of the message
  * the response_url belongs to: that is how an ephemeral list is updated in place.
  */
-export async function showTaskList(deps: Dependencies, incident: Incident, responseUrl: string, replace: boolean): Promise<void> {
+export async function showTaskList(deps: TaskListDependencies, incident: Incident, responseUrl: string, replace: boolean): Promise<void> {
   const tasks = await deps.tasks.list(incident.id);
   await deps.gateway.respond(responseUrl, { ...taskListMessage(incident, tasks), replaceOriginal: replace });
 }
 
 export async function openTaskForm(
-  deps: Dependencies,
-  triggerId: string,
-  incident: Incident,
-  metadata: Omit<TaskFormMetadata, 'incidentId'>,
-  prefill: { description?: string } = {},
+  deps: Pick<FlowDependencies, 'gateway'>,
+  request: {
+    triggerId: string;
+    incident: Incident;
+    metadata: Omit<TaskFormMetadata, 'incidentId'>;
+    prefill?: { description?: string };
+  },
 ): Promise<void> {
-  await deps.gateway.openView(triggerId, addTaskModal(incident, { incidentId: incident.id, ...metadata }, prefill));
+  const { incident } = request;
+  await deps.gateway.openView(
+    request.triggerId,
+    addTaskModal(incident, { incidentId: incident.id, ...request.metadata }, request.prefill ?? {}),
+  );
 }
 
 /**
@@ -32,7 +39,7 @@ export async function openTaskForm(
  * privately when it came from a message). DMs that fail are named to the creator.
  */
 export async function addTask(
-  deps: Dependencies,
+  deps: TaskListDependencies & Pick<FlowDependencies, 'incidents' | 'links' | 'settings'>,
   request: { input: NewTask; source?: TaskFormMetadata['source']; listResponseUrl?: string; reply: Reply },
 ): Promise<void> {
   const source = request.source;
@@ -59,7 +66,7 @@ export async function addTask(
 
 /** Resolve or Reopen on the list: records the change and redraws the list in place. */
 export async function changeTaskStatus(
-  deps: Dependencies,
+  deps: TaskListDependencies & Pick<FlowDependencies, 'incidents'>,
   request: { taskId: number; resolved: boolean; actorId: string; responseUrl: string },
 ): Promise<Incident> {
   const { task } = request.resolved

@@ -1,5 +1,5 @@
 import type { ViewOutput } from '@slack/bolt';
-import { INPUT_ACTION } from '../../slack/blocks/ids';
+import { INPUT_ACTION } from '../slack/blocks/ids';
 
 type StateValues = ViewOutput['state']['values'];
 

@@ -1,28 +1,43 @@
-import type { Incident, Role } from '../../incidents/model';
-import { ROLE_LABELS } from '../../incidents/model';
-import type { Dependencies } from '../../server/dependencies';
+import type { Incident, Role } from '../incidents/model';
+import { ROLE_LABELS } from '../incidents/model';
+import { assignRoleModal } from '../slack/blocks/participantModals';
 import {
-  commanderGoneLine,
-  commanderMustHandOverMessage,
   PARTICIPANT_LIST_MAX,
   participantList,
   roleAlreadyHeldMessage,
   roleAssignedLine,
   roleDutiesMessage,
-} from '../../slack/blocks/participants';
-import { attemptStep, type StepFailure } from '../../slack/steps';
-import { type Reply, replyAfterSubmission } from '../common/reply';
-import { reportOutcome } from './incidentStatus';
+} from '../slack/blocks/participants';
+import type { FlowDependencies } from './dependencies';
+import { type IncidentChannelDependencies, refreshIncidentChannel } from './incidentChannel';
+import type { Reply } from './reply';
+import { attemptStep, reportOutcome, type StepFailure } from './steps';
 
 /** Lists the participants; profiles come from the cached directory, only for those the answer can show. */
-export async function listParticipants(deps: Dependencies, incident: Incident, reply: Reply): Promise<void> {
+export async function listParticipants(
+  deps: Pick<FlowDependencies, 'participants' | 'users'>,
+  request: { incident: Incident; reply: Reply },
+): Promise<void> {
+  const { incident } = request;
   const participants = await deps.participants.list(incident.id);
   const profiles = await deps.users.profiles(participants.slice(0, PARTICIPANT_LIST_MAX).map((participant) => participant.userId));
-  await reply(participantList(incident, participants, profiles));
+  await request.reply(participantList(incident, participants, profiles));
+}
+
+/** The assign-role form (a person and a role). */
+export async function openAssignRoleForm(
+  deps: Pick<FlowDependencies, 'gateway'>,
+  request: { triggerId: string; incident: Incident },
+): Promise<void> {
+  await deps.gateway.openView(request.triggerId, assignRoleModal(request.incident));
 }
 
 /** Names of the new holder and the current commander, so the timeline says who, not which id. */
-export async function timelineNames(deps: Dependencies, incidentId: number, userId: string): Promise<Map<string, string>> {
+export async function timelineNames(
+  deps: Pick<FlowDependencies, 'incidents' | 'users'>,
+  incidentId: number,
+  userId: string,
+): Promise<Map<string, string>> {
   const commanderId = (await deps.incidents.get(incidentId))?.commanderId;
   const profiles = await deps.users.profiles(commanderId ? [userId, commanderId] : [userId]);
   return new Map([...profiles].flatMap(([id, profile]) => (profile ? [[id, profile.realName] as const] : [])));
@@ -34,7 +49,7 @@ export async function timelineNames(deps: Dependencies, incidentId: number, user
  * what the role does, and refreshes the topic and pinned summary when the commander changed.
  */
 export async function assignRole(
-  deps: Dependencies,
+  deps: IncidentChannelDependencies & Pick<FlowDependencies, 'participants'>,
   request: { incidentId: number; userId: string; role: Role; actorId: string; reply: Reply },
 ): Promise<void> {
   const { userId, role, actorId, reply } = request;
@@ -63,28 +78,6 @@ export async function assignRole(
   await attemptStep(deps.logger, failures, 'Telling them what the role involves', () =>
     deps.gateway.sendDirectMessage(userId, roleDutiesMessage(incident, role, actorId, deps.links)),
   );
-  if (role === 'commander') failures.push(...(await deps.presence.refresh(incident, { topic: true })));
+  if (role === 'commander') failures.push(...(await refreshIncidentChannel(deps, incident, { topic: true })));
   await reportOutcome(reply, `The ${ROLE_LABELS[role]} role was assigned`, failures);
-}
-
-/**
- * The commander left the channel of an incident that is not closed: they are invited back and
- * asked to hand the role over first. When they cannot be added back, they are recorded as gone
- * and the channel is told the role needs someone.
- */
-export async function bringBackCommander(deps: Dependencies, incident: Incident, userId: string): Promise<void> {
-  const channelId = incident.channelId;
-  if (!channelId) return;
-  const invite = await deps.gateway.invite(channelId, [userId]);
-  const failure = invite.failed[0];
-  if (!failure) {
-    await replyAfterSubmission(deps, userId, incident)(commanderMustHandOverMessage(incident, deps.settings.commands.assignRole));
-    return;
-  }
-  deps.logger.warn('could not add the incident commander back', { slackError: failure.error.slackCode });
-  await deps.participants.leave(incident.id, userId, { commanderMayLeave: true });
-  await deps.gateway.postMessage(
-    channelId,
-    commanderGoneLine(incident, userId, failure.error.plainWords, deps.settings.commands.assignRole),
-  );
 }

@@ -1,15 +1,15 @@
-import { DomainError } from '../../incidents/errors';
-import type { Incident } from '../../incidents/model';
-import type { Dependencies } from '../../server/dependencies';
-import { timelineExport, timelineModal } from '../../slack/blocks/timeline';
-import { messageTime } from '../../slack/timestamps';
+import { DomainError } from '../incidents/errors';
+import type { Incident } from '../incidents/model';
+import { timelineExport, timelineModal } from '../slack/blocks/timeline';
+import { messageTime } from '../slack/timestamps';
+import type { FlowDependencies } from './dependencies';
 
 /**
  * Adds a reacted-to message to the incident's timeline, once. A message already there is not
  * fetched again, so the tenth reaction costs one database read and no Web API call.
  */
 export async function addMessageToTimeline(
-  deps: Dependencies,
+  deps: Pick<FlowDependencies, 'timeline' | 'gateway' | 'clock' | 'logger'>,
   request: { incident: Incident; channelId: string; ts: string; fallbackAuthorId: string | null },
 ): Promise<void> {
   const { incident, channelId, ts } = request;
@@ -28,15 +28,22 @@ export async function addMessageToTimeline(
   if (added) deps.logger.info('message added to the timeline', { incident: incident.name });
 }
 
-export async function showTimeline(deps: Dependencies, triggerId: string, incident: Incident): Promise<void> {
-  await deps.gateway.openView(triggerId, timelineModal(incident, await deps.timeline.list(incident.id)));
+export async function showTimeline(
+  deps: Pick<FlowDependencies, 'timeline' | 'gateway'>,
+  request: { triggerId: string; incident: Incident },
+): Promise<void> {
+  const { incident } = request;
+  await deps.gateway.openView(request.triggerId, timelineModal(incident, await deps.timeline.list(incident.id)));
 }
 
 /**
  * Posts the whole timeline in the incident channel as a postmortem starting point (several
  * messages if long), then marks the timeline modal it was asked from as posted.
  */
-export async function postTimeline(deps: Dependencies, request: { incident: Incident; actorId: string; viewId?: string }): Promise<void> {
+export async function postTimeline(
+  deps: Pick<FlowDependencies, 'timeline' | 'gateway' | 'users'>,
+  request: { incident: Incident; actorId: string; viewId?: string },
+): Promise<void> {
   const { incident } = request;
   const channelId = incident.channelId;
   if (!channelId) throw new DomainError(`${incident.name} has no channel to post its timeline in.`, 'no_channel');

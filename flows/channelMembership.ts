@@ -1,0 +1,84 @@
+import type { Incident } from '../incidents/model';
+import { noticeMessage, problemMessage } from '../slack/blocks/feedback';
+import { commanderGoneLine, commanderMustHandOverMessage } from '../slack/blocks/participants';
+import { channelMention } from '../slack/blocks/text';
+import { greetArrival, type WelcomeDependencies } from './catchUp';
+import type { FlowDependencies } from './dependencies';
+import { type Reply, replyAfterSubmission } from './reply';
+
+/**
+ * Who is in an incident's channel: people joining (invited, or with "Join incident"), leaving
+ * and writing there. Slack says who moved; the domain records it; this tells the people concerned.
+ */
+
+type MembershipDependencies = WelcomeDependencies & Pick<FlowDependencies, 'logger'>;
+
+/**
+ * Someone joined the incident channel: a participant (again), greeted privately within seconds:
+ * the first join with the welcome (the catch-up, their role, first steps), a return with a catch-up.
+ */
+export async function memberJoined(deps: MembershipDependencies, request: { incident: Incident; userId: string }): Promise<void> {
+  const joined = await deps.participants.join(request.incident.id, request.userId);
+  // A repeated join (the commander added back after leaving) is not a new arrival.
+  if (joined?.changed) await greetArrival(deps, request.incident, request.userId, joined.firstJoin);
+}
+
+/** Someone left: recorded as gone; the commander is added back and asked to hand over first. */
+export async function memberLeft(deps: MembershipDependencies, request: { incident: Incident; userId: string }): Promise<void> {
+  const left = await deps.participants.leave(request.incident.id, request.userId);
+  if (left.kind === 'commander_must_hand_over') await bringBackCommander(deps, request.incident, request.userId);
+}
+
+/** A person's message in the incident channel counts as activity (its text is never kept). */
+export async function memberWrote(deps: Pick<FlowDependencies, 'participants'>, request: { incident: Incident; userId: string }) {
+  await deps.participants.recordActivity(request.incident.id, request.userId);
+}
+
+/**
+ * The commander left the channel of an incident that is not closed: they are invited back and
+ * asked to hand the role over first. When they cannot be added back, they are recorded as gone
+ * and the channel is told the role needs someone.
+ */
+async function bringBackCommander(deps: MembershipDependencies, incident: Incident, userId: string): Promise<void> {
+  const channelId = incident.channelId;
+  if (!channelId) return;
+  const invite = await deps.gateway.invite(channelId, [userId]);
+  const failure = invite.failed[0];
+  if (!failure) {
+    await replyAfterSubmission(deps, userId, incident)(commanderMustHandOverMessage(incident, deps.settings.commands.assignRole));
+    return;
+  }
+  deps.logger.warn('could not add the incident commander back', { slackError: failure.error.slackCode });
+  await deps.participants.leave(incident.id, userId, { commanderMayLeave: true });
+  await deps.gateway.postMessage(
+    channelId,
+    commanderGoneLine(incident, userId, failure.error.plainWords, deps.settings.commands.assignRole),
+  );
+}
+
+/**
+ * "Join incident" on an announcement: invites whoever clicked, unless the incident is
+ * restricted (only its commander invites people) or closed (nothing left to join).
+ */
+export async function joinFromAnnouncement(
+  deps: Pick<FlowDependencies, 'gateway'>,
+  request: { incident: Incident; userId: string; reply: Reply },
+): Promise<void> {
+  const { incident, reply } = request;
+  if (incident.visibility === 'restricted') {
+    await reply(problemMessage(`${incident.name} is restricted: only people its commander invites can join.`));
+    return;
+  }
+  if (incident.status === 'closed') {
+    await reply(problemMessage(`${incident.name} is closed, so there is nothing to join. Its channel keeps the history.`));
+    return;
+  }
+  if (!incident.channelId) {
+    await reply(problemMessage(`${incident.name} has no channel yet; try again in a minute.`));
+    return;
+  }
+  const outcome = await deps.gateway.invite(incident.channelId, [request.userId]);
+  if (outcome.failed.length > 0) throw outcome.failed[0].error;
+  const where = channelMention(incident.channelId);
+  await reply(noticeMessage(outcome.invited.length > 0 ? `You joined ${incident.name}: ${where}` : `You are already in ${where}.`));
+}
