@@ -6,6 +6,7 @@ import { TestApp } from '../support/testApp';
 
 const NEWCOMER = 'U0NEWCOMER';
 const FOLLOWER = 'U0FOLLOWER';
+const SECOND_FOLLOWER = 'U0FOLLOWR2';
 const BYSTANDER = 'U0BYSTAND1';
 const REPORT = { conditions: 'Checkout errors at 5% and falling', actions: 'Rolled back deploy 42', needs: 'A DBA to check replication' };
 
@@ -61,10 +62,10 @@ async function closeWithResolution(app: TestApp, incident: Incident, resolution:
 
 describe('one post per change, private replies', () => {
   let context: Context;
-  beforeEach(async () => {
+  beforeAll(async () => {
     context = await startApp();
   });
-  afterEach(() => stopApp(context));
+  afterAll(() => stopApp(context));
 
   test('a close posts exactly one new message in the channel, and it carries the resolution', async () => {
     const { app, fake } = context;
@@ -118,10 +119,10 @@ describe('one post per change, private replies', () => {
 
 describe('catch-up and welcome', () => {
   let context: Context;
-  beforeEach(async () => {
+  beforeAll(async () => {
     context = await startApp();
   });
-  afterEach(() => stopApp(context));
+  afterAll(() => stopApp(context));
 
   test('someone joining after a status report gets, privately and within seconds, a catch-up naming the commander', async () => {
     const { app, fake } = context;
@@ -187,10 +188,10 @@ describe('catch-up and welcome', () => {
 
 describe('/dispatch: one root command', () => {
   let context: Context;
-  beforeEach(async () => {
+  beforeAll(async () => {
     context = await startApp({ SLACK_RESTRICTED_COMMANDS: '/dispatch-mark-closed' });
   });
-  afterEach(() => stopApp(context));
+  afterAll(() => stopApp(context));
 
   test('help lists the lifecycle verbs in an incident channel, and /dispatch stable marks it stable', async () => {
     const { app, fake } = context;
@@ -233,7 +234,7 @@ describe('/dispatch: one root command', () => {
     expect(text).toContain('`frobnicate` isn');
     expect(text).toContain('`/dispatch report [title]`');
     expect(text).toContain(`*${incident.name}*`);
-    const stranger = JSON.stringify((await app.command('/dispatch', { text: '', channel_id: 'C0GENERAL1', user_id: BYSTANDER })).json());
+    const stranger = JSON.stringify((await app.command('/dispatch', { text: '', channel_id: 'C0GENERAL1', user_id: 'U0STRANGER' })).json());
     expect(stranger).toContain('_None right now._');
   });
 
@@ -247,12 +248,12 @@ describe('/dispatch: one root command', () => {
 
 describe('follow without joining', () => {
   let context: Context;
-  beforeEach(async () => {
+  beforeAll(async () => {
     context = await startApp();
   });
-  afterEach(() => stopApp(context));
+  afterAll(() => stopApp(context));
 
-  const followDms = (fake: FakeSlack) => dmsTo(fake, FOLLOWER).map((call) => blockText(call.args));
+  const followDms = (fake: FakeSlack, follower = FOLLOWER) => dmsTo(fake, follower).map((call) => blockText(call.args));
 
   test('Follow on the announcement: DMs for status changes and status reports, none after close', async () => {
     const { app, fake, announcementsId } = context;
@@ -295,18 +296,18 @@ describe('follow without joining', () => {
   test('/dispatch follow and unfollow by name; restricted incidents only for their participants', async () => {
     const { app, fake } = context;
     const open = await reportWithCommander(app);
-    await app.command('/dispatch', { text: `follow ${open.name}`, channel_id: 'C0GENERAL1', user_id: FOLLOWER });
+    await app.command('/dispatch', { text: `follow ${open.name}`, channel_id: 'C0GENERAL1', user_id: SECOND_FOLLOWER });
     await app.settle();
     await run(app, 'stable', open);
-    expect(followDms(fake)).toHaveLength(1);
-    await app.command('/dispatch', { text: `unfollow ${open.name}`, channel_id: 'C0GENERAL1', user_id: FOLLOWER });
+    expect(followDms(fake, SECOND_FOLLOWER)).toHaveLength(1);
+    await app.command('/dispatch', { text: `unfollow ${open.name}`, channel_id: 'C0GENERAL1', user_id: SECOND_FOLLOWER });
     await app.settle();
     await postReport(app, open);
-    expect(followDms(fake)).toHaveLength(1);
+    expect(followDms(fake, SECOND_FOLLOWER)).toHaveLength(1);
 
     const restricted = await reportIncident(app, { title: 'Secret thing', answers: { commander: COMMANDER, visibility: 'restricted' } });
     const before = fake.responseUrlPosts.length;
-    await app.command('/dispatch', { text: `follow ${restricted.name}`, channel_id: 'C0GENERAL1', user_id: FOLLOWER });
+    await app.command('/dispatch', { text: `follow ${restricted.name}`, channel_id: 'C0GENERAL1', user_id: SECOND_FOLLOWER });
     await app.settle();
     expect(JSON.stringify(fake.responseUrlPosts.slice(before))).toContain('only the people working on it can follow it');
     expect(await app.deps.follows.followers(restricted.id)).toEqual([]);
