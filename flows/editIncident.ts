@@ -8,6 +8,7 @@ import { refreshIncidentChannel } from './incidentChannel';
 import type { Reply } from './reply';
 import { announceStatus, type StatusAnnouncementDependencies } from './statusChange';
 import { attemptStep, reportOutcome, type StepFailure } from './steps';
+import { recordSubmission, type Submission } from './submission';
 
 /** The edit form, prefilled with the incident as it is (the command and the summary's Edit button). */
 export async function openEditForm(
@@ -20,9 +21,13 @@ export async function openEditForm(
 /** Applies an edit, tells the channel what changed (old -> new, by whom), and refreshes the incident's presence. */
 export async function editIncident(
   deps: StatusAnnouncementDependencies & Pick<FlowDependencies, 'incidents'>,
-  request: { incidentId: number; input: EditIncidentInput; actorId: string; reply: Reply },
+  request: { incidentId: number; input: EditIncidentInput; actorId: string; reply: Reply; submission?: Submission },
 ): Promise<void> {
-  const { incident, changes, status } = await deps.incidents.edit(request.incidentId, request.input, request.actorId);
+  const edited = await recordSubmission(request.submission, (submissionKey) =>
+    deps.incidents.edit(request.incidentId, request.input, request.actorId, { submissionKey }),
+  );
+  if (!edited) return;
+  const { incident, changes, status } = edited;
   if (changes.length === 0) {
     await request.reply(noticeMessage(`Nothing changed in ${incident.name}.`));
     return;

@@ -6,6 +6,7 @@ import { markupToPlainText, mentionedUserIds } from '../slack/markup';
 import type { FlowDependencies } from './dependencies';
 import { type OncallChoiceDependencies, reportFormOncallBlocks } from './engageOncall';
 import { type IncidentChannelDependencies, setUpIncidentChannel } from './incidentChannel';
+import { recordSubmission, type Submission } from './submission';
 
 /** Opens the report form (from the command or the message shortcut). */
 export async function openReportForm(
@@ -45,9 +46,17 @@ export async function openReportFormFromMessage(
   });
 }
 
-/** Records the incident first (nothing is lost if Slack fails), then sets it up in Slack; returns it as set up. */
-export async function reportIncident(deps: IncidentChannelDependencies, input: ReportIncidentInput): Promise<Incident> {
-  const incident = await deps.incidents.report(input);
+/**
+ * Records the incident first (nothing is lost if Slack fails), then sets it up in Slack; returns
+ * it as set up, or undefined for a repeated delivery of a submission already recorded.
+ */
+export async function reportIncident(
+  deps: IncidentChannelDependencies,
+  input: ReportIncidentInput,
+  submission?: Submission,
+): Promise<Incident | undefined> {
+  const incident = await recordSubmission(submission, (submissionKey) => deps.incidents.report({ ...input, submissionKey }));
+  if (!incident) return undefined;
   addToRequestContext({ incident: incident.name });
   deps.logger.info('incident reported', { incident: incident.name, priority: incident.priority, visibility: incident.visibility });
   return (await setUpIncidentChannel(deps, incident)).incident;

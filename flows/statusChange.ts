@@ -9,6 +9,7 @@ import { type FollowDependencies, tellFollowersOfStatus } from './follow';
 import { type IncidentChannelDependencies, refreshIncidentChannel } from './incidentChannel';
 import type { Reply } from './reply';
 import { attemptStep, reportOutcome, type StepFailure } from './steps';
+import { recordSubmission, type Submission } from './submission';
 
 /** What announcing a status change uses: the channel post, the incident channel's refresh, archiving. */
 export type StatusAnnouncementDependencies = IncidentChannelDependencies & FollowDependencies & Pick<FlowDependencies, 'clock'>;
@@ -32,11 +33,13 @@ export async function requestStatusChange(
 
 export async function completeStatusChange(
   deps: StatusChangeDependencies,
-  request: { incidentId: number; target: IncidentStatus; actorId: string; reply: Reply; resolution?: string },
+  request: { incidentId: number; target: IncidentStatus; actorId: string; reply: Reply; resolution?: string; submission?: Submission },
 ): Promise<void> {
-  let incident: Incident;
+  let changed: Awaited<ReturnType<typeof deps.incidents.changeStatus>> | undefined;
   try {
-    ({ incident } = await deps.incidents.changeStatus(request.incidentId, request.target, request.actorId, request.resolution));
+    changed = await recordSubmission(request.submission, (submissionKey) =>
+      deps.incidents.changeStatus(request.incidentId, request.target, request.actorId, request.resolution, { submissionKey }),
+    );
   } catch (error) {
     // Nothing changed, so nothing is posted: only the person who asked hears it, in the channel (never a DM).
     if (error instanceof DomainError && error.code === 'same_status') {
@@ -45,6 +48,8 @@ export async function completeStatusChange(
     }
     throw error;
   }
+  if (!changed) return;
+  const { incident } = changed;
   const failures = await announceStatus(deps, incident, request.actorId);
   await reportOutcome(request.reply, `${incident.name} is now ${STATUS_LABELS[incident.status]}`, failures);
 }

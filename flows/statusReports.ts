@@ -6,6 +6,7 @@ import { type FollowDependencies, tellFollowersOfReport } from './follow';
 import { type IncidentChannelDependencies, refreshIncidentChannel } from './incidentChannel';
 import type { Reply } from './reply';
 import { attemptStep, reportOutcome, type StepFailure } from './steps';
+import { recordSubmission, type Submission } from './submission';
 
 /** Opens the report form prefilled from the last report (the command, the summary button, a reminder). */
 export async function openStatusReportForm(
@@ -25,9 +26,13 @@ export async function openStatusReportForm(
  */
 export async function submitStatusReport(
   deps: IncidentChannelDependencies & FollowDependencies,
-  request: { incidentId: number; input: StatusReportInput; authorId: string; reply: Reply },
+  request: { incidentId: number; input: StatusReportInput; authorId: string; reply: Reply; submission?: Submission },
 ): Promise<void> {
-  const { incident, report, previous } = await deps.reports.submit(request.incidentId, request.input, request.authorId);
+  const submitted = await recordSubmission(request.submission, (submissionKey) =>
+    deps.reports.submit(request.incidentId, request.input, request.authorId, { submissionKey }),
+  );
+  if (!submitted) return;
+  const { incident, report, previous } = submitted;
   const failures: StepFailure[] = [];
   const attempt = (step: string, work: () => Promise<unknown>) => attemptStep(deps.logger, failures, step, work);
   const channelId = incident.channelId;

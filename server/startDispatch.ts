@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type CustomRoute, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
 import { retryPolicies, WebClient } from '@slack/web-api';
-import type { Settings } from '../config';
+import { effectiveWarnings, type SettingProblem, type Settings } from '../config';
 import { createFlows, type FlowDependencies } from '../flows';
 import type { ReminderScanResult } from '../flows/statusReportReminders';
 import { type Clock, systemClock } from '../incidents/clock';
@@ -22,6 +22,7 @@ import { SlackGateway } from '../slack/gateway';
 import { WorkspaceLinks } from '../slack/links';
 import { UserDirectory } from '../slack/userDirectory';
 import { Store } from '../store';
+import { type BootCheckBudget, checkSlackToken, reportEffectiveSettings } from './bootCheck';
 import type { Dependencies } from './dependencies';
 import { ackAfterFailure, installErrorHandling, reportFailures } from './errorHandling';
 import { InFlightWork } from './inflight';
@@ -40,11 +41,17 @@ export const SLACK_ENDPOINTS = [
 /** Slack stops retrying an event within an hour; ids are kept a day, then forgotten. */
 const PROCESSED_EVENT_RETENTION_MS = 24 * 3_600_000;
 const HOUSEKEEPING_INTERVAL_MS = 3_600_000;
+/** In-flight work gets this long at shutdown: inside the 10 s a supervisor waits after SIGTERM. */
+const DRAIN_TIMEOUT_MS = 8_000;
 
 export interface StartOptions {
   settings: Settings;
   logger?: AppLogger;
   clock?: Clock;
+  /** Warnings from loading the settings (the entry point passes loadSettingsWithWarnings'); logged at boot. */
+  settingWarnings?: SettingProblem[];
+  /** How long the boot check may retry auth.test (tests shorten it). */
+  bootCheckBudget?: BootCheckBudget;
 }
 
 export interface RunningDispatch {
@@ -130,6 +137,8 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
       secrets: [settings.slack.botToken, settings.slack.signingSecret, settings.slack.appToken, settings.oncall.pagerdutyApiToken],
     });
 
+  reportEffectiveSettings(logger, settings, options.settingWarnings ?? effectiveWarnings(settings));
+
   let oncall: OncallDirectory | null;
   try {
     oncall = createOncallDirectory(settings.oncall, clock);
@@ -144,20 +153,19 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     });
   });
 
+  let identity: Awaited<ReturnType<typeof checkSlackToken>>;
+  try {
+    identity = await checkSlackToken(settings, logger, options.bootCheckBudget);
+  } catch (error) {
+    await store.close();
+    throw new BootError(error instanceof Error ? error.message : String(error), { cause: error });
+  }
   const client = new WebClient(settings.slack.botToken, {
     slackApiUrl: settings.slack.apiUrl,
     logger: toBoltLogger(logger, 'web-api'),
     retryConfig: retryPolicies.fiveRetriesInFiveMinutes,
   });
-  const gateway = new SlackGateway(client, { userIdOverride: settings.slack.userIdOverride });
-  let identity: Awaited<ReturnType<SlackGateway['identify']>>;
-  try {
-    identity = await gateway.identify();
-  } catch (error) {
-    await store.close();
-    const reason = error instanceof Error && 'plainWords' in error ? String(error.plainWords) : String(error);
-    throw new BootError(`Slack did not accept the bot token (auth.test at ${settings.slack.apiUrl}): ${reason}`, { cause: error });
-  }
+  const gateway = new SlackGateway(client, { userIdOverride: settings.slack.userIdOverride, botUserId: identity.userId });
 
   const users = new UserDirectory(gateway, settings.slack.userCacheTtlMs, clock);
   const links = new WorkspaceLinks(settings.slack.workspaceName);
@@ -228,6 +236,9 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     store.processedEvents
       .prune(new Date(clock.now().getTime() - PROCESSED_EVENT_RETENTION_MS))
       .catch((error: unknown) => logger.warn('could not prune processed event ids', { error: String(error) }));
+    store.submissions
+      .prune(new Date(clock.now().getTime() - PROCESSED_EVENT_RETENTION_MS))
+      .catch((error: unknown) => logger.warn('could not prune submission keys', { error: String(error) }));
     // Finished work keeps its dedupe key as long as an event id is remembered.
     store.workQueue
       .prune(new Date(Date.now() - PROCESSED_EVENT_RETENTION_MS))
@@ -258,7 +269,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
         // Socket Mode: Bolt's stop() does not wait for the WebSocket to close; the client's disconnect() does.
         if (receiver instanceof SocketModeReceiver) await receiver.client.disconnect();
         await app.stop().catch((error: unknown) => logger.warn('receiver did not stop cleanly', { error: String(error) }));
-        const finished = await inflight.idle(25_000);
+        const finished = await inflight.idle(DRAIN_TIMEOUT_MS);
         if (!finished) logger.warn('stopped with work still in flight', { running: inflight.count });
         await deps.work.stop(25_000);
         await store.close();

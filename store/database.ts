@@ -7,6 +7,7 @@ import { reportingConflicts } from './errors';
 import { initialMigration } from './migrations/001_initial';
 import { workQueueMigration } from './migrations/002_receiver_work_queue';
 import { followsMigration } from './migrations/003_messages_follows';
+import { submissionsMigration } from './migrations/004_races_submissions';
 import type { Database } from './schema';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -53,6 +54,7 @@ function migrationsFor(dialect: DialectName) {
     '001_initial': initialMigration(dialect),
     '002_receiver_work_queue': workQueueMigration(dialect),
     '003_messages_follows': followsMigration(),
+    '004_races_submissions': submissionsMigration(),
   };
 }
 

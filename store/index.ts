@@ -10,6 +10,7 @@ import { KyselyReminderRepository } from './reminders';
 import { KyselyStatusReportRepository } from './reports';
 import { KyselyResourceRepository } from './resources';
 import type { Database } from './schema';
+import { KyselySubmissionRepository } from './submissions';
 import { KyselyTaskRepository } from './tasks';
 import { KyselyTimelineRepository } from './timeline';
 import { WorkQueueRepository } from './workQueue';
@@ -25,6 +26,7 @@ export class StoreRepositories implements Repositories {
   readonly processedEvents: ProcessedEventRepository;
   readonly reminders: KyselyReminderRepository;
   readonly oncallEngagements: KyselyOncallEngagementRepository;
+  readonly submissions: KyselySubmissionRepository;
   /** Durable background work; enqueued inside a transaction, it commits with the change. */
   readonly workQueue: WorkQueueRepository;
   readonly followers: KyselyFollowerRepository;
@@ -39,6 +41,7 @@ export class StoreRepositories implements Repositories {
     this.processedEvents = new ProcessedEventRepository(db);
     this.reminders = new KyselyReminderRepository(db);
     this.oncallEngagements = new KyselyOncallEngagementRepository(db);
+    this.submissions = new KyselySubmissionRepository(db);
     this.workQueue = new WorkQueueRepository(db);
     this.followers = new KyselyFollowerRepository(db);
   }
