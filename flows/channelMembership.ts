@@ -1,6 +1,6 @@
 import type { Incident } from '../incidents/model';
 import { noticeMessage, problemMessage } from '../slack/blocks/feedback';
-import { commanderGoneLine, commanderMustHandOverMessage } from '../slack/blocks/participants';
+import { commanderGoneLine, commanderMustHandOverMessage } from '../slack/blocks/participantMessages';
 import { channelMention } from '../slack/blocks/text';
 import { greetArrival, type WelcomeDependencies } from './catchUp';
 import type { FlowDependencies } from './dependencies';

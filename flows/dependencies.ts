@@ -1,11 +1,11 @@
 import type { Settings } from '../config';
 import type { Clock } from '../incidents/clock';
 import type { FollowService } from '../incidents/follows';
+import type { IncidentService } from '../incidents/incidentService';
 import type { ParticipantService } from '../incidents/participants';
 import type { ReminderService } from '../incidents/reminders';
 import type { StatusReportService } from '../incidents/reports';
 import type { ResourceService } from '../incidents/resources';
-import type { IncidentService } from '../incidents/service';
 import type { TaskService } from '../incidents/tasks';
 import type { TimelineService } from '../incidents/timeline';
 import type { AppLogger } from '../logging/logger';

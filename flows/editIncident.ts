@@ -1,5 +1,5 @@
+import type { EditIncidentInput } from '../incidents/incidentService';
 import type { Incident } from '../incidents/model';
-import type { EditIncidentInput } from '../incidents/service';
 import { noticeMessage } from '../slack/blocks/feedback';
 import { editLine } from '../slack/blocks/incident';
 import { editIncidentModal } from '../slack/blocks/incidentModals';

@@ -1,5 +1,5 @@
+import type { ReportIncidentInput } from '../incidents/incidentService';
 import type { Incident } from '../incidents/model';
-import type { ReportIncidentInput } from '../incidents/service';
 import { addToRequestContext } from '../logging/context';
 import { type ReportMetadata, reportIncidentModal } from '../slack/blocks/incidentModals';
 import { markupToPlainText, mentionedUserIds } from '../slack/markup';

@@ -1,13 +1,13 @@
 import type { Incident, Role } from '../incidents/model';
 import { ROLE_LABELS } from '../incidents/model';
-import { assignRoleModal } from '../slack/blocks/participantModals';
 import {
   PARTICIPANT_LIST_MAX,
   participantList,
   roleAlreadyHeldMessage,
   roleAssignedLine,
   roleDutiesMessage,
-} from '../slack/blocks/participants';
+} from '../slack/blocks/participantMessages';
+import { assignRoleModal } from '../slack/blocks/participantModals';
 import type { FlowDependencies } from './dependencies';
 import { type IncidentChannelDependencies, refreshIncidentChannel } from './incidentChannel';
 import type { Reply } from './reply';

@@ -1,6 +1,6 @@
 import { DomainError } from '../incidents/errors';
+import { STATUS_LABELS } from '../incidents/incidentService';
 import type { Incident, IncidentStatus } from '../incidents/model';
-import { STATUS_LABELS } from '../incidents/service';
 import { problemMessage } from '../slack/blocks/feedback';
 import { statusChangeLine } from '../slack/blocks/incident';
 import { resolutionModal } from '../slack/blocks/incidentModals';

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { Pool } from 'pg';
+import type { DialectName } from './dialect';
 import { reportingConflicts } from './errors';
 import { initialMigration } from './migrations/001_initial';
 import { workQueueMigration } from './migrations/002_receiver_work_queue';
@@ -10,7 +11,7 @@ import { followsMigration } from './migrations/003_messages_follows';
 import { submissionsMigration } from './migrations/004_races_submissions';
 import type { Database } from './schema';
 
-export type DialectName = 'sqlite' | 'postgres';
+export type { DialectName };
 
 export interface OpenedDatabase {
   db: Kysely<Database>;

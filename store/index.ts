@@ -5,7 +5,7 @@ import { ProcessedEventRepository } from './events';
 import { KyselyFollowerRepository } from './follows';
 import { KyselyIncidentRepository } from './incidents';
 import { KyselyOncallEngagementRepository } from './oncall';
-import { KyselyParticipantRepository } from './participants';
+import { KyselyParticipantRepository } from './participantRepository';
 import { KyselyReminderRepository } from './reminders';
 import { KyselyStatusReportRepository } from './reports';
 import { KyselyResourceRepository } from './resources';

@@ -1,6 +1,6 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
+import type { FieldErrors, IncidentDetails } from '../../incidents/incidentService';
 import { INCIDENT_STATUSES, type IncidentStatus, VISIBILITIES, type Visibility } from '../../incidents/model';
-import type { FieldErrors, IncidentDetails } from '../../incidents/service';
 import { VIEWS } from '../../slack/blocks/ids';
 import { incidentForm } from '../incidentScope';
 import type { ListenerDependencies, ViewSubmissionArgs } from '../types';

@@ -1,8 +1,8 @@
 import type { Button, KnownBlock } from '@slack/types';
+import { STATUS_LABELS } from '../../incidents/incidentService';
 import type { Incident, Resource, Role, StatusReport, Task, TimelineEvent } from '../../incidents/model';
 import { ROLE_LABELS, ROLES } from '../../incidents/model';
 import type { RoleHolders } from '../../incidents/participants';
-import { STATUS_LABELS } from '../../incidents/service';
 import { ACTIONS } from './ids';
 import { STATUS_EMOJI } from './incident';
 import type { SlackMessage } from './message';

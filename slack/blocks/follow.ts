@@ -1,6 +1,6 @@
 import type { Button, KnownBlock } from '@slack/types';
+import { STATUS_LABELS } from '../../incidents/incidentService';
 import type { Incident, StatusReport } from '../../incidents/model';
-import { STATUS_LABELS } from '../../incidents/service';
 import type { WorkspaceLinks } from '../links';
 import { ACTIONS } from './ids';
 import { leadLine, STATUS_EMOJI } from './incident';

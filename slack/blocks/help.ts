@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
+import { STATUS_LABELS } from '../../incidents/incidentService';
 import type { Incident } from '../../incidents/model';
-import { STATUS_LABELS } from '../../incidents/service';
 import type { WorkspaceLinks } from '../links';
 import { STATUS_EMOJI } from './incident';
 import type { SlackMessage } from './message';

@@ -1,6 +1,6 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
+import { type FieldChange, STATUS_LABELS } from '../../incidents/incidentService';
 import type { Incident, IncidentStatus } from '../../incidents/model';
-import { type FieldChange, STATUS_LABELS } from '../../incidents/service';
 import type { WorkspaceLinks } from '../links';
 import { ACTIONS } from './ids';
 import type { SlackMessage, StepFailure } from './message';
