@@ -30,7 +30,7 @@ const FIXTURE: Record<string, string> = {
     "import { gateway } from '../gateway';\nimport { readFileSync } from 'node:fs';\nexport const fetched = [gateway, readFileSync];\n",
   // Allowed: a flow uses the gateway and the domain.
   'flows/report.ts':
-    "import { gateway } from '../slack/gateway';\nimport { first } from '../incidents/incidentService';\nexport const report = [gateway, first];\n",
+    "import { gateway } from '../slack/gateway';\nimport { first } from '../incidents/service';\nexport const report = [gateway, first];\n",
   // Broken: a flow that knows its listener.
   'flows/upward.ts': "import { command } from '../listeners/command';\nexport const upward = command;\n",
   // Allowed: a listener calls a flow. Broken: one that reaches the store and the gateway itself.
