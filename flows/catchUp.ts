@@ -1,4 +1,4 @@
-import type { Incident, Role } from '../incidents/model';
+import { type Incident, ROLES, type Role } from '../incidents/model';
 import { type CatchUpFacts, catchUpMessage, welcomeMessage } from '../slack/blocks/catchUp';
 import type { FlowDependencies } from './dependencies';
 import type { Reply } from './reply';
@@ -74,7 +74,7 @@ export async function greetArrival(deps: WelcomeDependencies, incident: Incident
     await deps.gateway.postEphemeral(channelId, userId, catchUpMessage(facts));
     return;
   }
-  const roles = await deps.participants.rolesOf(incident.id, userId);
+  const roles = ROLES.filter((role) => facts.holders[role].includes(userId));
   const message = welcomeMessage(facts, { userId, roles, nextActions: nextActions(deps.settings, roles, facts) });
   await deps.gateway.postEphemeral(channelId, userId, message);
 }
