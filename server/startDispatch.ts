@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, type CustomRoute, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
+import { App, type CustomRoute, type Receiver, SocketModeReceiver } from '@slack/bolt';
 import { retryPolicies, WebClient } from '@slack/web-api';
 import { effectiveWarnings, type SettingProblem, type Settings } from '../config';
 import { createFlows, type FlowDependencies } from '../flows';
@@ -22,12 +22,15 @@ import { SlackGateway } from '../slack/gateway';
 import { WorkspaceLinks } from '../slack/links';
 import { UserDirectory } from '../slack/userDirectory';
 import { Store } from '../store';
+import { openAckLane } from '../store/ackLane';
 import { type BootCheckBudget, checkSlackToken, reportEffectiveSettings } from './bootCheck';
 import type { Dependencies } from './dependencies';
-import { ackAfterFailure, installErrorHandling, reportFailures } from './errorHandling';
+import { installErrorHandling, reportFailures } from './errorHandling';
 import { InFlightWork } from './inflight';
 import { WorkQueueWorker } from './jobs/workQueueWorker';
-import { ackUnhandled, ignoreOwnEvents, processEventsOnce, trackRequests } from './middleware';
+import { ackUnhandled, ignoreOwnEvents, isOwnEvent, processEventsOnce, trackRequests } from './middleware';
+import { SlackEventInbox } from './receiver/eventInbox';
+import { SlackHttpReceiver } from './receiver/slackHttpReceiver';
 import { ReminderJob } from './reminderJob';
 
 /** Dispatch's documented paths; Bolt routes by payload, so each one takes any Slack payload. */
@@ -100,7 +103,15 @@ function healthRoute(store: Store): CustomRoute {
   };
 }
 
-function createReceiver(settings: Settings, store: Store, logger: AppLogger): Receiver {
+/** Headers must be in within this (Slack sends a whole request in well under a second). */
+const HEADERS_TIMEOUT_MS = 3_000;
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+/** Slack's payloads are a few kilobytes; a modal's state stays far below this. */
+const BODY_LIMIT_BYTES = 1024 * 1024;
+/** An event must be stored within this, or Slack is answered 503 and delivers it again. */
+const ACK_BUDGET_MS = 2_000;
+
+function createReceiver(settings: Settings, store: Store, logger: AppLogger, inbox: SlackEventInbox): Receiver {
   const boltLogger = toBoltLogger(logger, 'receiver');
   if (settings.slack.socketMode) {
     return new SocketModeReceiver({
@@ -115,13 +126,21 @@ function createReceiver(settings: Settings, store: Store, logger: AppLogger): Re
       },
     });
   }
-  return new HTTPReceiver({
+  return new SlackHttpReceiver({
     signingSecret: settings.slack.signingSecret,
     endpoints: SLACK_ENDPOINTS,
     port: settings.server.port,
     customRoutes: [healthRoute(store)],
-    logger: boltLogger,
-    processEventErrorHandler: ackAfterFailure(logger),
+    logger,
+    boltLogger,
+    limits: {
+      headersTimeoutMs: Math.min(HEADERS_TIMEOUT_MS, settings.server.requestTimeoutMs),
+      requestTimeoutMs: settings.server.requestTimeoutMs,
+      keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS,
+      maxConnectionsPerClient: settings.server.maxConnectionsPerClient,
+      bodyLimitBytes: BODY_LIMIT_BYTES,
+    },
+    acceptEvent: (delivery) => inbox.accept(delivery),
   });
 }
 
@@ -191,12 +210,25 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   const deps: Dependencies = {
     ...flowDependencies,
     store,
-    work: new WorkQueueWorker({ queue: store.workQueue, logger: logger.child({ component: 'work-queue' }) }),
+    work: new WorkQueueWorker({
+      queue: store.workQueue,
+      logger: logger.child({ component: 'work-queue' }),
+      maxInFlight: settings.work.maxInFlight,
+      leaseMs: settings.work.leaseMs,
+    }),
     flows: createFlows(flowDependencies),
   };
 
   const inflight = new InFlightWork();
-  const receiver = createReceiver(settings, store, logger);
+  const ackLane = openAckLane(settings.database.url, store.dialect, store.db, ACK_BUDGET_MS);
+  const inbox = new SlackEventInbox({
+    ackLane: ackLane.queue,
+    worker: deps.work,
+    logger,
+    ignore: (body) => isOwnEvent(body, settings.slack.appUserSlug, identity.userId),
+    ackBudgetMs: ACK_BUDGET_MS,
+  });
+  const receiver = createReceiver(settings, store, logger, inbox);
   const app = new App({
     receiver,
     token: settings.slack.botToken,
@@ -209,7 +241,8 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   app.use(trackRequests(inflight, logger));
   app.use(reportFailures(gateway, logger));
   app.use(ignoreOwnEvents(settings.slack.appUserSlug, identity.userId, logger));
-  app.use(processEventsOnce(store, clock, logger));
+  // HTTP events are deduplicated by the inbox before the ack; Socket Mode keeps the id check here.
+  if (settings.slack.socketMode) app.use(processEventsOnce(store, clock, logger));
   // HTTP only: Socket Mode's ack ignores a second call silently, so an unhandled request cannot be told apart.
   if (!settings.slack.socketMode) app.use(ackUnhandled(logger));
   installErrorHandling(app, gateway, logger);
@@ -228,6 +261,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     oncall,
     flows,
   });
+  inbox.attach(app);
 
   const started = await app.start(settings.server.port);
   const port = settings.slack.socketMode ? undefined : ((started as Server).address() as AddressInfo).port;
@@ -272,6 +306,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
         const finished = await inflight.idle(DRAIN_TIMEOUT_MS);
         if (!finished) logger.warn('stopped with work still in flight', { running: inflight.count });
         await deps.work.stop(25_000);
+        await ackLane.close();
         await store.close();
         logger.info('dispatch for slack stopped');
       })();

@@ -22,6 +22,9 @@ export interface OpenedDatabase {
 export function openDatabase(url: string): OpenedDatabase {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const pool = new Pool({ connectionString: url, max: 10 });
+    // An idle connection dropped by the server emits 'error' on the pool; unheard, it would end
+    // the process. The next query simply opens a new connection.
+    pool.on('error', () => undefined);
     return { db: new Kysely<Database>({ dialect: reportingConflicts(new PostgresDialect({ pool })) }), dialect: 'postgres' };
   }
   if (!url.startsWith('sqlite:')) throw new Error('DATABASE_URL must start with sqlite: or postgres://');
