@@ -14,6 +14,7 @@ import type { OncallEngagements } from '../oncall/engagements';
 import type { SlackGateway } from '../slack/gateway';
 import type { WorkspaceLinks } from '../slack/links';
 import type { UserDirectory } from '../slack/userDirectory';
+import type { DeferredSlackWork } from './deferredSlack';
 
 /**
  * Everything a flow may use: settings, the domain services and the one Slack gateway; never the
@@ -43,4 +44,6 @@ export interface FlowDependencies {
   timeline: TimelineService;
   /** People who get an incident's updates by DM without joining its channel. */
   follows: FollowService;
+  /** Slack work that failed because Slack was not answering, retried durably in the background. */
+  deferred: DeferredSlackWork;
 }

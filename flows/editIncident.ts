@@ -3,11 +3,12 @@ import type { Incident } from '../incidents/model';
 import { noticeMessage } from '../slack/blocks/feedback';
 import { editLine } from '../slack/blocks/incident';
 import { editIncidentModal } from '../slack/blocks/incidentModals';
+import { deferFailedSteps } from './deferredSlack';
 import type { FlowDependencies } from './dependencies';
 import { refreshIncidentChannel } from './incidentChannel';
 import type { Reply } from './reply';
 import { announceStatus, type StatusAnnouncementDependencies } from './statusChange';
-import { attemptStep, reportOutcome, type StepFailure } from './steps';
+import { postStep, reportOutcome, type StepFailure } from './steps';
 import { recordSubmission, type Submission } from './submission';
 
 /** The edit form, prefilled with the incident as it is (the command and the summary's Edit button). */
@@ -35,9 +36,7 @@ export async function editIncident(
   const failures: StepFailure[] = [];
   const channelId = incident.channelId;
   if (channelId) {
-    await attemptStep(deps.logger, failures, 'Posting the changes in the channel', () =>
-      deps.gateway.postMessage(channelId, editLine(incident, changes, request.actorId)),
-    );
+    await postStep(deps, failures, 'Posting the changes in the channel', channelId, editLine(incident, changes, request.actorId));
   }
   if (status) {
     failures.push(...(await announceStatus(deps, incident, request.actorId, { post: false })));
@@ -45,5 +44,6 @@ export async function editIncident(
     const topicChanged = changes.some((change) => change.field === 'priority');
     failures.push(...(await refreshIncidentChannel(deps, incident, { topic: topicChanged })));
   }
+  await deferFailedSteps(deps.deferred, incident, failures);
   await reportOutcome(request.reply, `${incident.name} was updated`, failures);
 }

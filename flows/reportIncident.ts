@@ -3,6 +3,7 @@ import type { Incident } from '../incidents/model';
 import { addToRequestContext } from '../logging/context';
 import { type ReportMetadata, reportIncidentModal } from '../slack/blocks/incidentModals';
 import { markupToPlainText, mentionedUserIds } from '../slack/markup';
+import { deferFailedSteps } from './deferredSlack';
 import type { FlowDependencies } from './dependencies';
 import { type OncallChoiceDependencies, reportFormOncallBlocks } from './engageOncall';
 import { type IncidentChannelDependencies, setUpIncidentChannel } from './incidentChannel';
@@ -59,5 +60,8 @@ export async function reportIncident(
   if (!incident) return undefined;
   addToRequestContext({ incident: incident.name });
   deps.logger.info('incident reported', { incident: incident.name, priority: incident.priority, visibility: incident.visibility });
-  return (await setUpIncidentChannel(deps, incident)).incident;
+  const setUp = await setUpIncidentChannel(deps, incident);
+  // Slack not answering: the setup goes on in the background, on any replica, until it is done.
+  await deferFailedSteps(deps.deferred, setUp.incident, setUp.failures);
+  return setUp.incident;
 }

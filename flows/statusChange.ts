@@ -4,11 +4,12 @@ import type { Incident, IncidentStatus } from '../incidents/model';
 import { problemMessage } from '../slack/blocks/feedback';
 import { statusChangeLine } from '../slack/blocks/incident';
 import { resolutionModal } from '../slack/blocks/incidentModals';
+import { deferFailedSteps } from './deferredSlack';
 import type { FlowDependencies } from './dependencies';
 import { type FollowDependencies, tellFollowersOfStatus } from './follow';
 import { type IncidentChannelDependencies, refreshIncidentChannel } from './incidentChannel';
 import type { Reply } from './reply';
-import { attemptStep, reportOutcome, type StepFailure } from './steps';
+import { attemptStep, postStep, reportOutcome, type StepFailure } from './steps';
 import { recordSubmission, type Submission } from './submission';
 
 /** What announcing a status change uses: the channel post, the incident channel's refresh, archiving. */
@@ -51,6 +52,7 @@ export async function completeStatusChange(
   if (!changed) return;
   const { incident } = changed;
   const failures = await announceStatus(deps, incident, request.actorId);
+  await deferFailedSteps(deps.deferred, incident, failures);
   await reportOutcome(request.reply, `${incident.name} is now ${STATUS_LABELS[incident.status]}`, failures);
 }
 
@@ -69,9 +71,7 @@ export async function announceStatus(
   const channelId = incident.channelId;
   const attempt = (step: string, work: () => Promise<unknown>) => attemptStep(deps.logger, failures, step, work);
   if (channelId && options.post !== false) {
-    await attempt('Posting the status change in the channel', () =>
-      gateway.postMessage(channelId, statusChangeLine(incident, actorId, clock.now())),
-    );
+    await postStep(deps, failures, 'Posting the status change in the channel', channelId, statusChangeLine(incident, actorId, clock.now()));
   }
   failures.push(...(await refreshIncidentChannel(deps, incident, { topic: true })));
   await tellFollowersOfStatus(deps, incident, actorId);

@@ -1,6 +1,7 @@
-import type { Incident } from '../incidents/model';
+import type { Incident, StatusReport } from '../incidents/model';
 import type { StatusReportInput } from '../incidents/reports';
 import { statusReportMessage, statusReportModal } from '../slack/blocks/statusReport';
+import { deferFailedSteps } from './deferredSlack';
 import type { FlowDependencies } from './dependencies';
 import { type FollowDependencies, tellFollowersOfReport } from './follow';
 import { type IncidentChannelDependencies, refreshIncidentChannel } from './incidentChannel';
@@ -37,15 +38,26 @@ export async function submitStatusReport(
   const attempt = (step: string, work: () => Promise<unknown>) => attemptStep(deps.logger, failures, step, work);
   const channelId = incident.channelId;
   if (channelId) {
-    await attempt('Posting and pinning the report in the channel', async () => {
-      const ts = await deps.gateway.postMessage(channelId, statusReportMessage(incident, report));
-      await deps.reports.recordMessage(report.id, ts);
-      await deps.gateway.pin(channelId, ts);
-    });
+    const posted = await attempt('Posting and pinning the report in the channel', () => postAndPinReport(deps, incident, report));
+    if (!posted && failures[failures.length - 1]?.transient) await deps.deferred.postStatusReport(incident.id, report.id);
     const previousTs = previous?.messageTs;
     if (previousTs) await attempt('Unpinning the previous report', () => deps.gateway.unpin(channelId, previousTs));
   }
   failures.push(...(await refreshIncidentChannel(deps, incident)));
   await tellFollowersOfReport(deps, incident, report);
+  await deferFailedSteps(deps.deferred, incident, failures);
   await reportOutcome(request.reply, `The status report for ${incident.name} is recorded`, failures);
+}
+
+/** Posts the report in the incident channel, remembers where, and pins it. */
+export async function postAndPinReport(
+  deps: Pick<IncidentChannelDependencies, 'gateway' | 'reports'>,
+  incident: Incident,
+  report: StatusReport,
+): Promise<void> {
+  const channelId = incident.channelId;
+  if (!channelId) return;
+  const ts = await deps.gateway.postMessage(channelId, statusReportMessage(incident, report));
+  await deps.reports.recordMessage(report.id, ts);
+  await deps.gateway.pin(channelId, ts);
 }

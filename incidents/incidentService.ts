@@ -166,6 +166,15 @@ export class IncidentService {
     return this.store.incidents.findByName(name);
   }
 
+  /**
+   * Open incidents reported before `before` whose Slack setup never finished (no channel, or no
+   * pinned summary): the process setting them up was stopped mid-way.
+   */
+  async listUnfinishedSetups(before: Date): Promise<Incident[]> {
+    const [active, stable] = await Promise.all([this.store.incidents.listByStatus('active'), this.store.incidents.listByStatus('stable')]);
+    return [...active, ...stable].filter((incident) => (!incident.channelId || !incident.summaryTs) && incident.reportedAt < before);
+  }
+
   findByChannel(channelId: string): Promise<Incident | undefined> {
     return this.store.incidents.findByChannel(channelId);
   }

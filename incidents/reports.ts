@@ -52,6 +52,11 @@ export class StatusReportService {
     }
   }
 
+  /** One report of the incident, by id. */
+  async find(incidentId: number, reportId: number): Promise<StatusReport | undefined> {
+    return (await this.store.reports.history(incidentId)).find((report) => report.id === reportId);
+  }
+
   latest(incidentId: number): Promise<StatusReport | undefined> {
     return this.store.reports.latest(incidentId);
   }

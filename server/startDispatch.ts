@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type CustomRoute, type Receiver, SocketModeReceiver } from '@slack/bolt';
-import { retryPolicies, WebClient } from '@slack/web-api';
+import { type RetryOptions, WebClient } from '@slack/web-api';
 import { effectiveWarnings, type SettingProblem, type Settings } from '../config';
 import { createFlows, type FlowDependencies } from '../flows';
 import type { ReminderScanResult } from '../flows/statusReportReminders';
@@ -27,6 +27,7 @@ import { type BootCheckBudget, checkSlackToken, reportEffectiveSettings } from '
 import type { Dependencies } from './dependencies';
 import { installErrorHandling, reportFailures } from './errorHandling';
 import { InFlightWork } from './inflight';
+import { QueuedSlackWork, registerSlackWork, SetupRecovery } from './jobs/slackRetries';
 import { WorkQueueWorker } from './jobs/workQueueWorker';
 import { ackUnhandled, ignoreOwnEvents, isOwnEvent, processEventsOnce, trackRequests } from './middleware';
 import { SlackEventInbox } from './receiver/eventInbox';
@@ -44,6 +45,10 @@ export const SLACK_ENDPOINTS = [
 /** Slack stops retrying an event within an hour; ids are kept a day, then forgotten. */
 const PROCESSED_EVENT_RETENTION_MS = 24 * 3_600_000;
 const HOUSEKEEPING_INTERVAL_MS = 3_600_000;
+/** Three tries within about 3 s, then the caller decides (tell the person; retry durably). */
+const SLACK_RETRY_BUDGET: RetryOptions = { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2_000, randomize: true };
+const SLACK_CALL_TIMEOUT_MS = 8_000;
+
 /** In-flight work gets this long at shutdown: inside the 10 s a supervisor waits after SIGTERM. */
 const DRAIN_TIMEOUT_MS = 8_000;
 
@@ -55,6 +60,8 @@ export interface StartOptions {
   settingWarnings?: SettingProblem[];
   /** How long the boot check may retry auth.test (tests shorten it). */
   bootCheckBudget?: BootCheckBudget;
+  /** How old an incident without a finished setup must be before a replica resumes it (default 60 s). */
+  setupRecoveryGraceMs?: number;
 }
 
 export interface RunningDispatch {
@@ -182,7 +189,10 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   const client = new WebClient(settings.slack.botToken, {
     slackApiUrl: settings.slack.apiUrl,
     logger: toBoltLogger(logger, 'web-api'),
-    retryConfig: retryPolicies.fiveRetriesInFiveMinutes,
+    // A short budget: the person who acted hears within seconds when Slack is failing. What
+    // still fails is retried durably by the work queue (server/jobs/slackRetries.ts).
+    retryConfig: SLACK_RETRY_BUDGET,
+    timeout: SLACK_CALL_TIMEOUT_MS,
   });
   const gateway = new SlackGateway(client, { userIdOverride: settings.slack.userIdOverride, botUserId: identity.userId });
 
@@ -206,6 +216,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     resources: new ResourceService(store, clock, settings.incident),
     timeline: new TimelineService(store, clock),
     follows: new FollowService(store, clock),
+    deferred: new QueuedSlackWork(store.workQueue),
   };
   const deps: Dependencies = {
     ...flowDependencies,
@@ -235,7 +246,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     botId: identity.botId ?? undefined,
     botUserId: identity.userId,
     logger: toBoltLogger(logger),
-    clientOptions: { slackApiUrl: settings.slack.apiUrl, retryConfig: retryPolicies.fiveRetriesInFiveMinutes },
+    clientOptions: { slackApiUrl: settings.slack.apiUrl, retryConfig: SLACK_RETRY_BUDGET, timeout: SLACK_CALL_TIMEOUT_MS },
     extendedErrorHandler: true,
   });
   app.use(trackRequests(inflight, logger));
@@ -281,7 +292,10 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   housekeeping.unref();
   const reminders = new ReminderJob(flowDependencies, settings.incident.reminderCheckIntervalMs);
   reminders.start();
+  registerSlackWork(deps.work, flowDependencies);
   deps.work.start();
+  const setupRecovery = new SetupRecovery(flowDependencies, { graceMs: options.setupRecoveryGraceMs });
+  setupRecovery.start();
 
   logger.info('dispatch for slack is running', {
     mode: settings.slack.socketMode ? 'socket' : 'http',
@@ -300,6 +314,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
       stopping ??= (async () => {
         clearInterval(housekeeping);
         await reminders.stop();
+        setupRecovery.stop();
         // Socket Mode: Bolt's stop() does not wait for the WebSocket to close; the client's disconnect() does.
         if (receiver instanceof SocketModeReceiver) await receiver.client.disconnect();
         await app.stop().catch((error: unknown) => logger.warn('receiver did not stop cleanly', { error: String(error) }));

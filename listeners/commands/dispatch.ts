@@ -140,8 +140,15 @@ async function help(args: CommandArgs, deps: ListenerDependencies, unknownVerb?:
 /** /dispatch VERB [text]: one root command whose first word picks the action; alone or unknown, help. */
 export const dispatchCommand: SlashCommandListener = {
   setting: 'dispatch',
+  slug: {
+    env: 'SLACK_COMMAND_DISPATCH_SLUG',
+    default: '/dispatch',
+    doc: 'The root command: its first word picks the action (`/dispatch help` lists what you can do where you are).',
+  },
+  details:
+    'Verbs: report [title], active, stable, close, edit, status-report (or update), participants, role, oncall, tasks, resources, catchup, follow / unfollow [dispatch-N], help; each runs the same flow as its named command. Works in any channel.',
   description: 'Everything Dispatch does: /dispatch help lists what you can do where you are',
-  usageHint: 'help | report [title] | stable | close | update | catchup | follow',
+  usageHint: '[verb], e.g. help, stable, catchup',
   async handle(args, deps) {
     const text = args.command.text.trim();
     const word = text.split(/\s+/)[0] ?? '';

@@ -207,7 +207,11 @@ export function setupFailureMessage(incident: Incident, failures: StepFailure[])
       section(
         `:warning: *${escapeText(incident.name)}: ${escapeText(incident.title)}* is recorded, but part of its Slack setup failed:\n${lines.join('\n')}`,
       ),
-      context('Nothing was lost. Fix the cause if it is on your side, then retry the setup.'),
+      context(
+        failures.some((failure) => failure.transient)
+          ? 'Nothing was lost. Slack is not answering right now; Dispatch keeps retrying the setup in the background.'
+          : 'Nothing was lost. Fix the cause if it is on your side, then retry the setup.',
+      ),
       { type: 'actions', elements: [button('Retry setup', ACTIONS.retrySetup, incident, 'primary')] },
     ],
   };
