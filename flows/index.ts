@@ -3,10 +3,20 @@ import { joinFromAnnouncement, memberJoined, memberLeft, memberWrote } from './c
 import type { FlowDependencies } from './dependencies';
 import { editIncident, openEditForm } from './editIncident';
 import { engageOncall, openEngageForm } from './engageOncall';
+import { openFeedbackForm, submitFeedback } from './feedback';
 import { followIncident, unfollowIncident } from './follow';
+import {
+  addFollowUps,
+  completeFollowUp,
+  makeTaskAFollowUp,
+  openFollowUpForm,
+  openMakeFollowUpForm,
+  resolveTaskFromHome,
+} from './followUps';
 import { helpFor, showHelp } from './help';
 import { showHome } from './home';
 import { setUpIncidentChannel } from './incidentChannel';
+import { postPostmortem } from './postmortem';
 import { replyAfterSubmission, replyByResponseUrl } from './reply';
 import { openReportForm, openReportFormFromMessage, reportIncident } from './reportIncident';
 import { addResource, openResourceForm, showResourceList } from './resources';
@@ -70,6 +80,15 @@ export function createFlows(deps: FlowDependencies) {
     showHelp: bind(deps, showHelp),
     followIncident: bind(deps, followIncident),
     unfollowIncident: bind(deps, unfollowIncident),
+    openFollowUpForm: bind(deps, openFollowUpForm),
+    addFollowUps: bind(deps, addFollowUps),
+    openMakeFollowUpForm: bind(deps, openMakeFollowUpForm),
+    makeTaskAFollowUp: bind(deps, makeTaskAFollowUp),
+    completeFollowUp: bind(deps, completeFollowUp),
+    resolveTaskFromHome: bind(deps, resolveTaskFromHome),
+    openFeedbackForm: bind(deps, openFeedbackForm),
+    submitFeedback: bind(deps, submitFeedback),
+    postPostmortem: bind(deps, postPostmortem),
   };
 }
 

@@ -4,6 +4,7 @@ import type { Incident, IncidentStatus } from '../incidents/model';
 import { problemMessage } from '../slack/blocks/feedback';
 import { statusChangeLine } from '../slack/blocks/incident';
 import { resolutionModal } from '../slack/blocks/incidentModals';
+import { type AfterCloseDependencies, incidentClosed } from './afterClose';
 import { deferFailedSteps } from './deferredSlack';
 import type { FlowDependencies } from './dependencies';
 import { type FollowDependencies, tellFollowersOfStatus } from './follow';
@@ -13,7 +14,10 @@ import { attemptStep, postStep, reportOutcome, type StepFailure } from './steps'
 import { recordSubmission, type Submission } from './submission';
 
 /** What announcing a status change uses: the channel post, the incident channel's refresh, archiving. */
-export type StatusAnnouncementDependencies = IncidentChannelDependencies & FollowDependencies & Pick<FlowDependencies, 'clock'>;
+export type StatusAnnouncementDependencies = IncidentChannelDependencies &
+  FollowDependencies &
+  AfterCloseDependencies &
+  Pick<FlowDependencies, 'clock'>;
 type StatusChangeDependencies = StatusAnnouncementDependencies & Pick<FlowDependencies, 'incidents'>;
 
 /**
@@ -75,6 +79,7 @@ export async function announceStatus(
   }
   failures.push(...(await refreshIncidentChannel(deps, incident, { topic: true })));
   await tellFollowersOfStatus(deps, incident, actorId);
+  if (incident.status === 'closed') await attempt('Starting the postmortem draft and feedback', () => incidentClosed(deps, incident));
   if (channelId && incident.status === 'closed' && settings.incident.archiveOnClose) {
     await attempt('Archiving the channel', () => gateway.archive(channelId));
   }

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { ListenerDependencies, ListenerModule } from '../types';
+import * as afterCloseButtons from './afterCloseButtons';
 import * as incidentButtons from './incidentButtons';
 import * as messageButtons from './messageButtons';
 import * as oncallOptions from './oncallOptions';
@@ -17,6 +18,7 @@ const ACTION_MODULES: ListenerModule[] = [
   resourceButtons,
   timelineButtons,
   messageButtons,
+  afterCloseButtons,
 ];
 
 export function register(app: App, deps: ListenerDependencies): void {
