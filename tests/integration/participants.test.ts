@@ -299,7 +299,7 @@ describe('participants', () => {
       clock.advance(app.settings.slack.userCacheTtlMs + 1000);
       await listing(app, people[7], channelId);
       expect(infoCalls() - before).toBe(firstLookups + first.lines.length);
-    });
+    }, 60_000); // 200 joins, each greeted with a catch-up read from the record: seconds of work on a loaded machine
 
     test('outside an incident channel it says where it works, without a Web API call', async () => {
       const before = app.fake.calls.length;
