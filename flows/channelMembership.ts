@@ -12,15 +12,19 @@ import { type Reply, replyAfterSubmission } from './reply';
  */
 
 type MembershipDependencies = WelcomeDependencies & Pick<FlowDependencies, 'logger'>;
+type JoinDependencies = MembershipDependencies & Pick<FlowDependencies, 'incidents'>;
 
 /**
  * Someone joined the incident channel: a participant (again), greeted privately within seconds:
  * the first join with the welcome (the catch-up, their role, first steps), a return with a catch-up.
  */
-export async function memberJoined(deps: MembershipDependencies, request: { incident: Incident; userId: string }): Promise<void> {
-  const joined = await deps.participants.join(request.incident.id, request.userId);
-  // A repeated join (the commander added back after leaving) is not a new arrival.
-  if (joined?.changed) await greetArrival(deps, request.incident, request.userId, joined.firstJoin);
+export async function memberJoined(deps: JoinDependencies, request: { incidentId: number; userId: string }): Promise<void> {
+  const joined = await deps.participants.join(request.incidentId, request.userId);
+  // A repeated join (the commander added back after leaving) is not a new arrival. Only a new
+  // one needs the whole incident (read now, so the catch-up shows it as it is).
+  if (!joined?.changed) return;
+  const incident = await deps.incidents.get(request.incidentId);
+  if (incident) await greetArrival(deps, incident, request.userId, joined.firstJoin);
 }
 
 /** Someone left: recorded as gone; the commander is added back and asked to hand over first. */
@@ -30,8 +34,8 @@ export async function memberLeft(deps: MembershipDependencies, request: { incide
 }
 
 /** A person's message in the incident channel counts as activity (its text is never kept). */
-export async function memberWrote(deps: Pick<FlowDependencies, 'participants'>, request: { incident: Incident; userId: string }) {
-  await deps.participants.recordActivity(request.incident.id, request.userId);
+export async function memberWrote(deps: Pick<FlowDependencies, 'participants'>, request: { incidentId: number; userId: string }) {
+  await deps.participants.recordActivity(request.incidentId, request.userId);
 }
 
 /**

@@ -20,7 +20,7 @@ import { postPostmortem } from './postmortem';
 import { replyAfterSubmission, replyByResponseUrl } from './reply';
 import { openReportForm, openReportFormFromMessage, reportIncident } from './reportIncident';
 import { addResource, openResourceForm, showResourceList } from './resources';
-import { assignRole, listParticipants, openAssignRoleForm } from './roles';
+import { assignRole, listParticipants, openAssignRoleForm, participantListNow } from './roles';
 import { completeStatusChange, requestStatusChange } from './statusChange';
 import { snoozeReminder } from './statusReportReminders';
 import { openStatusReportForm, submitStatusReport } from './statusReports';
@@ -53,6 +53,7 @@ export function createFlows(deps: FlowDependencies) {
     openEditForm: bind(deps, openEditForm),
     editIncident: bind(deps, editIncident),
     listParticipants: bind(deps, listParticipants),
+    participantListNow: bind(deps, participantListNow),
     openAssignRoleForm: bind(deps, openAssignRoleForm),
     assignRole: bind(deps, assignRole),
     memberJoined: bind(deps, memberJoined),

@@ -357,6 +357,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
         await deps.work.stop(25_000);
         await ackLane.close();
         await store.close();
+        await gateway.close();
         logger.info('dispatch for slack stopped');
       })();
       return stopping;
