@@ -78,3 +78,6 @@ export async function greetArrival(deps: WelcomeDependencies, incident: Incident
   const message = welcomeMessage(facts, { userId, roles, nextActions: nextActions(deps.settings, roles, facts) });
   await deps.gateway.postEphemeral(channelId, userId, message);
 }
+
+/** The flows listeners may start from this module (bound to their dependencies by createFlows). */
+export const flows = { sendCatchUp };

@@ -86,3 +86,6 @@ export async function joinFromAnnouncement(
   const where = channelMention(incident.channelId);
   await reply(noticeMessage(outcome.invited.length > 0 ? `You joined ${incident.name}: ${where}` : `You are already in ${where}.`));
 }
+
+/** The flows listeners may start from this module (bound to their dependencies by createFlows). */
+export const flows = { memberJoined, memberLeft, memberWrote, joinFromAnnouncement };

@@ -50,3 +50,6 @@ export async function tellFollowersOfReport(deps: FollowDependencies, incident: 
   if (followers.length === 0) return;
   await tellEach(deps, followers, report.authorId, followerReportUpdate(incident, report, deps.links));
 }
+
+/** The flows listeners may start from this module (bound to their dependencies by createFlows). */
+export const flows = { followIncident, unfollowIncident };

@@ -74,3 +74,6 @@ export async function showHelp(
 ): Promise<void> {
   await request.reply(await helpFor(deps, request));
 }
+
+/** The flows listeners may start from this module (bound to their dependencies by createFlows). */
+export const flows = { helpFor, showHelp };

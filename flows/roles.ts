@@ -96,3 +96,6 @@ export async function assignRole(
   await deferFailedSteps(deps.deferred, incident, failures);
   await reportOutcome(reply, `The ${ROLE_LABELS[role]} role was assigned`, failures);
 }
+
+/** The flows listeners may start from this module (bound to their dependencies by createFlows). */
+export const flows = { listParticipants, participantListNow, openAssignRoleForm, assignRole };

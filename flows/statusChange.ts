@@ -85,3 +85,6 @@ export async function announceStatus(
   }
   return failures;
 }
+
+/** The flows listeners may start from this module (bound to their dependencies by createFlows). */
+export const flows = { requestStatusChange, completeStatusChange };
