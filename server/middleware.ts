@@ -4,6 +4,7 @@ import { runWithRequestContext } from '../logging/context';
 import type { AppLogger } from '../logging/logger';
 import type { Store } from '../store';
 import type { InFlightWork } from './inflight';
+import { workMetrics } from './jobs/metrics';
 import { authoringAppOf, describeRequest, eventIdOf, eventTypeOf, eventUserOf } from './requestInfo';
 
 /** Every request runs in its own log context and counts as in-flight work until it is done. */
@@ -48,6 +49,7 @@ export function processEventsOnce(store: Store, clock: Clock, logger: AppLogger)
   return async ({ body, context, next }) => {
     const eventId = eventIdOf(body);
     if (eventId && !(await store.processedEvents.claim(eventId, clock.now()))) {
+      workMetrics().eventsDeduplicated.inc();
       logger.info('skipped an event delivered before', { eventId, retryNum: context.retryNum, retryReason: context.retryReason });
       return;
     }

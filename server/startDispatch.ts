@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, type CustomRoute, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
-import { retryPolicies, WebClient } from '@slack/web-api';
+import { App, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
+import { retryPolicies } from '@slack/web-api';
 import { effectiveWarnings, type SettingProblem, type Settings } from '../config';
 import { createFlows, type FlowDependencies } from '../flows';
 import type { ReminderScanResult } from '../flows/statusReportReminders';
@@ -26,7 +26,9 @@ import type { Dependencies } from './dependencies';
 import { ackAfterFailure, installErrorHandling, reportFailures } from './errorHandling';
 import { InFlightWork } from './inflight';
 import { WorkQueueWorker } from './jobs/workQueueWorker';
+import { attachMetricSources, countRetriedEvents, instrumentRequests, MeteredWebClient } from './metrics';
 import { ackUnhandled, ignoreOwnEvents, processEventsOnce, trackRequests } from './middleware';
+import { probeRoutes, Readiness, trackSocketConnection } from './probes';
 import { ReminderJob } from './reminderJob';
 
 /** Dispatch's documented paths; Bolt routes by payload, so each one takes any Slack payload. */
@@ -86,26 +88,13 @@ export class BootError extends Error {
   }
 }
 
-function healthRoute(store: Store): CustomRoute {
-  return {
-    path: '/healthz',
-    method: ['GET'],
-    handler: (_request, response) => {
-      void store.ping().then((healthy) => {
-        response.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
-        response.end(JSON.stringify({ status: healthy ? 'ok' : 'database unavailable' }));
-      });
-    },
-  };
-}
-
-function createReceiver(settings: Settings, store: Store, logger: AppLogger): Receiver {
+function createReceiver(settings: Settings, store: Store, logger: AppLogger, readiness: Readiness): Receiver {
   const boltLogger = toBoltLogger(logger, 'receiver');
   if (settings.slack.socketMode) {
     return new SocketModeReceiver({
       appToken: settings.slack.appToken ?? '',
       logger: boltLogger,
-      customRoutes: [healthRoute(store)],
+      customRoutes: probeRoutes(store, readiness),
       // The app-level connection (apps.connections.open) goes to the same Web API as everything else.
       installerOptions: { port: settings.server.port, clientOptions: { slackApiUrl: settings.slack.apiUrl } },
       processEventErrorHandler: async ({ error }) => {
@@ -118,7 +107,7 @@ function createReceiver(settings: Settings, store: Store, logger: AppLogger): Re
     signingSecret: settings.slack.signingSecret,
     endpoints: SLACK_ENDPOINTS,
     port: settings.server.port,
-    customRoutes: [healthRoute(store)],
+    customRoutes: probeRoutes(store, readiness),
     logger: boltLogger,
     processEventErrorHandler: ackAfterFailure(logger),
   });
@@ -159,7 +148,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     await store.close();
     throw new BootError(error instanceof Error ? error.message : String(error), { cause: error });
   }
-  const client = new WebClient(settings.slack.botToken, {
+  const client = new MeteredWebClient(settings.slack.botToken, {
     slackApiUrl: settings.slack.apiUrl,
     logger: toBoltLogger(logger, 'web-api'),
     retryConfig: retryPolicies.fiveRetriesInFiveMinutes,
@@ -194,7 +183,10 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   };
 
   const inflight = new InFlightWork();
-  const receiver = createReceiver(settings, store, logger);
+  const readiness = new Readiness();
+  readiness.botUserId = identity.userId;
+  const receiver = createReceiver(settings, store, logger, readiness);
+  if (receiver instanceof SocketModeReceiver) trackSocketConnection(receiver.client, readiness);
   const app = new App({
     receiver,
     token: settings.slack.botToken,
@@ -204,6 +196,12 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     clientOptions: { slackApiUrl: settings.slack.apiUrl, retryConfig: retryPolicies.fiveRetriesInFiveMinutes },
     extendedErrorHandler: true,
   });
+  instrumentRequests(app);
+  const detachMetrics = attachMetricSources({
+    incidentsByStatus: () => store.incidents.countByStatus(),
+    requestsInFlight: () => inflight.count,
+  });
+  app.use(countRetriedEvents());
   app.use(trackRequests(inflight, logger));
   app.use(reportFailures(gateway, logger));
   app.use(ignoreOwnEvents(settings.slack.appUserSlug, identity.userId, logger));
@@ -259,6 +257,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     reminders,
     stop() {
       stopping ??= (async () => {
+        readiness.draining = true;
         clearInterval(housekeeping);
         await reminders.stop();
         // Socket Mode: Bolt's stop() does not wait for the WebSocket to close; the client's disconnect() does.
@@ -267,6 +266,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
         const finished = await inflight.idle(DRAIN_TIMEOUT_MS);
         if (!finished) logger.warn('stopped with work still in flight', { running: inflight.count });
         await deps.work.stop(25_000);
+        detachMetrics();
         await store.close();
         logger.info('dispatch for slack stopped');
       })();
