@@ -313,6 +313,32 @@ export const settingsSchema = {
       default: 3000,
       env: 'PORT',
     },
+    requestTimeoutMs: {
+      doc: 'How long a client may take to send a whole request (Slack takes well under a second); slower ones are cut off.',
+      format: 'duration',
+      default: 5_000,
+      env: 'HTTP_REQUEST_TIMEOUT',
+    },
+    maxConnectionsPerClient: {
+      doc: 'Connections one client address may hold open at once; raise it behind a proxy that sends everything from one address.',
+      format: 'nat',
+      default: 64,
+      env: 'HTTP_MAX_CONNECTIONS_PER_CLIENT',
+    },
+  },
+  work: {
+    maxInFlight: {
+      doc: 'Background work items (stored Slack events, follow-up Slack calls) one process runs at once; the rest waits in the database.',
+      format: 'nat',
+      default: 8,
+      env: 'WORK_MAX_IN_FLIGHT',
+    },
+    leaseMs: {
+      doc: 'How long a claimed work item stays with its process without renewal; work of a process that died is taken over after it.',
+      format: 'duration',
+      default: 30_000,
+      env: 'WORK_LEASE',
+    },
   },
   database: {
     url: {

@@ -115,33 +115,43 @@ export function surfaceOf(body: unknown): string {
   return typeof record.type === 'string' ? record.type : 'unknown';
 }
 
-/**
- * Counts every request Slack sends and times its ack, whichever receiver delivers it (HTTP or
- * Socket Mode): the clock starts when the receiver hands the request to Bolt.
- */
-export function instrumentRequests(app: App): void {
+/** Counts one Slack request now; call the returned function when it is acknowledged. */
+export function observeRequest(surface: string): () => void {
   const { requests, ackSeconds } = appMetrics();
+  requests.inc({ surface });
+  const stopTimer = ackSeconds.startTimer({ surface });
+  let acked = false;
+  return () => {
+    if (acked) return;
+    acked = true;
+    stopTimer();
+  };
+}
+
+/**
+ * Counts every request Slack sends and times its ack, whichever receiver delivers it to Bolt
+ * (HTTP or Socket Mode): the clock starts when the receiver hands the request over. Events the
+ * HTTP receiver stores and acknowledges itself are observed there (`observeRequest`) and are
+ * skipped here, where the event inbox replays them later.
+ */
+export function instrumentRequests(app: App, options: { eventsObservedByReceiver: boolean }): void {
   const processEvent = app.processEvent.bind(app);
   app.processEvent = (event: ReceiverEvent) => {
     const surface = surfaceOf(event.body);
-    requests.inc({ surface });
-    const stopTimer = ackSeconds.startTimer({ surface });
+    if (surface === 'event' && options.eventsObservedByReceiver) return processEvent(event);
+    const acked = observeRequest(surface);
     const ack = event.ack;
-    let timed = false;
     return processEvent({
       ...event,
       ack: (response) => {
-        if (!timed) {
-          timed = true;
-          stopTimer();
-        }
+        acked();
         return ack(response);
       },
     });
   };
 }
 
-/** Counts Slack's retried deliveries (x-slack-retry-num), which the event pipeline then deduplicates. */
+/** Socket Mode: counts Slack's retried deliveries (the HTTP receiver's event inbox counts its own). */
 export function countRetriedEvents(): Middleware<AnyMiddlewareArgs> {
   return async ({ context, next }) => {
     if (typeof context.retryNum === 'number' && context.retryNum > 0) workMetrics().eventsRedelivered.inc();
