@@ -1,3 +1,4 @@
+import { COMMANDS } from './commandSettings';
 import { closest } from './suggest';
 import type { WebhookEndpointSetting } from './webhooks';
 
@@ -54,22 +55,10 @@ export function checkPlaceholders(template: string, allowed: string[]): void {
 /**
  * Slash command settings: the name on Dispatch's page, and the other spelling (with or
  * without `_SLUG`; Dispatch's page and Dispatch's code disagree for four of them). Both
- * spellings work for every command; setting both to different values is refused.
+ * spellings work for every command; setting both to different values is refused. The table
+ * (COMMANDS) is generated from the command registry: each command declares its setting with
+ * its listener (listeners/commands/), and `npm run generate` writes config/commandSettings.ts.
  */
-const COMMANDS = {
-  reportIncident: ['SLACK_COMMAND_REPORT_INCIDENT_SLUG', '/dispatch-report-incident', 'Reports a new incident.'],
-  markActive: ['SLACK_COMMAND_MARK_ACTIVE_SLUG', '/dispatch-mark-active', 'Marks the incident active.'],
-  markStable: ['SLACK_COMMAND_MARK_STABLE_SLUG', '/dispatch-mark-stable', 'Marks the incident stable.'],
-  markClosed: ['SLACK_COMMAND_MARK_CLOSED_SLUG', '/dispatch-mark-closed', 'Marks the incident closed.'],
-  statusReport: ['SLACK_COMMAND_STATUS_REPORT_SLUG', '/dispatch-status-report', 'Posts a status report.'],
-  listTasks: ['SLACK_COMMAND_LIST_TASKS_SLUG', '/dispatch-list-tasks', "Lists the incident's tasks."],
-  listParticipants: ['SLACK_COMMAND_LIST_PARTICIPANTS_SLUG', '/dispatch-list-participants', "Lists the incident's participants."],
-  assignRole: ['SLACK_COMMAND_ASSIGN_ROLE', '/dispatch-assign-role', 'Assigns a role to a participant.'],
-  editIncident: ['SLACK_COMMAND_EDIT_INCIDENT', '/dispatch-edit-incident', "Edits the incident's details."],
-  engageOncall: ['SLACK_COMMAND_ENGAGE_ONCALL', '/dispatch-engage-oncall', 'Engages the on-call of a service.'],
-  listResources: ['SLACK_COMMAND_LIST_RESOURCES', '/dispatch-list-resources', "Lists the incident's resources."],
-} as const;
-
 export type CommandName = keyof typeof COMMANDS;
 
 /** The other spelling of each command setting's name: with `_SLUG` dropped or added. */
@@ -85,6 +74,14 @@ export const COMMAND_ALIASES: Record<string, string> = Object.fromEntries(
 function command(name: CommandName) {
   const [env, defaultSlug, doc] = COMMANDS[name];
   return { doc, format: 'slash-command', default: defaultSlug as string, env: env as string };
+}
+
+/** The `commands` group of the schema: one slug setting per command of the registry. */
+function commandSettings(): Record<CommandName, ReturnType<typeof command>> {
+  return Object.fromEntries(Object.keys(COMMANDS).map((name) => [name, command(name as CommandName)])) as Record<
+    CommandName,
+    ReturnType<typeof command>
+  >;
 }
 
 function urlTemplate(env: string, doc: string) {
@@ -177,19 +174,7 @@ export const settingsSchema = {
       env: 'SLACK_USER_CACHE_TTL',
     },
   },
-  commands: {
-    reportIncident: command('reportIncident'),
-    markActive: command('markActive'),
-    markStable: command('markStable'),
-    markClosed: command('markClosed'),
-    statusReport: command('statusReport'),
-    listTasks: command('listTasks'),
-    listParticipants: command('listParticipants'),
-    assignRole: command('assignRole'),
-    editIncident: command('editIncident'),
-    engageOncall: command('engageOncall'),
-    listResources: command('listResources'),
-  },
+  commands: commandSettings(),
 
   incident: {
     namePrefix: {
@@ -313,6 +298,13 @@ export const settingsSchema = {
       default: 3000,
       env: 'PORT',
     },
+    publicUrl: {
+      doc: "The app's public base URL (https://dispatch.example.com); Slack fetches App Home chart images from it. Unset: the Home tab shows a table instead.",
+      format: 'optional-http-url',
+      default: null,
+      nullable: true,
+      env: 'PUBLIC_URL',
+    },
     requestTimeoutMs: {
       doc: 'How long a client may take to send a whole request (Slack takes well under a second); slower ones are cut off.',
       format: 'duration',
@@ -322,7 +314,7 @@ export const settingsSchema = {
     maxConnectionsPerClient: {
       doc: 'Connections one client address may hold open at once; raise it behind a proxy that sends everything from one address.',
       format: 'nat',
-      default: 64,
+      default: 256,
       env: 'HTTP_MAX_CONNECTIONS_PER_CLIENT',
     },
   },
@@ -411,6 +403,44 @@ export const settingsSchema = {
       format: 'duration',
       default: 10_000,
       env: 'WEBHOOK_RETRY_FIRST_DELAY',
+    },
+  },
+  afterClose: {
+    feedbackEnabled: {
+      doc: 'Ask everyone who took part for feedback (a DM with a short form) after an incident is closed.',
+      format: 'boolean-text',
+      default: true,
+      env: 'FEEDBACK_ENABLED',
+    },
+    feedbackDelayMs: {
+      doc: 'How long after close the feedback form is sent, e.g. 0s (right away) or 1d.',
+      format: 'delay',
+      default: 0,
+      env: 'FEEDBACK_DELAY',
+    },
+    postmortemOnClose: {
+      doc: "Upload the postmortem draft (Markdown) to the incident's channel when it is closed.",
+      format: 'boolean-text',
+      default: true,
+      env: 'POSTMORTEM_ON_CLOSE',
+    },
+    checkIntervalMs: {
+      doc: 'How often overdue follow-ups (reminded once a day) and delayed feedback forms are looked for.',
+      format: 'duration',
+      default: 300_000,
+      env: 'AFTER_CLOSE_CHECK_INTERVAL',
+    },
+    chartLinkTtlMs: {
+      doc: 'How long a signed App Home chart URL stays valid.',
+      format: 'duration',
+      default: 86_400_000,
+      env: 'CHART_LINK_TTL',
+    },
+    admins: {
+      doc: 'Slack user IDs of Dispatch admins, comma separated: they see every feedback summary.',
+      format: 'user-list',
+      default: [] as string[],
+      env: 'DISPATCH_ADMINS',
     },
   },
 };

@@ -2,8 +2,18 @@ import { joinFromAnnouncement, memberJoined, memberLeft, memberWrote } from './c
 import type { FlowDependencies } from './dependencies';
 import { editIncident, openEditForm } from './editIncident';
 import { engageOncall, openEngageForm } from './engageOncall';
+import { openFeedbackForm, submitFeedback } from './feedback';
+import {
+  addFollowUps,
+  completeFollowUp,
+  makeTaskAFollowUp,
+  openFollowUpForm,
+  openMakeFollowUpForm,
+  resolveTaskFromHome,
+} from './followUps';
 import { showHome } from './home';
 import { setUpIncidentChannel } from './incidentChannel';
+import { postPostmortem } from './postmortem';
 import { replyAfterSubmission, replyByResponseUrl } from './reply';
 import { openReportForm, reportIncident } from './reportIncident';
 import { addResource, openResourceForm, showResourceList } from './resources';
@@ -61,6 +71,15 @@ export function createFlows(deps: FlowDependencies) {
     showTimeline: bind(deps, showTimeline),
     postTimeline: bind(deps, postTimeline),
     showHome: bind(deps, showHome),
+    openFollowUpForm: bind(deps, openFollowUpForm),
+    addFollowUps: bind(deps, addFollowUps),
+    openMakeFollowUpForm: bind(deps, openMakeFollowUpForm),
+    makeTaskAFollowUp: bind(deps, makeTaskAFollowUp),
+    completeFollowUp: bind(deps, completeFollowUp),
+    resolveTaskFromHome: bind(deps, resolveTaskFromHome),
+    openFeedbackForm: bind(deps, openFeedbackForm),
+    submitFeedback: bind(deps, submitFeedback),
+    postPostmortem: bind(deps, postPostmortem),
   };
 }
 

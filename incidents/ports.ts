@@ -3,6 +3,7 @@
  * SQLite or PostgreSQL), the services here only see these. Records are in domain terms (Dates,
  * ids, model types); how they become rows is the store's business.
  */
+import type { FeedbackRepository, FollowUpRepository } from './afterClosePorts';
 import type {
   Announcement,
   Incident,
@@ -135,6 +136,8 @@ export interface TaskRepository {
   listForIncident(incidentId: number): Promise<Task[]>;
   /** Sets the status; false when it already had it. */
   setStatus(id: number, status: TaskStatus, by: string, at: Date): Promise<boolean>;
+  /** Open tasks assigned to a person, across incidents, oldest first. */
+  openAssignedTo(userId: string): Promise<Task[]>;
 }
 
 export interface NewResourceRecord {
@@ -223,6 +226,8 @@ export interface Repositories {
   readonly timeline: TimelineRepository;
   readonly reminders: ReminderRepository;
   readonly oncallEngagements: OncallEngagementRepository;
+  readonly followUps: FollowUpRepository;
+  readonly feedback: FeedbackRepository;
   readonly submissions: SubmissionRepository;
 }
 

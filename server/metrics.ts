@@ -1,8 +1,7 @@
-import type { AnyMiddlewareArgs, App, Middleware, ReceiverEvent } from '@slack/bolt';
+import type { App, ReceiverEvent } from '@slack/bolt';
 import { type WebAPICallResult, WebClient, WebClientEvent } from '@slack/web-api';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, register } from 'prom-client';
 import type { IncidentStatus } from '../incidents/model';
-import { workMetrics } from './jobs/metrics';
 
 /**
  * The app's Prometheus metrics, all in prom-client's default registry, which /metrics serves:
@@ -148,14 +147,6 @@ export function instrumentRequests(app: App, options: { eventsObservedByReceiver
         return ack(response);
       },
     });
-  };
-}
-
-/** Socket Mode: counts Slack's retried deliveries (the HTTP receiver's event inbox counts its own). */
-export function countRetriedEvents(): Middleware<AnyMiddlewareArgs> {
-  return async ({ context, next }) => {
-    if (typeof context.retryNum === 'number' && context.retryNum > 0) workMetrics().eventsRedelivered.inc();
-    await next();
   };
 }
 

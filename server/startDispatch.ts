@@ -1,13 +1,18 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, type Receiver, SocketModeReceiver } from '@slack/bolt';
+import { App, type CustomRoute, type Receiver, SocketModeReceiver } from '@slack/bolt';
 import type { RetryOptions } from '@slack/web-api';
 import { effectiveWarnings, type SettingProblem, type Settings } from '../config';
 import { createFlows, type FlowDependencies } from '../flows';
+import type { AfterCloseScan } from '../flows/afterClose';
 import type { ReminderScanResult } from '../flows/statusReportReminders';
 import { type Clock, systemClock } from '../incidents/clock';
+import { FeedbackService } from '../incidents/feedback';
+import { FollowUpService } from '../incidents/followUps';
 import { IncidentService } from '../incidents/incidentService';
+import { MetricsService } from '../incidents/metrics';
 import { ParticipantService } from '../incidents/participants';
+import { IncidentRecords } from '../incidents/record';
 import { ReminderService } from '../incidents/reminders';
 import { StatusReportService } from '../incidents/reports';
 import { ResourceService } from '../incidents/resources';
@@ -17,22 +22,26 @@ import { registerListeners } from '../listeners';
 import { type AppLogger, createLogger, toBoltLogger } from '../logging/logger';
 import { createOncallDirectory, type OncallDirectory, ScheduleFileError } from '../oncall';
 import { OncallEngagements } from '../oncall/engagements';
+import { ChartLinks } from '../reports/chartLinks';
 import { SlackGateway } from '../slack/gateway';
 import { WorkspaceLinks } from '../slack/links';
 import { UserDirectory } from '../slack/userDirectory';
 import { Store } from '../store';
 import { openAckLane } from '../store/ackLane';
+import { AfterCloseJob, afterCloseQueue, registerAfterCloseWork } from './afterCloseJob';
 import { type BootCheckBudget, checkSlackToken, reportEffectiveSettings } from './bootCheck';
+import { chartRoute } from './chartRoute';
 import type { Dependencies } from './dependencies';
 import { installErrorHandling, reportFailures } from './errorHandling';
 import { InFlightWork } from './inflight';
 import { QueuedSlackWork, registerSlackWork, SetupRecovery } from './jobs/slackRetries';
 import { WorkQueueWorker } from './jobs/workQueueWorker';
-import { attachMetricSources, countRetriedEvents, instrumentRequests, MeteredWebClient } from './metrics';
-import { ackUnhandled, ignoreOwnEvents, isOwnEvent, processEventsOnce, trackRequests } from './middleware';
+import { attachMetricSources, instrumentRequests, MeteredWebClient } from './metrics';
+import { ackUnhandled, ignoreOwnEvents, isOwnEvent, trackRequests } from './middleware';
 import { probeRoutes, Readiness, trackSocketConnection } from './probes';
 import { SlackEventInbox } from './receiver/eventInbox';
 import { SlackHttpReceiver } from './receiver/slackHttpReceiver';
+import { InboxSocketModeReceiver } from './receiver/socketModeInbox';
 import { ReminderJob } from './reminderJob';
 
 /** Dispatch's documented paths; Bolt routes by payload, so each one takes any Slack payload. */
@@ -73,6 +82,8 @@ export interface RunningDispatch {
   idle(timeoutMs?: number): Promise<boolean>;
   /** The status report reminder job; runOnce scans now (tests drive it with a ManualClock). */
   reminders: { runOnce(): Promise<ReminderScanResult> };
+  /** Overdue follow-up reminders and delayed feedback forms; runOnce scans now. */
+  afterClose: { runOnce(): Promise<AfterCloseScan> };
   /** Stops taking requests, finishes in-flight work, closes the store. */
   stop(): Promise<void>;
 }
@@ -106,10 +117,19 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
 /** An event must be stored within this, or Slack is answered 503 and delivers it again. */
 const ACK_BUDGET_MS = 2_000;
 
-function createReceiver(settings: Settings, store: Store, logger: AppLogger, inbox: SlackEventInbox, readiness: Readiness): Receiver {
+function createReceiver(
+  settings: Settings,
+  store: Store,
+  logger: AppLogger,
+  inbox: SlackEventInbox,
+  readiness: Readiness,
+  extraRoutes: CustomRoute[] = [],
+): Receiver {
   const boltLogger = toBoltLogger(logger, 'receiver');
   if (settings.slack.socketMode) {
-    return new SocketModeReceiver({
+    return new InboxSocketModeReceiver({
+      acceptEvent: (delivery) => inbox.accept(delivery),
+      appLogger: logger,
       appToken: settings.slack.appToken ?? '',
       logger: boltLogger,
       customRoutes: probeRoutes(store, readiness),
@@ -125,7 +145,7 @@ function createReceiver(settings: Settings, store: Store, logger: AppLogger, inb
     signingSecret: settings.slack.signingSecret,
     endpoints: SLACK_ENDPOINTS,
     port: settings.server.port,
-    customRoutes: probeRoutes(store, readiness),
+    customRoutes: [...probeRoutes(store, readiness), ...extraRoutes],
     logger,
     boltLogger,
     limits: {
@@ -186,6 +206,12 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
 
   const users = new UserDirectory(gateway, settings.slack.userCacheTtlMs, clock);
   const links = new WorkspaceLinks(settings.slack.workspaceName);
+  const work = new WorkQueueWorker({
+    queue: store.workQueue,
+    logger: logger.child({ component: 'work-queue' }),
+    maxInFlight: settings.work.maxInFlight,
+    leaseMs: settings.work.leaseMs,
+  });
   const flowDependencies: FlowDependencies = {
     settings,
     logger,
@@ -204,18 +230,22 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     resources: new ResourceService(store, clock, settings.incident),
     timeline: new TimelineService(store, clock),
     deferred: new QueuedSlackWork(store.workQueue),
+    followUps: new FollowUpService(store, clock),
+    feedback: new FeedbackService(store, clock, identity.userId),
+    metrics: new MetricsService(store.metrics, clock, settings.incident),
+    records: new IncidentRecords(store),
+    chartLinks: settings.server.publicUrl
+      ? new ChartLinks(settings.slack.signingSecret, settings.server.publicUrl, settings.afterClose.chartLinkTtlMs)
+      : null,
+    afterCloseQueue: afterCloseQueue(store.workQueue, work),
   };
   const deps: Dependencies = {
     ...flowDependencies,
     store,
-    work: new WorkQueueWorker({
-      queue: store.workQueue,
-      logger: logger.child({ component: 'work-queue' }),
-      maxInFlight: settings.work.maxInFlight,
-      leaseMs: settings.work.leaseMs,
-    }),
+    work,
     flows: createFlows(flowDependencies),
   };
+  registerAfterCloseWork(work, flowDependencies);
 
   const inflight = new InFlightWork();
   const ackLane = openAckLane(settings.database.url, store.dialect, store.db, ACK_BUDGET_MS);
@@ -226,9 +256,10 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     ignore: (body) => isOwnEvent(body, settings.slack.appUserSlug, identity.userId),
     ackBudgetMs: ACK_BUDGET_MS,
   });
+  const chartRoutes = flowDependencies.chartLinks ? [chartRoute(flowDependencies, flowDependencies.chartLinks)] : [];
   const readiness = new Readiness();
   readiness.botUserId = identity.userId;
-  const receiver = createReceiver(settings, store, logger, inbox, readiness);
+  const receiver = createReceiver(settings, store, logger, inbox, readiness, chartRoutes);
   if (receiver instanceof SocketModeReceiver) trackSocketConnection(receiver.client, readiness);
   const app = new App({
     receiver,
@@ -239,17 +270,15 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     clientOptions: { slackApiUrl: settings.slack.apiUrl, retryConfig: SLACK_RETRY_BUDGET, timeout: SLACK_CALL_TIMEOUT_MS },
     extendedErrorHandler: true,
   });
-  instrumentRequests(app, { eventsObservedByReceiver: !settings.slack.socketMode });
+  // Both receivers store events and acknowledge them themselves (the HTTP one is timed there).
+  instrumentRequests(app, { eventsObservedByReceiver: true });
   const detachMetrics = attachMetricSources({
     incidentsByStatus: () => store.incidents.countByStatus(),
     requestsInFlight: () => inflight.count,
   });
-  if (settings.slack.socketMode) app.use(countRetriedEvents());
   app.use(trackRequests(inflight, logger));
   app.use(reportFailures(gateway, logger));
   app.use(ignoreOwnEvents(settings.slack.appUserSlug, identity.userId, logger));
-  // HTTP events are deduplicated by the inbox before the ack; Socket Mode keeps the id check here.
-  if (settings.slack.socketMode) app.use(processEventsOnce(store, clock, logger));
   // HTTP only: Socket Mode's ack ignores a second call silently, so an unhandled request cannot be told apart.
   if (!settings.slack.socketMode) app.use(ackUnhandled(logger));
   installErrorHandling(app, gateway, logger);
@@ -266,6 +295,8 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     tasks,
     resources,
     oncall,
+    followUps: flowDependencies.followUps,
+    feedback: flowDependencies.feedback,
     flows,
   });
   inbox.attach(app);
@@ -288,6 +319,8 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   housekeeping.unref();
   const reminders = new ReminderJob(flowDependencies, settings.incident.reminderCheckIntervalMs);
   reminders.start();
+  const afterClose = new AfterCloseJob(flowDependencies, settings.afterClose.checkIntervalMs);
+  afterClose.start();
   registerSlackWork(deps.work, flowDependencies);
   deps.work.start();
   const setupRecovery = new SetupRecovery(flowDependencies, { graceMs: options.setupRecoveryGraceMs });
@@ -306,12 +339,14 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     deps,
     idle: (timeoutMs) => allIdle(inflight, deps.work, timeoutMs),
     reminders,
+    afterClose,
     stop() {
       stopping ??= (async () => {
         readiness.draining = true;
         clearInterval(housekeeping);
         await reminders.stop();
         setupRecovery.stop();
+        await afterClose.stop();
         // Socket Mode: Bolt's stop() does not wait for the WebSocket to close; the client's disconnect() does.
         if (receiver instanceof SocketModeReceiver) await receiver.client.disconnect();
         await app.stop().catch((error: unknown) => logger.warn('receiver did not stop cleanly', { error: String(error) }));

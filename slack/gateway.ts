@@ -241,6 +241,27 @@ export class SlackGateway {
     }
   }
 
+  /**
+   * Uploads a text file to a channel (files.uploadV2: files.getUploadURLExternal, the upload
+   * itself, files.completeUploadExternal; needs the files:write scope). Returns the file id.
+   */
+  async uploadFile(
+    channelId: string,
+    file: { filename: string; title: string; content: string; initialComment?: string },
+  ): Promise<string | null> {
+    const result = await this.call('files.uploadV2', () =>
+      this.client.filesUploadV2({
+        channel_id: channelId,
+        filename: file.filename,
+        title: file.title,
+        content: file.content,
+        ...(file.initialComment ? { initial_comment: file.initialComment } : {}),
+      }),
+    );
+    const completions = (result as { files?: Array<{ files?: Array<{ id?: string }> }> }).files ?? [];
+    return completions[0]?.files?.[0]?.id ?? null;
+  }
+
   /** Answers through a command's or an action's response_url (5 uses within 30 minutes). */
   async respond(responseUrl: string, message: SlackMessage & { replaceOriginal?: boolean; inChannel?: boolean }): Promise<void> {
     const response = await fetch(responseUrl, {

@@ -11,7 +11,7 @@ export interface AckLane {
 }
 
 /** The few queries an ack runs must not queue behind background work in the shared pool. */
-const ACK_LANE_CONNECTIONS = 4;
+const ACK_LANE_CONNECTIONS = 8;
 
 /**
  * PostgreSQL: a small pool of its own, with a statement timeout below Slack's 3 s, so an

@@ -7,6 +7,7 @@ import type { DialectName } from './dialect';
 import { reportingConflicts } from './errors';
 import { initialMigration } from './migrations/001_initial';
 import { workQueueMigration } from './migrations/002_receiver_work_queue';
+import { afterfireMigration } from './migrations/003_afterfire';
 import { submissionsMigration } from './migrations/004_races_submissions';
 import type { Database } from './schema';
 
@@ -56,6 +57,7 @@ function migrationsFor(dialect: DialectName) {
   return {
     '001_initial': initialMigration(dialect),
     '002_receiver_work_queue': workQueueMigration(dialect),
+    '003_afterfire': afterfireMigration(dialect),
     '004_races_submissions': submissionsMigration(),
   };
 }
