@@ -30,6 +30,7 @@ describe('.env.example', () => {
       const index = lines.findIndex((line) => line === `${name}=${line.slice(name.length + 1)}` || line.startsWith(`# ${name}=`));
       if (index <= 0 || !/^# \S/.test(lines[index - 1]) || /^# [A-Z0-9_]+=/.test(lines[index - 1])) missing.push(name);
     }
+    // Regenerate with: npx tsx scripts/envExample.ts --out .env.example
     expect(missing).toEqual([]);
   });
 
