@@ -47,3 +47,6 @@ export async function editIncident(
   await deferFailedSteps(deps.deferred, incident, failures);
   await reportOutcome(request.reply, `${incident.name} was updated`, failures);
 }
+
+/** The flows listeners may start from this module (bound to their dependencies by createFlows). */
+export const flows = { openEditForm, editIncident };

@@ -282,3 +282,6 @@ async function tellRequester(reply: Reply, report: EngagementReport, failures: S
   if (problems.length === 0) return;
   await reply(noticeMessage(`The on-call for *${service}* was engaged, but not everything worked:\n${problems.join('\n')}`));
 }
+
+/** The flows listeners may start from this module (bound to their dependencies by createFlows). */
+export const flows = { openEngageForm, engageOncall };

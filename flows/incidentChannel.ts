@@ -178,3 +178,6 @@ async function syncAnnouncements(deps: IncidentChannelDependencies, incident: In
   }
   if (problems.length > 0) throw problems[0];
 }
+
+/** The flows listeners may start from this module (bound to their dependencies by createFlows). */
+export const flows = { retrySetup: setUpIncidentChannel };

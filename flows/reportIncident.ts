@@ -38,3 +38,6 @@ export async function reportIncident(
   await deferFailedSteps(deps.deferred, setUp.incident, setUp.failures);
   return setUp.incident;
 }
+
+/** The flows listeners may start from this module (bound to their dependencies by createFlows). */
+export const flows = { openReportForm, reportIncident };

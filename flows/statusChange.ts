@@ -63,3 +63,6 @@ export async function announceStatus(deps: StatusAnnouncementDependencies, incid
   }
   return failures;
 }
+
+/** The flows listeners may start from this module (bound to their dependencies by createFlows). */
+export const flows = { requestStatusChange, completeStatusChange };

@@ -59,3 +59,6 @@ export async function postAndPinReport(
   await deps.reports.recordMessage(report.id, ts);
   await deps.gateway.pin(channelId, ts);
 }
+
+/** The flows listeners may start from this module (bound to their dependencies by createFlows). */
+export const flows = { openStatusReportForm, submitStatusReport };

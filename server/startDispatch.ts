@@ -356,6 +356,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
         await ackLane.close();
         detachMetrics();
         await store.close();
+        await gateway.close();
         logger.info('dispatch for slack stopped');
       })();
       return stopping;

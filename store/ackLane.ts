@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import { Pool } from 'pg';
 import type { DialectName } from './database';
+import { PreparingPostgresPool } from './preparedStatements';
 import type { Database } from './schema';
 import { WorkQueueRepository } from './workQueue';
 
@@ -28,6 +29,7 @@ export function openAckLane(url: string, dialect: DialectName, shared: Kysely<Da
   });
   // An idle client's error (the server restarted) must not end the process; the next query reconnects.
   pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // Named statements here too: the ack runs the same few queries every time.
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new PreparingPostgresPool(pool) }) });
   return { queue: new WorkQueueRepository(db), close: () => db.destroy() };
 }
