@@ -135,7 +135,11 @@ async function upsertSummary(deps: IncidentChannelDependencies, incident: Incide
   const { gateway, incidents, links } = deps;
   const channelId = incident.channelId;
   if (!channelId) return incident;
-  const message = incidentSummary(incident, links, { lastReportAt: latest?.createdAt ?? null, buttons: summaryButtons(incident) });
+  const message = incidentSummary(incident, links, {
+    lastReportAt: latest?.createdAt ?? null,
+    buttons: summaryButtons(incident),
+    defaultType: deps.settings.incident.types[0],
+  });
   if (incident.summaryTs) {
     await gateway.updateMessage(channelId, incident.summaryTs, message);
     return incident;

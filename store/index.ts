@@ -3,6 +3,7 @@ import type { Repositories, UnitOfWork } from '../incidents/ports';
 import { type DialectName, migrateToLatest, openDatabase, ping } from './database';
 import { ProcessedEventRepository } from './events';
 import { KyselyFeedbackRepository } from './feedback';
+import { KyselyFollowerRepository } from './follows';
 import { KyselyFollowUpRepository } from './followUps';
 import { KyselyIncidentRepository } from './incidents';
 import { KyselyMetricsQueries } from './metrics';
@@ -35,6 +36,7 @@ export class StoreRepositories implements Repositories {
   readonly submissions: KyselySubmissionRepository;
   /** Durable background work; enqueued inside a transaction, it commits with the change. */
   readonly workQueue: WorkQueueRepository;
+  readonly followers: KyselyFollowerRepository;
 
   constructor(readonly db: Kysely<Database>) {
     this.incidents = new KyselyIncidentRepository(db);
@@ -51,6 +53,7 @@ export class StoreRepositories implements Repositories {
     this.metrics = new KyselyMetricsQueries(db);
     this.submissions = new KyselySubmissionRepository(db);
     this.workQueue = new WorkQueueRepository(db);
+    this.followers = new KyselyFollowerRepository(db);
   }
 }
 
