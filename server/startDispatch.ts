@@ -27,6 +27,7 @@ import { InFlightWork } from './inflight';
 import { WorkQueueWorker } from './jobs/workQueueWorker';
 import { ackUnhandled, ignoreOwnEvents, processEventsOnce, trackRequests } from './middleware';
 import { type ReminderScanResult, ReminderScheduler } from './reminderScheduler';
+import { FAILED_WEBHOOK_RETENTION_MS, setUpWebhookDelivery, webhookSecrets } from './webhooks';
 
 /** Dispatch's documented paths; Bolt routes by payload, so each one takes any Slack payload. */
 export const SLACK_ENDPOINTS = [
@@ -126,7 +127,13 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     createLogger({
       level: settings.log.level,
       format: settings.log.format,
-      secrets: [settings.slack.botToken, settings.slack.signingSecret, settings.slack.appToken, settings.oncall.pagerdutyApiToken],
+      secrets: [
+        settings.slack.botToken,
+        settings.slack.signingSecret,
+        settings.slack.appToken,
+        settings.oncall.pagerdutyApiToken,
+        ...webhookSecrets(settings),
+      ],
     });
 
   let oncall: OncallDirectory | null;
@@ -215,12 +222,13 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
       .catch((error: unknown) => logger.warn('could not prune processed event ids', { error: String(error) }));
     // Finished work keeps its dedupe key as long as an event id is remembered.
     store.workQueue
-      .prune(new Date(Date.now() - PROCESSED_EVENT_RETENTION_MS))
+      .prune(new Date(Date.now() - PROCESSED_EVENT_RETENTION_MS), new Date(Date.now() - FAILED_WEBHOOK_RETENTION_MS))
       .catch((error: unknown) => logger.warn('could not prune finished work items', { error: String(error) }));
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
   const reminders = new ReminderScheduler(deps, settings.incident.reminderCheckIntervalMs);
   reminders.start();
+  const webhooks = setUpWebhookDelivery({ settings, work: deps.work, gateway, store, logger });
   deps.work.start();
 
   logger.info('dispatch for slack is running', {
@@ -246,6 +254,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
         const finished = await inflight.idle(25_000);
         if (!finished) logger.warn('stopped with work still in flight', { running: inflight.count });
         await deps.work.stop(25_000);
+        await webhooks.close();
         await store.close();
         logger.info('dispatch for slack stopped');
       })();
