@@ -129,3 +129,16 @@ export interface Announcement {
   channelId: string;
   messageTs: string;
 }
+
+/** One person brought into an incident because they were on call for a service. */
+export interface OncallEngagement {
+  id: number;
+  incidentId: number;
+  /** The service's name as the provider gave it. */
+  service: string;
+  userId: string;
+  engagedBy: string;
+  paged: boolean;
+  note: string | null;
+  engagedAt: Date;
+}

@@ -1,8 +1,7 @@
-import type { Repositories, Store } from '../store';
-import { isUniqueViolation } from '../store/errors';
 import type { Clock } from './clock';
 import { DomainError } from './errors';
 import { type Incident, type Participant, ROLE_LABELS, ROLES, type Role } from './model';
+import { ConflictError, type Repositories, type UnitOfWork } from './ports';
 
 /** What each role is responsible for: told to whoever is given the role. */
 export const ROLE_RESPONSIBILITIES: Record<Role, string> = {
@@ -62,7 +61,7 @@ const rank = (participant: Participant) => Math.min(...participant.roles.map((ro
  */
 export class ParticipantService {
   constructor(
-    private readonly store: Store,
+    private readonly store: UnitOfWork,
     private readonly clock: Clock,
     /** The app's own user: never a participant, never given a role. */
     private readonly appUserId: string,
@@ -150,7 +149,7 @@ export class ParticipantService {
         return { changed: true, incident: await tx.incidents.getById(incidentId), userId, role, previousCommanderId };
       });
     } catch (error) {
-      if (isUniqueViolation(error)) {
+      if (error instanceof ConflictError) {
         throw new DomainError(
           'Someone else changed the Incident Commander at the same moment; check the channel and try again.',
           'role_race',
@@ -190,6 +189,13 @@ export class ParticipantService {
   async isPrivileged(incidentId: number, userId: string): Promise<boolean> {
     const roles = await this.store.participants.currentRoles(incidentId, userId);
     return roles.some((role) => PRIVILEGED_ROLES.includes(role));
+  }
+
+  /** Restricted incidents are shown only to people who take part in them (or hold a role); open ones to everyone. */
+  async maySee(incident: Incident, userId: string): Promise<boolean> {
+    if (incident.visibility === 'open') return true;
+    if (await this.store.participants.get(incident.id, userId)) return true;
+    return (await this.store.participants.currentRoles(incident.id, userId)).length > 0;
   }
 
   private async ensureSomeRole(tx: Repositories, incidentId: number, userId: string, now: Date): Promise<void> {

@@ -1,7 +1,7 @@
-import type { Store } from '../store';
 import type { Clock } from './clock';
 import { DomainError } from './errors';
 import type { Incident } from './model';
+import type { UnitOfWork } from './ports';
 
 /** How long the last report of an active incident may be, per priority (settings). */
 export type ReminderIntervals = Readonly<Record<string, number>>;
@@ -39,7 +39,7 @@ export function reminderDueAt(incident: Incident, lastReportAt: Date | null, int
 /** Status report reminders: which are due, claiming each once (on any replica), snoozing. */
 export class ReminderService {
   constructor(
-    private readonly store: Store,
+    private readonly store: UnitOfWork,
     private readonly clock: Clock,
     private readonly intervals: ReminderIntervals,
   ) {}

@@ -1,7 +1,7 @@
-import type { Store } from '../store';
 import type { Clock } from './clock';
 import { DomainError } from './errors';
 import type { Incident, StatusReport } from './model';
+import type { UnitOfWork } from './ports';
 
 export const REPORT_FIELDS = ['conditions', 'actions', 'needs'] as const;
 export type ReportField = (typeof REPORT_FIELDS)[number];
@@ -28,7 +28,7 @@ export interface SubmittedReport {
 /** Status reports: Conditions, Actions, Needs. Every report is kept; the latest one counts. */
 export class StatusReportService {
   constructor(
-    private readonly store: Store,
+    private readonly store: UnitOfWork,
     private readonly clock: Clock,
   ) {}
 

@@ -1,7 +1,7 @@
-import type { Store } from '../store';
 import type { Clock } from './clock';
 import { DomainError } from './errors';
 import { type Incident, RESOURCE_KINDS, type Resource, type ResourceKind } from './model';
+import type { UnitOfWork } from './ports';
 
 /** Kinds a person can add; the channel is every incident's own resource, listed without being stored. */
 export const ADDABLE_RESOURCE_KINDS: readonly ResourceKind[] = RESOURCE_KINDS.filter((kind) => kind !== 'channel');
@@ -72,7 +72,7 @@ export function resourcesFromTemplates(incident: Incident, templates: ResourceTe
 /** Links attached to an incident: documents, tickets, conferences, dashboards. */
 export class ResourceService {
   constructor(
-    private readonly store: Store,
+    private readonly store: UnitOfWork,
     private readonly clock: Clock,
     private readonly templates: ResourceTemplates,
   ) {}

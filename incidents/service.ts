@@ -1,7 +1,7 @@
-import type { Repositories, Store } from '../store';
 import type { Clock } from './clock';
 import { DomainError } from './errors';
-import { type Incident, type IncidentStatus, ROLE_LABELS, VISIBILITIES, type Visibility } from './model';
+import { type Announcement, type Incident, type IncidentStatus, ROLE_LABELS, VISIBILITIES, type Visibility } from './model';
+import type { Repositories, UnitOfWork } from './ports';
 
 export interface IncidentPolicy {
   namePrefix: string;
@@ -73,7 +73,7 @@ function checkText(errors: FieldErrors, field: 'title' | 'description' | 'resolu
 /** The incident lifecycle: report, status changes, edits. Knows nothing of Slack. */
 export class IncidentService {
   constructor(
-    private readonly store: Store,
+    private readonly store: UnitOfWork,
     private readonly clock: Clock,
     private readonly policy: IncidentPolicy,
   ) {}
@@ -164,6 +164,19 @@ export class IncidentService {
   /** Records the Slack artifacts of an incident (its channel, the pinned summary). */
   recordSlackArtifacts(id: number, artifacts: { channelId?: string; channelName?: string; summaryTs?: string }): Promise<Incident> {
     return this.store.incidents.update(id, artifacts, this.clock.now());
+  }
+
+  /** Where the incident is announced (one message per notification channel). */
+  announcements(id: number): Promise<Announcement[]> {
+    return this.store.incidents.announcements(id);
+  }
+
+  recordAnnouncement(announcement: Announcement): Promise<void> {
+    return this.store.incidents.saveAnnouncement(announcement);
+  }
+
+  forgetAnnouncement(id: number, channelId: string): Promise<void> {
+    return this.store.incidents.deleteAnnouncement(id, channelId);
   }
 
   /** True when closing this incident first needs a resolution. */

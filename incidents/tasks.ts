@@ -1,7 +1,7 @@
-import type { Repositories, Store } from '../store';
 import type { Clock } from './clock';
 import { DomainError } from './errors';
 import type { Task, TaskStatus } from './model';
+import type { Repositories, UnitOfWork } from './ports';
 
 export const TASK_DESCRIPTION_LIMIT = 1000;
 
@@ -25,7 +25,7 @@ const TIMELINE_VERB: Record<TaskStatus, string> = { open: 'reopened', resolved: 
 /** An incident's tasks: who does what. Creating, resolving and reopening go on the timeline. */
 export class TaskService {
   constructor(
-    private readonly store: Store,
+    private readonly store: UnitOfWork,
     private readonly clock: Clock,
   ) {}
 

@@ -1,6 +1,6 @@
-import type { Store } from '../store';
 import type { Clock } from './clock';
 import type { TimelineEvent } from './model';
+import type { UnitOfWork } from './ports';
 
 /** Longest message text kept on the timeline; the permalink leads to the rest. */
 export const TIMELINE_TEXT_LIMIT = 2000;
@@ -23,7 +23,7 @@ const messageKey = (channelId: string, messageId: string) => `message:${channelI
 /** What happened when: events the services record themselves, plus messages people mark. */
 export class TimelineService {
   constructor(
-    private readonly store: Store,
+    private readonly store: UnitOfWork,
     private readonly clock: Clock,
   ) {}
 

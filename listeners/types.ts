@@ -1,5 +1,6 @@
 import type {
   AllMiddlewareArgs,
+  App,
   BlockAction,
   ButtonAction,
   MessageShortcut,
@@ -10,19 +11,28 @@ import type {
   ViewSubmitAction,
 } from '@slack/bolt';
 import type { CommandName } from '../config';
-import type { Dependencies } from '../server/dependencies';
+import type { FlowDependencies, Flows } from '../flows';
 
 export type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 export type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<ButtonAction>>;
 export type ViewSubmissionArgs = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
 export type MessageShortcutArgs = AllMiddlewareArgs & SlackShortcutMiddlewareArgs<MessageShortcut>;
 
+/**
+ * What listeners are given: settings, the flows, and the domain services they read to check a
+ * form or find the incident. No store and no gateway: side effects happen inside flows.
+ */
+export type ListenerDependencies = Pick<
+  FlowDependencies,
+  'settings' | 'logger' | 'links' | 'botUserId' | 'incidents' | 'participants' | 'reports' | 'tasks' | 'resources' | 'oncall'
+> & { flows: Flows };
+
 /** One slash command: its setting (the slug), what the manifest says about it, and its handler. */
 export interface SlashCommandListener {
   setting: CommandName;
   description: string;
   usageHint?: string;
-  handle(args: CommandArgs, deps: Dependencies): Promise<void>;
+  handle(args: CommandArgs, deps: ListenerDependencies): Promise<void>;
 }
 
 /** One message shortcut (the "..." menu on a message). */
@@ -31,12 +41,17 @@ export interface MessageShortcutListener {
   /** What the menu shows (at most 24 characters). */
   name: string;
   description: string;
-  handle(args: MessageShortcutArgs, deps: Dependencies): Promise<void>;
+  handle(args: MessageShortcutArgs, deps: ListenerDependencies): Promise<void>;
 }
 
 /** One Events API event type and the bot events the manifest must subscribe for it. */
 export interface EventListenerModule {
   /** Bot events for the manifest, e.g. ["message.channels", "message.groups"] for "message". */
   subscriptions: string[];
-  register(app: import('@slack/bolt').App, deps: Dependencies): void;
+  register(app: App, deps: ListenerDependencies): void;
+}
+
+/** A module of buttons, menus or modal submissions: wires its ids to handlers. */
+export interface ListenerModule {
+  register(app: App, deps: ListenerDependencies): void;
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../incidents/clock';
-import type { Store } from '../store';
-import type { OncallEngagement } from '../store/oncall';
+import type { OncallEngagement } from '../incidents/model';
+import type { UnitOfWork } from '../incidents/ports';
 
 export interface EngagementRecord {
   incidentId: number;
@@ -16,7 +16,7 @@ export interface EngagementRecord {
 /** What engaging on-call records: no Slack here, only the incident's participants, engagements and timeline. */
 export class OncallEngagements {
   constructor(
-    private readonly store: Store,
+    private readonly store: UnitOfWork,
     private readonly clock: Clock,
   ) {}
 

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { App, type CustomRoute, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
 import { retryPolicies, WebClient } from '@slack/web-api';
 import type { Settings } from '../config';
+import { createFlows, type FlowDependencies } from '../flows';
+import type { ReminderScanResult } from '../flows/statusReportReminders';
 import { type Clock, systemClock } from '../incidents/clock';
 import { ParticipantService } from '../incidents/participants';
 import { ReminderService } from '../incidents/reminders';
@@ -17,16 +19,14 @@ import { createOncallDirectory, type OncallDirectory, ScheduleFileError } from '
 import { OncallEngagements } from '../oncall/engagements';
 import { SlackGateway } from '../slack/gateway';
 import { WorkspaceLinks } from '../slack/links';
-import { IncidentPresence } from '../slack/presence';
 import { UserDirectory } from '../slack/userDirectory';
 import { Store } from '../store';
 import type { Dependencies } from './dependencies';
 import { ackAfterFailure, installErrorHandling, reportFailures } from './errorHandling';
-import { registerIncidentWorkExtensions } from './incidentWorkExtensions';
 import { InFlightWork } from './inflight';
 import { WorkQueueWorker } from './jobs/workQueueWorker';
 import { ackUnhandled, ignoreOwnEvents, processEventsOnce, trackRequests } from './middleware';
-import { type ReminderScanResult, ReminderScheduler } from './reminderScheduler';
+import { ReminderJob } from './reminderJob';
 import { FAILED_WEBHOOK_RETENTION_MS, setUpWebhookDelivery, webhookSecrets } from './webhooks';
 
 /** Dispatch's documented paths; Bolt routes by payload, so each one takes any Slack payload. */
@@ -167,21 +167,16 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
 
   const users = new UserDirectory(gateway, settings.slack.userCacheTtlMs, clock);
   const links = new WorkspaceLinks(settings.slack.workspaceName);
-  const incidents = new IncidentService(store, clock, settings.incident);
-  const presence = new IncidentPresence({ settings, store, gateway, users, links, logger, incidents });
-  const participants = new ParticipantService(store, clock, identity.userId);
-  const deps: Dependencies = {
+  const flowDependencies: FlowDependencies = {
     settings,
     logger,
     clock,
-    store,
     gateway,
     users,
     links,
     botUserId: identity.userId,
-    incidents,
-    presence,
-    participants,
+    incidents: new IncidentService(store, clock, settings.incident),
+    participants: new ParticipantService(store, clock, identity.userId),
     oncall,
     oncallEngagements: new OncallEngagements(store, clock),
     reports: new StatusReportService(store, clock),
@@ -189,9 +184,13 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     tasks: new TaskService(store, clock),
     resources: new ResourceService(store, clock, settings.incident),
     timeline: new TimelineService(store, clock),
-    work: new WorkQueueWorker({ queue: store.workQueue, logger: logger.child({ component: 'work-queue' }) }),
   };
-  registerIncidentWorkExtensions(presence, deps);
+  const deps: Dependencies = {
+    ...flowDependencies,
+    store,
+    work: new WorkQueueWorker({ queue: store.workQueue, logger: logger.child({ component: 'work-queue' }) }),
+    flows: createFlows(flowDependencies),
+  };
 
   const inflight = new InFlightWork();
   const receiver = createReceiver(settings, store, logger);
@@ -211,7 +210,21 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   // HTTP only: Socket Mode's ack ignores a second call silently, so an unhandled request cannot be told apart.
   if (!settings.slack.socketMode) app.use(ackUnhandled(logger));
   installErrorHandling(app, gateway, logger);
-  registerListeners(app, deps);
+  // Listeners get the flows and read-only domain services, never the store or the gateway.
+  const { incidents, participants, reports, tasks, resources, flows } = deps;
+  registerListeners(app, {
+    settings,
+    logger,
+    links,
+    botUserId: identity.userId,
+    incidents,
+    participants,
+    reports,
+    tasks,
+    resources,
+    oncall,
+    flows,
+  });
 
   const started = await app.start(settings.server.port);
   const port = settings.slack.socketMode ? undefined : ((started as Server).address() as AddressInfo).port;
@@ -226,7 +239,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
       .catch((error: unknown) => logger.warn('could not prune finished work items', { error: String(error) }));
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
-  const reminders = new ReminderScheduler(deps, settings.incident.reminderCheckIntervalMs);
+  const reminders = new ReminderJob(flowDependencies, settings.incident.reminderCheckIntervalMs);
   reminders.start();
   const webhooks = setUpWebhookDelivery({ settings, work: deps.work, gateway, store, logger });
   deps.work.start();

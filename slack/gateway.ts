@@ -1,25 +1,12 @@
-import type { HomeView, KnownBlock, ModalView } from '@slack/types';
+import type { HomeView, ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
+import type { SlackMessage } from './blocks/message';
 import { withSuffix } from './channelNames';
 import { isSlackError, SlackCallError, toSlackCallError } from './errors';
+import type { SlackUserProfile } from './userProfile';
 
-/** A message as the renderers build it: fallback text for notifications plus Block Kit. */
-export interface SlackMessage {
-  text: string;
-  blocks?: KnownBlock[];
-}
-
-export interface SlackUserProfile {
-  id: string;
-  name: string;
-  realName: string;
-  displayName: string;
-  title: string;
-  email: string | null;
-  isBot: boolean;
-  deleted: boolean;
-  tz: string | null;
-}
+export type { SlackMessage } from './blocks/message';
+export type { SlackUserProfile } from './userProfile';
 
 export interface BotIdentity {
   userId: string;

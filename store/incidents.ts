@@ -1,40 +1,10 @@
 import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { Announcement, Incident, IncidentStatus, Visibility } from '../incidents/model';
+import type { IncidentChanges, IncidentRepository, NewIncidentRecord } from '../incidents/ports';
 import type { Database, IncidentsTable } from './schema';
 import { fromIso, fromIsoOrNull, toIso, toIsoOrNull } from './time';
 
 type IncidentRow = Selectable<IncidentsTable> & { commander_id: string | null };
-
-export interface NewIncidentRecord {
-  namePrefix: string;
-  title: string;
-  description: string;
-  type: string;
-  priority: string;
-  visibility: Visibility;
-  reporterId: string;
-  reportedAt: Date;
-}
-
-/** Fields an update may change; the repository keeps updated_at itself. */
-export type IncidentChanges = Partial<
-  Pick<
-    Incident,
-    | 'title'
-    | 'description'
-    | 'resolution'
-    | 'status'
-    | 'type'
-    | 'priority'
-    | 'visibility'
-    | 'channelId'
-    | 'channelName'
-    | 'summaryTs'
-    | 'stableAt'
-    | 'closedAt'
-    | 'reminderSnoozedUntil'
-  >
->;
 
 function toIncident(row: IncidentRow): Incident {
   return {
@@ -79,7 +49,7 @@ function toRowChanges(changes: IncidentChanges, at: Date): Updateable<IncidentsT
   return row;
 }
 
-export class IncidentRepository {
+export class KyselyIncidentRepository implements IncidentRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Incidents with their current commander, read from the roles. */

@@ -1,23 +1,10 @@
 import type { Kysely } from 'kysely';
+import type { OncallEngagement } from '../incidents/model';
+import type { NewOncallEngagement, OncallEngagementRepository } from '../incidents/ports';
 import type { Database } from './schema';
 import { fromIso, toIso } from './time';
 
-/** One person brought into an incident because they were on call for a service. */
-export interface OncallEngagement {
-  id: number;
-  incidentId: number;
-  /** The service's name as the provider gave it. */
-  service: string;
-  userId: string;
-  engagedBy: string;
-  paged: boolean;
-  note: string | null;
-  engagedAt: Date;
-}
-
-export type NewOncallEngagement = Omit<OncallEngagement, 'id'>;
-
-export class OncallEngagementRepository {
+export class KyselyOncallEngagementRepository implements OncallEngagementRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async insert(record: NewOncallEngagement): Promise<OncallEngagement> {

@@ -1,17 +1,12 @@
 import type { Kysely } from 'kysely';
 import { type Participant, ROLES, type Role, type RoleAssignment } from '../incidents/model';
+import type { JoinResult, ParticipantRepository } from '../incidents/ports';
 import type { Database } from './schema';
 import { fromIso, fromIsoOrNull, toIso } from './time';
 
 const byRoleOrder = (a: Role, b: Role) => ROLES.indexOf(a) - ROLES.indexOf(b);
 
-export interface JoinResult {
-  participant: Participant;
-  /** false when the person was already an active participant (a repeated join). */
-  changed: boolean;
-}
-
-export class ParticipantRepository {
+export class KyselyParticipantRepository implements ParticipantRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Adds the person, or reactivates one who left. */

@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { ReminderRepository } from '../incidents/ports';
 import type { Database } from './schema';
 import { toIso } from './time';
 
-export class ReminderRepository {
+export class KyselyReminderRepository implements ReminderRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /**

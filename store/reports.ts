@@ -1,16 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { StatusReport } from '../incidents/model';
+import type { NewStatusReportRecord, StatusReportRepository } from '../incidents/ports';
 import type { Database, StatusReportsTable } from './schema';
 import { fromIso, toIso } from './time';
-
-export interface NewStatusReportRecord {
-  incidentId: number;
-  conditions: string;
-  actions: string;
-  needs: string;
-  authorId: string;
-  createdAt: Date;
-}
 
 function toReport(row: Selectable<StatusReportsTable>): StatusReport {
   return {
@@ -25,7 +17,7 @@ function toReport(row: Selectable<StatusReportsTable>): StatusReport {
   };
 }
 
-export class StatusReportRepository {
+export class KyselyStatusReportRepository implements StatusReportRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async insert(record: NewStatusReportRecord): Promise<StatusReport> {

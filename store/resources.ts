@@ -1,18 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Resource, ResourceKind } from '../incidents/model';
+import type { NewResourceRecord, ResourceRepository } from '../incidents/ports';
 import type { Database } from './schema';
 import { fromIso, toIso } from './time';
 
-export interface NewResourceRecord {
-  incidentId: number;
-  kind: ResourceKind;
-  title: string;
-  url: string;
-  addedBy: string | null;
-  createdAt: Date;
-}
-
-export class ResourceRepository {
+export class KyselyResourceRepository implements ResourceRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async insert(record: NewResourceRecord): Promise<Resource> {

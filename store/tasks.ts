@@ -1,18 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Task, TaskStatus } from '../incidents/model';
+import type { NewTaskRecord, TaskRepository } from '../incidents/ports';
 import type { Database } from './schema';
 import { fromIso, fromIsoOrNull, toIso } from './time';
 
-export interface NewTaskRecord {
-  incidentId: number;
-  description: string;
-  creatorId: string;
-  assigneeIds: string[];
-  sourceUrl: string | null;
-  createdAt: Date;
-}
-
-export class TaskRepository {
+export class KyselyTaskRepository implements TaskRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Inserts the task and its assignees; call inside a transaction. */

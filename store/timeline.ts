@@ -1,21 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { TimelineEvent, TimelineSource } from '../incidents/model';
+import type { NewTimelineEventRecord, TimelineRepository } from '../incidents/ports';
 import type { Database } from './schema';
 import { fromIso, toIso } from './time';
 
-export interface NewTimelineEventRecord {
-  incidentId: number;
-  occurredAt: Date;
-  kind: string;
-  text: string;
-  actorId: string | null;
-  source: TimelineSource;
-  permalink?: string | null;
-  /** When set, a second event with the same key for the incident is not recorded. */
-  dedupeKey?: string | null;
-}
-
-export class TimelineRepository {
+export class KyselyTimelineRepository implements TimelineRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Records the event; returns undefined when its dedupe key was recorded before. */

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import type { Dependencies } from '../../server/dependencies';
+import type { ListenerDependencies, ListenerModule } from '../types';
 import * as incidentButtons from './incidentButtons';
 import * as oncallOptions from './oncallOptions';
 import * as resourceButtons from './resourceButtons';
@@ -8,7 +8,7 @@ import * as taskButtons from './taskButtons';
 import * as timelineButtons from './timelineButtons';
 
 /** Every button and menu module: one line each. */
-const ACTION_MODULES: Array<{ register(app: App, deps: Dependencies): void }> = [
+const ACTION_MODULES: ListenerModule[] = [
   incidentButtons,
   oncallOptions,
   statusReportButtons,
@@ -17,6 +17,6 @@ const ACTION_MODULES: Array<{ register(app: App, deps: Dependencies): void }> = 
   timelineButtons,
 ];
 
-export function register(app: App, deps: Dependencies): void {
+export function register(app: App, deps: ListenerDependencies): void {
   for (const module of ACTION_MODULES) module.register(app, deps);
 }

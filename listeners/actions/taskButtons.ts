@@ -1,11 +1,9 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { DomainError } from '../../incidents/errors';
 import { addToRequestContext } from '../../logging/context';
-import type { Dependencies } from '../../server/dependencies';
 import { ACTIONS } from '../../slack/blocks/ids';
-import type { ButtonArgs } from '../types';
-import { changeTaskStatus, openTaskForm } from '../useCases/tasks';
-import { incidentOfButton } from './incidentButtons';
+import { incidentButton } from '../incidentScope';
+import type { ButtonArgs, ListenerDependencies } from '../types';
 
 function taskIdOf(action: ButtonAction): number {
   const id = Number(action.value);
@@ -15,9 +13,9 @@ function taskIdOf(action: ButtonAction): number {
 
 /** Resolve / Reopen on the task list: the list is redrawn in place through the click's response_url. */
 function taskStatusButton(resolved: boolean) {
-  return async ({ ack, action, body }: ButtonArgs, deps: Dependencies): Promise<void> => {
+  return async ({ ack, action, body }: ButtonArgs, deps: ListenerDependencies): Promise<void> => {
     await ack();
-    const incident = await changeTaskStatus(deps, {
+    const incident = await deps.flows.changeTaskStatus({
       taskId: taskIdOf(action),
       resolved,
       actorId: body.user.id,
@@ -28,14 +26,12 @@ function taskStatusButton(resolved: boolean) {
 }
 
 /** "Add task" on the list: the task form, remembering the list so it can be redrawn after. */
-async function addTaskButton({ ack, action, body }: ButtonArgs, deps: Dependencies): Promise<void> {
-  await ack();
-  const incident = await incidentOfButton(deps, action);
-  await openTaskForm(deps, body.trigger_id, incident, { listResponseUrl: body.response_url });
-}
+const addTaskButton = incidentButton({}, async ({ body }, deps, incident) => {
+  await deps.flows.openTaskForm({ triggerId: body.trigger_id, incident, metadata: { listResponseUrl: body.response_url } });
+});
 
-export function register(app: App, deps: Dependencies): void {
-  const on = (actionId: string, handler: (args: ButtonArgs, deps: Dependencies) => Promise<void>) =>
+export function register(app: App, deps: ListenerDependencies): void {
+  const on = (actionId: string, handler: (args: ButtonArgs, deps: ListenerDependencies) => Promise<void>) =>
     app.action<BlockAction<ButtonAction>>({ action_id: actionId, type: 'block_actions' }, (args) => handler(args, deps));
   on(ACTIONS.resolveTask, taskStatusButton(true));
   on(ACTIONS.reopenTask, taskStatusButton(false));

@@ -1,5 +1,4 @@
-import { editIncidentModal } from '../../slack/blocks/incidentModals';
-import { incidentCommand } from '../common/incidentCommand';
+import { incidentCommand } from '../incidentScope';
 
 /** /dispatch-edit-incident: opens the edit form prefilled with the incident as it is. */
 export const editIncidentCommand = incidentCommand({
@@ -7,6 +6,6 @@ export const editIncidentCommand = incidentCommand({
   description: "Edit this incident's title, description, resolution, type, priority, visibility or status",
   async handle({ command, ack }, deps, incident) {
     await ack();
-    await deps.gateway.openView(command.trigger_id, editIncidentModal(incident, deps.settings.incident));
+    await deps.flows.openEditForm({ triggerId: command.trigger_id, incident });
   },
 });

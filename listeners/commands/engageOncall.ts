@@ -1,8 +1,6 @@
 import { problemMessage } from '../../slack/blocks/feedback';
 import { oncallNotConfiguredText } from '../../slack/blocks/oncall';
-import { incidentCommand } from '../common/incidentCommand';
-import { replyByResponseUrl } from '../common/reply';
-import { openEngageForm } from '../useCases/engageOncall';
+import { incidentCommand } from '../incidentScope';
 
 /** /dispatch-engage-oncall: in an incident channel, opens the form to engage a service's on-call. */
 export const engageOncallCommand = incidentCommand({
@@ -19,6 +17,10 @@ export const engageOncallCommand = incidentCommand({
       return;
     }
     await ack();
-    await openEngageForm(deps, { incident, triggerId: command.trigger_id, reply: replyByResponseUrl(deps, command.response_url) });
+    await deps.flows.openEngageForm({
+      incident,
+      triggerId: command.trigger_id,
+      reply: deps.flows.replyByResponseUrl(command.response_url),
+    });
   },
 });

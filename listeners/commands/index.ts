@@ -1,12 +1,12 @@
 import type { App } from '@slack/bolt';
-import type { Dependencies } from '../../server/dependencies';
-import type { SlashCommandListener } from '../types';
+import type { ListenerDependencies, SlashCommandListener } from '../types';
+import { assignRoleCommand } from './assignRole';
 import { editIncidentCommand } from './editIncident';
 import { engageOncallCommand } from './engageOncall';
+import { listParticipantsCommand } from './listParticipants';
 import { listResourcesCommand } from './listResources';
 import { listTasksCommand } from './listTasks';
 import { markActiveCommand, markClosedCommand, markStableCommand } from './markStatus';
-import { assignRoleCommand, listParticipantsCommand } from './participants';
 import { reportIncidentCommand } from './reportIncident';
 import { statusReportCommand } from './statusReport';
 
@@ -25,7 +25,7 @@ export const COMMAND_LISTENERS: SlashCommandListener[] = [
   listResourcesCommand,
 ];
 
-export function register(app: App, deps: Dependencies): void {
+export function register(app: App, deps: ListenerDependencies): void {
   for (const listener of COMMAND_LISTENERS) {
     app.command(deps.settings.commands[listener.setting], (args) => listener.handle(args, deps));
   }

@@ -1,5 +1,4 @@
-import { incidentCommand } from '../common/incidentCommand';
-import { showResourceList } from '../useCases/resources';
+import { incidentCommand } from '../incidentScope';
 
 /** /dispatch-list-resources: the incident's channel and links, privately, with "Add resource". */
 export const listResourcesCommand = incidentCommand({
@@ -7,6 +6,6 @@ export const listResourcesCommand = incidentCommand({
   description: "List this incident's channel, documents, tickets, conferences and dashboards",
   async handle({ command, ack }, deps, incident) {
     await ack();
-    await showResourceList(deps, incident, command.response_url, false);
+    await deps.flows.showResourceList(incident, command.response_url, false);
   },
 });

@@ -1,5 +1,4 @@
-import { incidentCommand } from '../common/incidentCommand';
-import { showTaskList } from '../useCases/tasks';
+import { incidentCommand } from '../incidentScope';
 
 /** /dispatch-list-tasks: the incident's tasks, privately, with Resolve / Reopen and "Add task". */
 export const listTasksCommand = incidentCommand({
@@ -7,6 +6,6 @@ export const listTasksCommand = incidentCommand({
   description: "List this incident's tasks; resolve, reopen or add one",
   async handle({ command, ack }, deps, incident) {
     await ack();
-    await showTaskList(deps, incident, command.response_url, false);
+    await deps.flows.showTaskList(incident, command.response_url, false);
   },
 });

@@ -1,9 +1,7 @@
 import type { CommandName } from '../../config';
 import type { IncidentStatus } from '../../incidents/model';
-import { incidentCommand } from '../common/incidentCommand';
-import { replyByResponseUrl } from '../common/reply';
+import { incidentCommand } from '../incidentScope';
 import type { SlashCommandListener } from '../types';
-import { requestStatusChange } from '../useCases/incidentStatus';
 
 function markStatusCommand(setting: CommandName, target: IncidentStatus, description: string): SlashCommandListener {
   return incidentCommand({
@@ -11,12 +9,12 @@ function markStatusCommand(setting: CommandName, target: IncidentStatus, descrip
     description,
     async handle({ command, ack }, deps, incident) {
       await ack();
-      await requestStatusChange(deps, {
+      await deps.flows.requestStatusChange({
         incident,
         target,
         actorId: command.user_id,
         triggerId: command.trigger_id,
-        reply: replyByResponseUrl(deps, command.response_url),
+        reply: deps.flows.replyByResponseUrl(command.response_url),
       });
     },
   });

@@ -1,5 +1,4 @@
 import type { SlashCommandListener } from '../types';
-import { openReportForm } from '../useCases/reportIncident';
 
 /** /dispatch-report-incident [title]: works in any channel; opens the report form. */
 export const reportIncidentCommand: SlashCommandListener = {
@@ -8,6 +7,10 @@ export const reportIncidentCommand: SlashCommandListener = {
   usageHint: '[title]',
   async handle({ command, ack }, deps) {
     await ack();
-    await openReportForm(deps, command.trigger_id, { title: command.text.trim() }, { originChannelId: command.channel_id });
+    await deps.flows.openReportForm({
+      triggerId: command.trigger_id,
+      prefill: { title: command.text.trim() },
+      metadata: { originChannelId: command.channel_id },
+    });
   },
 };

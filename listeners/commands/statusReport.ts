@@ -1,5 +1,4 @@
-import { incidentCommand } from '../common/incidentCommand';
-import { openStatusReportForm } from '../useCases/statusReport';
+import { incidentCommand } from '../incidentScope';
 
 /** /dispatch-status-report: the Conditions / Actions / Needs form, prefilled from the last report. */
 export const statusReportCommand = incidentCommand({
@@ -7,6 +6,6 @@ export const statusReportCommand = incidentCommand({
   description: 'Post a status report (conditions, actions, needs) in this incident',
   async handle({ command, ack }, deps, incident) {
     await ack();
-    await openStatusReportForm(deps, command.trigger_id, incident);
+    await deps.flows.openStatusReportForm({ triggerId: command.trigger_id, incident });
   },
 });

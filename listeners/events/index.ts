@@ -1,8 +1,7 @@
 import type { App } from '@slack/bolt';
-import type { Dependencies } from '../../server/dependencies';
-import type { EventListenerModule } from '../types';
+import type { EventListenerModule, ListenerDependencies } from '../types';
 import { appHomeListener } from './appHome';
-import { memberJoinedListener, memberLeftListener, messageActivityListener } from './participants';
+import { memberJoinedListener, memberLeftListener, messageActivityListener } from './channelMembership';
 import { timelineReactionListener } from './timelineReaction';
 
 /** Every Events API listener: one line each. The manifest's bot events come from this list. */
@@ -14,6 +13,6 @@ export const EVENT_LISTENERS: EventListenerModule[] = [
   timelineReactionListener,
 ];
 
-export function register(app: App, deps: Dependencies): void {
+export function register(app: App, deps: ListenerDependencies): void {
   for (const listener of EVENT_LISTENERS) listener.register(app, deps);
 }

@@ -1,13 +1,11 @@
 import type { App } from '@slack/bolt';
 import { addToRequestContext } from '../../logging/context';
-import type { Dependencies } from '../../server/dependencies';
-import type { EventListenerModule } from '../types';
-import { addMessageToTimeline } from '../useCases/timeline';
+import type { EventListenerModule, ListenerDependencies } from '../types';
 
 /** Reacting with SLACK_TIMELINE_EVENT_REACTION to a message in an incident channel puts it on the timeline, once. */
 export const timelineReactionListener: EventListenerModule = {
   subscriptions: ['reaction_added'],
-  register(app: App, deps: Dependencies) {
+  register(app: App, deps: ListenerDependencies) {
     app.event('reaction_added', async ({ event }) => {
       // A skin tone arrives as "name::skin-tone-2"; it is still the same emoji.
       const emoji = event.reaction.split('::')[0];
@@ -15,7 +13,7 @@ export const timelineReactionListener: EventListenerModule = {
       const incident = await deps.incidents.findByChannel(event.item.channel);
       if (!incident) return;
       addToRequestContext({ incident: incident.name });
-      await addMessageToTimeline(deps, {
+      await deps.flows.addMessageToTimeline({
         incident,
         channelId: event.item.channel,
         ts: event.item.ts,

@@ -1,6 +1,5 @@
 import { SHORTCUTS } from '../../slack/blocks/ids';
 import type { MessageShortcutListener } from '../types';
-import { openReportForm } from '../useCases/reportIncident';
 
 /** "Report incident" on a message: the report form with the message's text and a link back to it. */
 export const reportFromMessageShortcut: MessageShortcutListener = {
@@ -14,6 +13,10 @@ export const reportFromMessageShortcut: MessageShortcutListener = {
     const author = shortcut.message.user ? ` (posted by <@${shortcut.message.user}>)` : '';
     const description = `${text}\n\nReported from a message${author}: ${permalink}`.trim();
     const title = text.split('\n')[0]?.slice(0, 150) ?? '';
-    await openReportForm(deps, shortcut.trigger_id, { title, description }, { originChannelId: shortcut.channel.id });
+    await deps.flows.openReportForm({
+      triggerId: shortcut.trigger_id,
+      prefill: { title, description },
+      metadata: { originChannelId: shortcut.channel.id },
+    });
   },
 };

@@ -1,16 +1,10 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
 import { INCIDENT_STATUSES, type IncidentStatus, VISIBILITIES, type Visibility } from '../../incidents/model';
 import type { FieldErrors, IncidentDetails } from '../../incidents/service';
-import { addToRequestContext } from '../../logging/context';
-import type { Dependencies } from '../../server/dependencies';
 import { VIEWS } from '../../slack/blocks/ids';
-import { replyAfterSubmission } from '../common/reply';
-import { hasIncidentId, readMetadata, ViewAnswers } from '../common/viewState';
-import type { ViewSubmissionArgs } from '../types';
-import { editIncident } from '../useCases/editIncident';
-import { engageOncall } from '../useCases/engageOncall';
-import { completeStatusChange } from '../useCases/incidentStatus';
-import { reportIncident } from '../useCases/reportIncident';
+import { incidentForm } from '../incidentScope';
+import type { ListenerDependencies, ViewSubmissionArgs } from '../types';
+import { hasIncidentId, ViewAnswers } from '../viewState';
 import { oncallChoiceErrors, readOncallChoice } from './oncallViews';
 
 const asVisibility = (value: string | null): Visibility => VISIBILITIES.find((candidate) => candidate === value) ?? ('' as Visibility);
@@ -29,7 +23,7 @@ function readDetails(answers: ViewAnswers): IncidentDetails {
 const hasErrors = (errors: FieldErrors | Record<string, string>) => Object.keys(errors).length > 0;
 
 /** The report form: refused inline (response_action errors) when a field is wrong; otherwise recorded and set up. */
-async function submitReport({ ack, view, body }: ViewSubmissionArgs, deps: Dependencies): Promise<void> {
+async function submitReport({ ack, view, body }: ViewSubmissionArgs, deps: ListenerDependencies): Promise<void> {
   const answers = new ViewAnswers(view.state.values);
   const details = readDetails(answers);
   const commanderId = answers.user('commander');
@@ -43,17 +37,16 @@ async function submitReport({ ack, view, body }: ViewSubmissionArgs, deps: Depen
     return;
   }
   await ack();
-  const incident = await reportIncident(deps, { ...details, reporterId: body.user.id, commanderId });
+  const incident = await deps.flows.reportIncident({ ...details, reporterId: body.user.id, commanderId });
   if (oncall.serviceId) {
     const { serviceId, note, page, makeCommander } = oncall;
-    const reply = replyAfterSubmission(deps, body.user.id, incident);
-    await engageOncall(deps, { incident, serviceId, note, page, makeCommander, actorId: body.user.id, reply });
+    const reply = deps.flows.replyAfterSubmission(body.user.id, incident);
+    await deps.flows.engageOncall({ incident, serviceId, note, page, makeCommander, actorId: body.user.id, reply });
   }
 }
 
 /** The edit form: same inline checks, plus a resolution when the status becomes closed. */
-async function submitEdit({ ack, view, body }: ViewSubmissionArgs, deps: Dependencies): Promise<void> {
-  const metadata = readMetadata(view.private_metadata, hasIncidentId);
+const submitEdit = incidentForm({ isMetadata: hasIncidentId, errorField: 'title' }, async ({ ack, view, body }, deps, incident) => {
   const answers = new ViewAnswers(view.state.values);
   const details = readDetails(answers);
   const resolution = answers.text('resolution');
@@ -61,44 +54,41 @@ async function submitEdit({ ack, view, body }: ViewSubmissionArgs, deps: Depende
   const errors = deps.incidents.validateDetails({ ...details, resolution });
   if (!status) errors.status = 'Pick a status.';
   if (status === 'closed' && !resolution.trim()) errors.resolution = 'A closed incident needs a resolution.';
-  if (!metadata) errors.title = 'This form is out of date; run the command again.';
-  if (hasErrors(errors) || !metadata || !status) {
+  if (hasErrors(errors) || !status) {
     await ack({ response_action: 'errors', errors });
     return;
   }
   await ack();
-  const incident = await deps.incidents.require(metadata.incidentId);
-  addToRequestContext({ incident: incident.name });
-  await editIncident(deps, {
+  await deps.flows.editIncident({
     incidentId: incident.id,
     input: { ...details, resolution, status },
     actorId: body.user.id,
-    reply: replyAfterSubmission(deps, body.user.id, incident),
+    reply: deps.flows.replyAfterSubmission(body.user.id, incident),
   });
-}
+});
 
 /** The resolution asked for when closing. */
-async function submitResolution({ ack, view, body }: ViewSubmissionArgs, deps: Dependencies): Promise<void> {
-  const metadata = readMetadata(view.private_metadata, hasIncidentId);
-  const resolution = new ViewAnswers(view.state.values).text('resolution');
-  const problem = metadata ? deps.incidents.resolutionProblem(resolution) : 'This form is out of date; run the command again.';
-  if (problem || !metadata) {
-    await ack({ response_action: 'errors', errors: { resolution: problem ?? '' } });
-    return;
-  }
-  await ack();
-  const incident = await deps.incidents.require(metadata.incidentId);
-  addToRequestContext({ incident: incident.name });
-  await completeStatusChange(deps, {
-    incidentId: incident.id,
-    target: 'closed',
-    actorId: body.user.id,
-    resolution,
-    reply: replyAfterSubmission(deps, body.user.id, incident),
-  });
-}
+const submitResolution = incidentForm(
+  { isMetadata: hasIncidentId, errorField: 'resolution' },
+  async ({ ack, view, body }, deps, incident) => {
+    const resolution = new ViewAnswers(view.state.values).text('resolution');
+    const problem = deps.incidents.resolutionProblem(resolution);
+    if (problem) {
+      await ack({ response_action: 'errors', errors: { resolution: problem } });
+      return;
+    }
+    await ack();
+    await deps.flows.completeStatusChange({
+      incidentId: incident.id,
+      target: 'closed',
+      actorId: body.user.id,
+      resolution,
+      reply: deps.flows.replyAfterSubmission(body.user.id, incident),
+    });
+  },
+);
 
-export function register(app: App, deps: Dependencies): void {
+export function register(app: App, deps: ListenerDependencies): void {
   app.view<ViewSubmitAction>({ callback_id: VIEWS.report, type: 'view_submission' }, (args) => submitReport(args, deps));
   app.view<ViewSubmitAction>({ callback_id: VIEWS.edit, type: 'view_submission' }, (args) => submitEdit(args, deps));
   app.view<ViewSubmitAction>({ callback_id: VIEWS.resolution, type: 'view_submission' }, (args) => submitResolution(args, deps));

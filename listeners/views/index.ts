@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import type { Dependencies } from '../../server/dependencies';
+import type { ListenerDependencies, ListenerModule } from '../types';
 import * as incidentViews from './incidentViews';
 import * as oncallViews from './oncallViews';
 import * as participantViews from './participantViews';
@@ -8,15 +8,8 @@ import * as statusReportViews from './statusReportViews';
 import * as taskViews from './taskViews';
 
 /** Every modal submission module: one line each. */
-const VIEW_MODULES: Array<{ register(app: App, deps: Dependencies): void }> = [
-  incidentViews,
-  participantViews,
-  oncallViews,
-  statusReportViews,
-  taskViews,
-  resourceViews,
-];
+const VIEW_MODULES: ListenerModule[] = [incidentViews, participantViews, oncallViews, statusReportViews, taskViews, resourceViews];
 
-export function register(app: App, deps: Dependencies): void {
+export function register(app: App, deps: ListenerDependencies): void {
   for (const module of VIEW_MODULES) module.register(app, deps);
 }

@@ -1,12 +1,10 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
-import { addToRequestContext } from '../../logging/context';
-import type { Dependencies } from '../../server/dependencies';
+import { capitalized } from '../../flows/engageOncall';
 import { VIEWS } from '../../slack/blocks/ids';
 import { NOTE_MAX_LENGTH, ONCALL_FIELDS, ONCALL_OPTIONS } from '../../slack/blocks/oncall';
-import { replyAfterSubmission } from '../common/reply';
-import { hasIncidentId, readMetadata, ViewAnswers } from '../common/viewState';
-import type { ViewSubmissionArgs } from '../types';
-import { capitalized, engageOncall } from '../useCases/engageOncall';
+import { incidentForm } from '../incidentScope';
+import type { ListenerDependencies } from '../types';
+import { hasIncidentId, ViewAnswers } from '../viewState';
 
 /** How long a submission may wait for the provider's service list before answering Slack. */
 const CHECK_BUDGET_MS = 500;
@@ -34,7 +32,11 @@ export function readOncallChoice(answers: ViewAnswers): OncallChoice {
  * Problems with an on-call choice that can be known before answering Slack, by block_id: a
  * missing service, a service the provider's (cached) list does not have, a note too long.
  */
-export async function oncallChoiceErrors(deps: Dependencies, choice: OncallChoice, required: boolean): Promise<Record<string, string>> {
+export async function oncallChoiceErrors(
+  deps: Pick<ListenerDependencies, 'oncall'>,
+  choice: OncallChoice,
+  required: boolean,
+): Promise<Record<string, string>> {
   const errors: Record<string, string> = {};
   if (choice.note && choice.note.length > NOTE_MAX_LENGTH) {
     errors[ONCALL_FIELDS.note] = `Keep the note within ${NOTE_MAX_LENGTH} characters (it has ${choice.note.length}).`;
@@ -53,29 +55,28 @@ export async function oncallChoiceErrors(deps: Dependencies, choice: OncallChoic
 }
 
 /** The engage form: checked inline, then the on-call is engaged after the ack. */
-async function submitEngage({ ack, view, body }: ViewSubmissionArgs, deps: Dependencies): Promise<void> {
-  const metadata = readMetadata(view.private_metadata, hasIncidentId);
-  const choice = readOncallChoice(new ViewAnswers(view.state.values));
-  const errors = await oncallChoiceErrors(deps, choice, true);
-  if (!metadata) errors[ONCALL_FIELDS.service] = 'This form is out of date; run the command again.';
-  if (Object.keys(errors).length > 0 || !metadata || !choice.serviceId) {
-    await ack({ response_action: 'errors', errors });
-    return;
-  }
-  await ack();
-  const incident = await deps.incidents.require(metadata.incidentId);
-  addToRequestContext({ incident: incident.name });
-  await engageOncall(deps, {
-    incident,
-    serviceId: choice.serviceId,
-    note: choice.note,
-    page: choice.page,
-    makeCommander: false,
-    actorId: body.user.id,
-    reply: replyAfterSubmission(deps, body.user.id, incident),
-  });
-}
+const submitEngage = incidentForm(
+  { isMetadata: hasIncidentId, errorField: ONCALL_FIELDS.service },
+  async ({ ack, view, body }, deps, incident) => {
+    const choice = readOncallChoice(new ViewAnswers(view.state.values));
+    const errors = await oncallChoiceErrors(deps, choice, true);
+    if (Object.keys(errors).length > 0 || !choice.serviceId) {
+      await ack({ response_action: 'errors', errors });
+      return;
+    }
+    await ack();
+    await deps.flows.engageOncall({
+      incident,
+      serviceId: choice.serviceId,
+      note: choice.note,
+      page: choice.page,
+      makeCommander: false,
+      actorId: body.user.id,
+      reply: deps.flows.replyAfterSubmission(body.user.id, incident),
+    });
+  },
+);
 
-export function register(app: App, deps: Dependencies): void {
+export function register(app: App, deps: ListenerDependencies): void {
   app.view<ViewSubmitAction>({ callback_id: VIEWS.engageOncall, type: 'view_submission' }, (args) => submitEngage(args, deps));
 }

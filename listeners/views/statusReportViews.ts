@@ -1,16 +1,12 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
 import type { ReportErrors, StatusReportInput } from '../../incidents/reports';
-import { addToRequestContext } from '../../logging/context';
-import type { Dependencies } from '../../server/dependencies';
 import { VIEWS } from '../../slack/blocks/ids';
-import { replyAfterSubmission } from '../common/reply';
-import { hasIncidentId, readMetadata, ViewAnswers } from '../common/viewState';
-import type { ViewSubmissionArgs } from '../types';
-import { submitStatusReport } from '../useCases/statusReport';
+import { incidentForm } from '../incidentScope';
+import type { ListenerDependencies } from '../types';
+import { hasIncidentId, ViewAnswers } from '../viewState';
 
 /** The status report form: refused inline when a part is missing; otherwise stored, posted and pinned. */
-async function submitReport({ ack, view, body }: ViewSubmissionArgs, deps: Dependencies): Promise<void> {
-  const metadata = readMetadata(view.private_metadata, hasIncidentId);
+const submitReport = incidentForm({ isMetadata: hasIncidentId, errorField: 'conditions' }, async ({ ack, view, body }, deps, incident) => {
   const answers = new ViewAnswers(view.state.values);
   const input: StatusReportInput = {
     conditions: answers.text('conditions'),
@@ -18,22 +14,19 @@ async function submitReport({ ack, view, body }: ViewSubmissionArgs, deps: Depen
     needs: answers.text('needs'),
   };
   const errors: ReportErrors = deps.reports.validate(input);
-  if (!metadata) errors.conditions = 'This form is out of date; run the command again.';
-  if (Object.keys(errors).length > 0 || !metadata) {
+  if (Object.keys(errors).length > 0) {
     await ack({ response_action: 'errors', errors });
     return;
   }
   await ack();
-  const incident = await deps.incidents.require(metadata.incidentId);
-  addToRequestContext({ incident: incident.name });
-  await submitStatusReport(deps, {
+  await deps.flows.submitStatusReport({
     incidentId: incident.id,
     input,
     authorId: body.user.id,
-    reply: replyAfterSubmission(deps, body.user.id, incident),
+    reply: deps.flows.replyAfterSubmission(body.user.id, incident),
   });
-}
+});
 
-export function register(app: App, deps: Dependencies): void {
+export function register(app: App, deps: ListenerDependencies): void {
   app.view<ViewSubmitAction>({ callback_id: VIEWS.statusReport, type: 'view_submission' }, (args) => submitReport(args, deps));
 }

@@ -1,4 +1,4 @@
-import type { SlackMessage } from '../gateway';
+import type { SlackMessage } from './message';
 import { section } from './text';
 
 /** A private answer that something could not be done and what to do instead. */

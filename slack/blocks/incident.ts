@@ -1,10 +1,9 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
 import type { Incident, IncidentStatus } from '../../incidents/model';
 import { type FieldChange, STATUS_LABELS } from '../../incidents/service';
-import type { SlackMessage } from '../gateway';
 import type { WorkspaceLinks } from '../links';
-import type { StepFailure } from '../steps';
 import { ACTIONS } from './ids';
+import type { SlackMessage, StepFailure } from './message';
 import { context, escapeText, fields, formatDuration, link, mention, plain, section, slackDate, truncate } from './text';
 
 export const STATUS_EMOJI: Record<IncidentStatus, string> = {

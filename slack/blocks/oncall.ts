@@ -2,11 +2,11 @@ import type { InputBlock, KnownBlock, ModalView } from '@slack/types';
 import type { Incident } from '../../incidents/model';
 import { STATUS_LABELS } from '../../incidents/service';
 import type { OncallService } from '../../oncall/provider';
-import type { SlackMessage } from '../gateway';
 import type { WorkspaceLinks } from '../links';
 import { VIEWS } from './ids';
 import type { IncidentMetadata } from './incidentModals';
 import { checkboxesInput, externalSelectInput, modal, option, selectInput, textInput } from './inputs';
+import type { SlackMessage } from './message';
 import { context, escapeText, fields, LIMITS, link, mention, section, truncate } from './text';
 
 /** block_ids of the on-call inputs, shared by the engage form and the report form. */

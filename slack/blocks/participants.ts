@@ -2,9 +2,10 @@ import type { KnownBlock } from '@slack/types';
 import type { Incident, Participant, Role } from '../../incidents/model';
 import { ROLE_LABELS, ROLES } from '../../incidents/model';
 import { ROLE_RESPONSIBILITIES, type RoleHolders } from '../../incidents/participants';
-import type { SlackMessage, SlackUserProfile } from '../gateway';
 import type { WorkspaceLinks } from '../links';
+import type { SlackUserProfile } from '../userProfile';
 import { statusText } from './incident';
+import type { SlackMessage } from './message';
 import { context, escapeText, fields, LIMITS, link, mention, plain, section, slackDate, truncate } from './text';
 
 /** A command a participant can run, as the welcome lists it. */

@@ -1,10 +1,10 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { Incident, Resource } from '../../incidents/model';
 import { ADDABLE_RESOURCE_KINDS, RESOURCE_KIND_LABELS, RESOURCE_LIMITS } from '../../incidents/resources';
-import type { SlackMessage } from '../gateway';
 import type { WorkspaceLinks } from '../links';
 import { ACTIONS, VIEWS } from './ids';
 import { modal, option, selectInput, textInput } from './inputs';
+import type { SlackMessage } from './message';
 import { context, escapeText, LIMITS, link, mention, plain, section, slackDate } from './text';
 
 /** What the resource form remembers: the incident and the list to refresh. */

@@ -1,11 +1,11 @@
 import type { Button, KnownBlock, ModalView } from '@slack/types';
 import type { Incident, StatusReport } from '../../incidents/model';
 import { REPORT_FIELD_LIMIT, type ReportField } from '../../incidents/reports';
-import type { SlackMessage } from '../gateway';
 import type { WorkspaceLinks } from '../links';
 import { ACTIONS, VIEWS } from './ids';
 import type { IncidentMetadata } from './incidentModals';
 import { modal, textInput } from './inputs';
+import type { SlackMessage } from './message';
 import { context, escapeText, formatDuration, link, mention, plain, section, slackDate } from './text';
 
 const FIELDS: Array<{ field: ReportField; label: string; placeholder: string }> = [

@@ -1,10 +1,10 @@
 import type { Button, KnownBlock, ModalView, SectionBlock } from '@slack/types';
 import type { Incident, Task } from '../../incidents/model';
 import { TASK_DESCRIPTION_LIMIT } from '../../incidents/tasks';
-import type { SlackMessage } from '../gateway';
 import type { WorkspaceLinks } from '../links';
 import { ACTIONS, VIEWS } from './ids';
 import { modal, textInput, usersInput } from './inputs';
+import type { SlackMessage } from './message';
 import { context, escapeText, LIMITS, link, mention, plain, section, slackDate, truncate } from './text';
 
 /** What the task form remembers: the incident, the message it comes from, the list to refresh. */

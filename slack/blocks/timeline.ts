@@ -1,9 +1,9 @@
 import type { Button, KnownBlock, ModalView } from '@slack/types';
 import type { Incident, TimelineEvent } from '../../incidents/model';
-import type { SlackMessage } from '../gateway';
 import { ACTIONS, VIEWS } from './ids';
 import type { IncidentMetadata } from './incidentModals';
 import { modal } from './inputs';
+import type { SlackMessage } from './message';
 import { context, escapeText, LIMITS, link, mention, plain, section, slackDate } from './text';
 
 const KIND_LABELS: Record<string, string> = {

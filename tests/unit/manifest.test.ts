@@ -15,8 +15,8 @@ import {
   type SlackManifest,
 } from '../../listeners/manifest';
 import { SHORTCUT_LISTENERS } from '../../listeners/shortcuts';
+import type { ListenerDependencies } from '../../listeners/types';
 import { manifestText, parseArguments } from '../../scripts/manifest';
-import type { Dependencies } from '../../server/dependencies';
 import { SLACK_FIXTURES_DIR } from '../support/payloads';
 
 const ROOT = join(__dirname, '../..');
@@ -50,7 +50,7 @@ function registeredSlugs(settings: Settings): string[] {
   const slugs: string[] = [];
   // Only app.command and deps.settings are used by registration.
   const recorder = { command: (slug: string) => slugs.push(slug) } as unknown as App;
-  registerCommands(recorder, { settings } as Dependencies);
+  registerCommands(recorder, { settings } as ListenerDependencies);
   return slugs;
 }
 

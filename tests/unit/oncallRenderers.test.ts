@@ -1,5 +1,5 @@
+import { severityFor } from '../../flows/engageOncall';
 import type { Incident } from '../../incidents/model';
-import { severityFor } from '../../listeners/useCases/engageOncall';
 import { OncallDirectory } from '../../oncall';
 import type { OncallProvider, OncallService } from '../../oncall/provider';
 import { OncallProviderError } from '../../oncall/provider';

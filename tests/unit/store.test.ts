@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { Incident } from '../../incidents/model';
+import { ConflictError, type NewIncidentRecord } from '../../incidents/ports';
 import { Store } from '../../store';
 import { MIGRATION_NAMES } from '../../store/database';
-import { isUniqueViolation } from '../../store/errors';
-import type { NewIncidentRecord } from '../../store/incidents';
 import { databaseKinds, postgresSchema, postgresUrl, type TestDatabase, testDatabase } from '../support/database';
 
 const T0 = new Date('2026-03-01T10:00:00.000Z');
@@ -165,7 +164,7 @@ describe.each(databaseKinds)('the store on %s', (kind) => {
       const two = await newIncident();
       await store.incidents.update(one.id, { channelId: 'C0SHARED01' }, at(1));
       const error = await rejection(store.incidents.update(two.id, { channelId: 'C0SHARED01' }, at(1)));
-      expect(isUniqueViolation(error)).toBe(true);
+      expect(error).toBeInstanceOf(ConflictError);
     });
 
     test('commanderId is the current commander role', async () => {
@@ -273,7 +272,7 @@ describe.each(databaseKinds)('the store on %s', (kind) => {
       // Another incident has its own commander.
       expect(await store.participants.grantRole(other.id, BOB, 'commander', REPORTER, at(1))).toBe(true);
       const error = await rejection(store.participants.grantRole(incident.id, BOB, 'commander', REPORTER, at(2)));
-      expect(isUniqueViolation(error)).toBe(true);
+      expect(error).toBeInstanceOf(ConflictError);
       expect(await store.participants.holders(incident.id, 'commander')).toEqual([ALICE]);
       // Handing over: revoke, then grant.
       await store.participants.revokeRole(incident.id, ALICE, 'commander', at(3));
@@ -288,7 +287,7 @@ describe.each(databaseKinds)('the store on %s', (kind) => {
       ]);
       expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
       const refused = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-      expect(isUniqueViolation(refused?.reason)).toBe(true);
+      expect(refused?.reason).toBeInstanceOf(ConflictError);
       expect(await store.participants.holders(incident.id, 'commander')).toHaveLength(1);
     });
   });
@@ -608,7 +607,7 @@ describe.each(databaseKinds)('the store on %s', (kind) => {
           await repos.participants.grantRole(incident.id, BOB, 'commander', BOB, at(1));
         }),
       );
-      expect(isUniqueViolation(error)).toBe(true);
+      expect(error).toBeInstanceOf(ConflictError);
       expect(await store.participants.get(incident.id, BOB)).toBeUndefined();
       expect(await store.tasks.listForIncident(incident.id)).toEqual([]);
       expect(await store.participants.holders(incident.id, 'commander')).toEqual([ALICE]);

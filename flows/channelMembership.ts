@@ -1,0 +1,100 @@
+import type { Incident } from '../incidents/model';
+import { PRIVILEGED_ROLES } from '../incidents/participants';
+import { noticeMessage, problemMessage } from '../slack/blocks/feedback';
+import { type CommandHint, commanderGoneLine, commanderMustHandOverMessage, welcomeMessage } from '../slack/blocks/participants';
+import { channelMention } from '../slack/blocks/text';
+import type { FlowDependencies } from './dependencies';
+import { type Reply, replyAfterSubmission } from './reply';
+
+/**
+ * Who is in an incident's channel: people joining (invited, or with "Join incident"), leaving
+ * and writing there. Slack says who moved; the domain records it; this tells the people concerned.
+ */
+
+type MembershipDependencies = Pick<FlowDependencies, 'participants' | 'gateway' | 'settings' | 'logger'>;
+
+/** The commands this person can run; the restricted ones only for the commander and scribes. */
+function commandsFor(deps: Pick<FlowDependencies, 'settings'>, commands: CommandHint[], privileged: boolean): CommandHint[] {
+  return commands.filter((hint) => privileged || !deps.settings.slack.restrictedCommands.includes(hint.slug));
+}
+
+/** Shown only to the person who joined: the incident, who does what, and what they can run. */
+async function welcome(deps: MembershipDependencies, incident: Incident, userId: string, commands: CommandHint[]): Promise<void> {
+  if (!incident.channelId) return;
+  const holders = await deps.participants.roleHolders(incident.id);
+  const privileged = PRIVILEGED_ROLES.some((role) => holders[role].includes(userId));
+  await deps.gateway.postEphemeral(incident.channelId, userId, welcomeMessage(incident, holders, commandsFor(deps, commands, privileged)));
+}
+
+/**
+ * Someone joined the incident channel: a participant (again), welcomed privately with the
+ * commands they can run (`commands`: every slash command, as the listener registry lists them).
+ */
+export async function memberJoined(
+  deps: MembershipDependencies,
+  request: { incident: Incident; userId: string; commands: CommandHint[] },
+): Promise<void> {
+  const joined = await deps.participants.join(request.incident.id, request.userId);
+  // A repeated join (the commander added back after leaving) is not a new arrival.
+  if (joined?.changed) await welcome(deps, request.incident, request.userId, request.commands);
+}
+
+/** Someone left: recorded as gone; the commander is added back and asked to hand over first. */
+export async function memberLeft(deps: MembershipDependencies, request: { incident: Incident; userId: string }): Promise<void> {
+  const left = await deps.participants.leave(request.incident.id, request.userId);
+  if (left.kind === 'commander_must_hand_over') await bringBackCommander(deps, request.incident, request.userId);
+}
+
+/** A person's message in the incident channel counts as activity (its text is never kept). */
+export async function memberWrote(deps: Pick<FlowDependencies, 'participants'>, request: { incident: Incident; userId: string }) {
+  await deps.participants.recordActivity(request.incident.id, request.userId);
+}
+
+/**
+ * The commander left the channel of an incident that is not closed: they are invited back and
+ * asked to hand the role over first. When they cannot be added back, they are recorded as gone
+ * and the channel is told the role needs someone.
+ */
+async function bringBackCommander(deps: MembershipDependencies, incident: Incident, userId: string): Promise<void> {
+  const channelId = incident.channelId;
+  if (!channelId) return;
+  const invite = await deps.gateway.invite(channelId, [userId]);
+  const failure = invite.failed[0];
+  if (!failure) {
+    await replyAfterSubmission(deps, userId, incident)(commanderMustHandOverMessage(incident, deps.settings.commands.assignRole));
+    return;
+  }
+  deps.logger.warn('could not add the incident commander back', { slackError: failure.error.slackCode });
+  await deps.participants.leave(incident.id, userId, { commanderMayLeave: true });
+  await deps.gateway.postMessage(
+    channelId,
+    commanderGoneLine(incident, userId, failure.error.plainWords, deps.settings.commands.assignRole),
+  );
+}
+
+/**
+ * "Join incident" on an announcement: invites whoever clicked, unless the incident is
+ * restricted (only its commander invites people) or closed (nothing left to join).
+ */
+export async function joinFromAnnouncement(
+  deps: Pick<FlowDependencies, 'gateway'>,
+  request: { incident: Incident; userId: string; reply: Reply },
+): Promise<void> {
+  const { incident, reply } = request;
+  if (incident.visibility === 'restricted') {
+    await reply(problemMessage(`${incident.name} is restricted: only people its commander invites can join.`));
+    return;
+  }
+  if (incident.status === 'closed') {
+    await reply(problemMessage(`${incident.name} is closed, so there is nothing to join. Its channel keeps the history.`));
+    return;
+  }
+  if (!incident.channelId) {
+    await reply(problemMessage(`${incident.name} has no channel yet; try again in a minute.`));
+    return;
+  }
+  const outcome = await deps.gateway.invite(incident.channelId, [request.userId]);
+  if (outcome.failed.length > 0) throw outcome.failed[0].error;
+  const where = channelMention(incident.channelId);
+  await reply(noticeMessage(outcome.invited.length > 0 ? `You joined ${incident.name}: ${where}` : `You are already in ${where}.`));
+}

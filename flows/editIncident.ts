@@ -1,0 +1,44 @@
+import type { Incident } from '../incidents/model';
+import type { EditIncidentInput } from '../incidents/service';
+import { noticeMessage } from '../slack/blocks/feedback';
+import { editLine } from '../slack/blocks/incident';
+import { editIncidentModal } from '../slack/blocks/incidentModals';
+import type { FlowDependencies } from './dependencies';
+import { refreshIncidentChannel } from './incidentChannel';
+import type { Reply } from './reply';
+import { announceStatus, type StatusAnnouncementDependencies } from './statusChange';
+import { attemptStep, reportOutcome, type StepFailure } from './steps';
+
+/** The edit form, prefilled with the incident as it is (the command and the summary's Edit button). */
+export async function openEditForm(
+  deps: Pick<FlowDependencies, 'gateway' | 'settings'>,
+  request: { triggerId: string; incident: Incident },
+): Promise<void> {
+  await deps.gateway.openView(request.triggerId, editIncidentModal(request.incident, deps.settings.incident));
+}
+
+/** Applies an edit, tells the channel what changed (old -> new, by whom), and refreshes the incident's presence. */
+export async function editIncident(
+  deps: StatusAnnouncementDependencies & Pick<FlowDependencies, 'incidents'>,
+  request: { incidentId: number; input: EditIncidentInput; actorId: string; reply: Reply },
+): Promise<void> {
+  const { incident, changes, status } = await deps.incidents.edit(request.incidentId, request.input, request.actorId);
+  if (changes.length === 0) {
+    await request.reply(noticeMessage(`Nothing changed in ${incident.name}.`));
+    return;
+  }
+  const failures: StepFailure[] = [];
+  const channelId = incident.channelId;
+  if (channelId) {
+    await attemptStep(deps.logger, failures, 'Posting the changes in the channel', () =>
+      deps.gateway.postMessage(channelId, editLine(incident, changes, request.actorId)),
+    );
+  }
+  if (status) {
+    failures.push(...(await announceStatus(deps, incident, request.actorId)));
+  } else {
+    const topicChanged = changes.some((change) => change.field === 'priority');
+    failures.push(...(await refreshIncidentChannel(deps, incident, { topic: topicChanged })));
+  }
+  await reportOutcome(request.reply, `${incident.name} was updated`, failures);
+}

@@ -1,0 +1,71 @@
+import type { Incident, Role } from '../incidents/model';
+import { ROLE_LABELS } from '../incidents/model';
+import { assignRoleModal } from '../slack/blocks/participantModals';
+import {
+  PARTICIPANT_LIST_MAX,
+  participantList,
+  roleAlreadyHeldMessage,
+  roleAssignedLine,
+  roleDutiesMessage,
+} from '../slack/blocks/participants';
+import type { FlowDependencies } from './dependencies';
+import { type IncidentChannelDependencies, refreshIncidentChannel } from './incidentChannel';
+import type { Reply } from './reply';
+import { attemptStep, reportOutcome, type StepFailure } from './steps';
+
+/** Lists the participants; profiles come from the cached directory, only for those the answer can show. */
+export async function listParticipants(
+  deps: Pick<FlowDependencies, 'participants' | 'users'>,
+  request: { incident: Incident; reply: Reply },
+): Promise<void> {
+  const { incident } = request;
+  const participants = await deps.participants.list(incident.id);
+  const profiles = await deps.users.profiles(participants.slice(0, PARTICIPANT_LIST_MAX).map((participant) => participant.userId));
+  await request.reply(participantList(incident, participants, profiles));
+}
+
+/** The assign-role form (a person and a role). */
+export async function openAssignRoleForm(
+  deps: Pick<FlowDependencies, 'gateway'>,
+  request: { triggerId: string; incident: Incident },
+): Promise<void> {
+  await deps.gateway.openView(request.triggerId, assignRoleModal(request.incident));
+}
+
+/**
+ * Gives a person a role (from the assign-role form): records it (the commander hand-over in one
+ * transaction), invites them if they are not in the channel, says so in the channel, tells them
+ * what the role does, and refreshes the topic and pinned summary when the commander changed.
+ */
+export async function assignRole(
+  deps: IncidentChannelDependencies & Pick<FlowDependencies, 'participants'>,
+  request: { incidentId: number; userId: string; role: Role; actorId: string; reply: Reply },
+): Promise<void> {
+  const { userId, role, actorId, reply } = request;
+  const outcome = await deps.participants.assignRole({ incidentId: request.incidentId, userId, role, actorId });
+  const { incident } = outcome;
+  if (!outcome.changed) {
+    await reply(roleAlreadyHeldMessage(incident, userId, role));
+    return;
+  }
+  const failures: StepFailure[] = [];
+  const channelId = incident.channelId;
+  if (channelId) {
+    const participant = await deps.participants.find(incident.id, userId);
+    if (!participant || participant.leftAt) {
+      await attemptStep(deps.logger, failures, 'Inviting them to the channel', async () => {
+        const invite = await deps.gateway.invite(channelId, [userId]);
+        if (invite.failed.length > 0) throw invite.failed[0].error;
+      });
+    }
+    const holders = await deps.participants.roleHolders(incident.id);
+    await attemptStep(deps.logger, failures, 'Posting the change in the channel', () =>
+      deps.gateway.postMessage(channelId, roleAssignedLine(incident, outcome, actorId, holders)),
+    );
+  }
+  await attemptStep(deps.logger, failures, 'Telling them what the role involves', () =>
+    deps.gateway.sendDirectMessage(userId, roleDutiesMessage(incident, role, actorId, deps.links)),
+  );
+  if (role === 'commander') failures.push(...(await refreshIncidentChannel(deps, incident, { topic: true })));
+  await reportOutcome(reply, `The ${ROLE_LABELS[role]} role was assigned`, failures);
+}

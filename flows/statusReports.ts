@@ -1,0 +1,44 @@
+import type { Incident } from '../incidents/model';
+import type { StatusReportInput } from '../incidents/reports';
+import { statusReportMessage, statusReportModal } from '../slack/blocks/statusReport';
+import type { FlowDependencies } from './dependencies';
+import { type IncidentChannelDependencies, refreshIncidentChannel } from './incidentChannel';
+import type { Reply } from './reply';
+import { attemptStep, reportOutcome, type StepFailure } from './steps';
+
+/** Opens the report form prefilled from the last report (the command, the summary button, a reminder). */
+export async function openStatusReportForm(
+  deps: Pick<FlowDependencies, 'reports' | 'gateway'>,
+  request: { triggerId: string; incident: Incident },
+): Promise<void> {
+  const { incident } = request;
+  deps.reports.assertReportable(incident);
+  const latest = await deps.reports.latest(incident.id);
+  await deps.gateway.openView(request.triggerId, statusReportModal(incident, latest ?? null));
+}
+
+/**
+ * Stores the report first (nothing is lost if Slack fails), then posts and pins it in the
+ * channel, unpins the previous one, and refreshes the summary ("last report ... ago") and the
+ * announcement. Slack failures are told to the author; the report stays recorded.
+ */
+export async function submitStatusReport(
+  deps: IncidentChannelDependencies,
+  request: { incidentId: number; input: StatusReportInput; authorId: string; reply: Reply },
+): Promise<void> {
+  const { incident, report, previous } = await deps.reports.submit(request.incidentId, request.input, request.authorId);
+  const failures: StepFailure[] = [];
+  const attempt = (step: string, work: () => Promise<unknown>) => attemptStep(deps.logger, failures, step, work);
+  const channelId = incident.channelId;
+  if (channelId) {
+    await attempt('Posting and pinning the report in the channel', async () => {
+      const ts = await deps.gateway.postMessage(channelId, statusReportMessage(incident, report));
+      await deps.reports.recordMessage(report.id, ts);
+      await deps.gateway.pin(channelId, ts);
+    });
+    const previousTs = previous?.messageTs;
+    if (previousTs) await attempt('Unpinning the previous report', () => deps.gateway.unpin(channelId, previousTs));
+  }
+  failures.push(...(await refreshIncidentChannel(deps, incident)));
+  await reportOutcome(request.reply, `The status report for ${incident.name} is recorded`, failures);
+}

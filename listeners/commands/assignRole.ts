@@ -1,0 +1,11 @@
+import { incidentCommand } from '../incidentScope';
+
+/** /dispatch-assign-role: opens the form (a person and a role). */
+export const assignRoleCommand = incidentCommand({
+  setting: 'assignRole',
+  description: 'Give someone a role in this incident, or hand over the Incident Commander role',
+  async handle({ command, ack }, deps, incident) {
+    await ack();
+    await deps.flows.openAssignRoleForm({ triggerId: command.trigger_id, incident });
+  },
+});

@@ -1,0 +1,59 @@
+import type { App } from '@slack/bolt';
+import type { Incident } from '../../incidents/model';
+import { addToRequestContext } from '../../logging/context';
+import type { CommandHint } from '../../slack/blocks/participants';
+import { COMMAND_LISTENERS } from '../commands';
+import type { EventListenerModule, ListenerDependencies } from '../types';
+
+/** Message subtypes a person writes; the rest (bot_message, channel_join, message_changed...) is not activity. */
+const PERSON_MESSAGE_SUBTYPES = new Set<string | undefined>([undefined, 'thread_broadcast', 'file_share', 'me_message']);
+
+/** The incident whose channel this is, or undefined for any other channel (events are not answered, so nobody is told). */
+async function incidentOfChannel(deps: ListenerDependencies, channelId: string): Promise<Incident | undefined> {
+  const incident = await deps.incidents.findByChannel(channelId);
+  if (incident) addToRequestContext({ incident: incident.name });
+  return incident;
+}
+
+/** Every slash command with what it does, as the welcome lists them (the flow leaves out the restricted ones). */
+function commandHints(deps: ListenerDependencies): CommandHint[] {
+  return COMMAND_LISTENERS.map((listener) => ({ slug: deps.settings.commands[listener.setting], description: listener.description }));
+}
+
+/** Someone joined an incident channel: a participant (again), welcomed privately. */
+export const memberJoinedListener: EventListenerModule = {
+  subscriptions: ['member_joined_channel'],
+  register(app: App, deps: ListenerDependencies) {
+    app.event('member_joined_channel', async ({ event }) => {
+      const incident = await incidentOfChannel(deps, event.channel);
+      if (!incident) return;
+      await deps.flows.memberJoined({ incident, userId: event.user, commands: commandHints(deps) });
+    });
+  },
+};
+
+/** Someone left: recorded as gone; the commander is added back and asked to hand over first. */
+export const memberLeftListener: EventListenerModule = {
+  subscriptions: ['member_left_channel'],
+  register(app: App, deps: ListenerDependencies) {
+    app.event('member_left_channel', async ({ event }) => {
+      const incident = await incidentOfChannel(deps, event.channel);
+      if (!incident) return;
+      await deps.flows.memberLeft({ incident, userId: event.user });
+    });
+  },
+};
+
+/** A person's message in an incident channel (thread replies too) counts as activity; its text is not kept. */
+export const messageActivityListener: EventListenerModule = {
+  subscriptions: ['message.channels', 'message.groups'],
+  register(app: App, deps: ListenerDependencies) {
+    app.event('message', async ({ event }) => {
+      if (!PERSON_MESSAGE_SUBTYPES.has(event.subtype) || !('user' in event) || !event.user) return;
+      if ('bot_id' in event && event.bot_id) return;
+      const incident = await incidentOfChannel(deps, event.channel);
+      if (!incident) return;
+      await deps.flows.memberWrote({ incident, userId: event.user });
+    });
+  },
+};

@@ -1,0 +1,13 @@
+import type { KnownBlock } from '@slack/types';
+
+/** A message as the renderers build it: fallback text for notifications plus Block Kit. */
+export interface SlackMessage {
+  text: string;
+  blocks?: KnownBlock[];
+}
+
+/** A Slack step that did not happen, in words for the person who asked. */
+export interface StepFailure {
+  step: string;
+  problem: string;
+}
