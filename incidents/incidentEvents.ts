@@ -54,7 +54,12 @@ export type IncidentEvent = EventBase &
   (
     | { type: 'incident.reported' }
     /** Between active and stable; closing and reopening have events of their own. */
-    | { type: 'incident.status_changed' | 'incident.closed' | 'incident.reopened'; previousStatus: IncidentStatus }
+    | {
+        type: 'incident.status_changed' | 'incident.closed' | 'incident.reopened';
+        previousStatus: IncidentStatus;
+        /** Fields set by the same change (the resolution given when closing). */
+        changes?: FieldValueChange[];
+      }
     | { type: 'incident.updated'; changes: FieldValueChange[] }
     | { type: 'status_report.posted'; report: StatusReport }
     | { type: 'participant.role_assigned'; userId: string; role: Role; previousCommanderId: string | null }

@@ -3,6 +3,7 @@
  * SQLite or PostgreSQL), the services here only see these. Records are in domain terms (Dates,
  * ids, model types); how they become rows is the store's business.
  */
+import type { IncidentEventLog } from './incidentEvents';
 import type {
   Announcement,
   Incident,
@@ -201,6 +202,8 @@ export interface OncallEngagementRepository {
 
 /** The repositories, over one connection or inside one transaction. */
 export interface Repositories {
+  /** What happened, recorded with the change (incidentEvents.ts); record inside a transaction. */
+  readonly events: IncidentEventLog;
   readonly incidents: IncidentRepository;
   readonly participants: ParticipantRepository;
   readonly tasks: TaskRepository;

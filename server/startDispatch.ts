@@ -27,7 +27,7 @@ import { InFlightWork } from './inflight';
 import { WorkQueueWorker } from './jobs/workQueueWorker';
 import { ackUnhandled, ignoreOwnEvents, processEventsOnce, trackRequests } from './middleware';
 import { ReminderJob } from './reminderJob';
-import { FAILED_WEBHOOK_RETENTION_MS, setUpWebhookDelivery, webhookSecrets } from './webhooks';
+import { FAILED_WEBHOOK_RETENTION_MS, setUpWebhookDelivery, webhookEventLog, webhookSecrets } from './webhooks';
 
 /** Dispatch's documented paths; Bolt routes by payload, so each one takes any Slack payload. */
 export const SLACK_ENDPOINTS = [
@@ -144,7 +144,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     throw error;
   }
 
-  const store = await Store.open(settings.database.url).catch((error: unknown) => {
+  const store = await Store.open(settings.database.url, { incidentEvents: webhookEventLog(settings) }).catch((error: unknown) => {
     throw new BootError(`The database at DATABASE_URL could not be opened: ${error instanceof Error ? error.message : String(error)}`, {
       cause: error,
     });

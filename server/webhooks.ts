@@ -1,8 +1,10 @@
 import type { Settings } from '../config';
 import type { AppLogger } from '../logging/logger';
 import type { SlackGateway } from '../slack/gateway';
-import type { Store } from '../store';
+import { WorkspaceLinks } from '../slack/links';
+import type { IncidentEventLogFactory, Store } from '../store';
 import { WebhookClient } from '../webhooks/client';
+import { WebhookOutbox } from '../webhooks/outbox';
 import { registerWebhookDelivery } from './jobs/webhookDelivery';
 import type { WorkQueueWorker } from './jobs/workQueueWorker';
 
@@ -12,6 +14,14 @@ export const FAILED_WEBHOOK_RETENTION_MS = 30 * 86_400_000;
 /** The webhook secrets, for the logger's redaction list. */
 export function webhookSecrets(settings: Settings): Array<string | null> {
   return [settings.webhooks.secret, ...settings.webhooks.secrets];
+}
+
+/** Where the store sends incident events: the outbox, when any endpoint is configured. */
+export function webhookEventLog(settings: Settings): IncidentEventLogFactory | undefined {
+  const { endpoints } = settings.webhooks;
+  if (endpoints.length === 0) return undefined;
+  const links = new WorkspaceLinks(settings.slack.workspaceName);
+  return (repositories) => new WebhookOutbox(repositories.workQueue, endpoints, (channelId) => links.channel(channelId));
 }
 
 /**
@@ -36,5 +46,7 @@ export function setUpWebhookDelivery(options: {
     postMessage: (channelId, message) => gateway.postMessage(channelId, message),
     incidentName: async (incidentId) => (await store.incidents.findById(incidentId))?.name ?? null,
   });
+  // Sent right after the commit that recorded them, rather than at the worker's next poll.
+  store.onEventsCommitted(() => work.wake());
   return { close: () => client.close() };
 }

@@ -105,7 +105,10 @@ function changesAndData(event: IncidentEvent): Pick<WebhookPayload, 'changes' | 
     case 'incident.closed':
     case 'incident.reopened':
       return {
-        changes: { status: { old: event.previousStatus, new: event.incident.status } },
+        changes: {
+          status: { old: event.previousStatus, new: event.incident.status },
+          ...Object.fromEntries((event.changes ?? []).map((change) => [change.field, { old: change.from, new: change.to }])),
+        },
         data: {},
       };
     case 'incident.updated':
