@@ -1,12 +1,19 @@
-import { loadDotEnv, loadSettings, SettingsError } from './config';
+import { loadDotEnv, loadSettingsWithWarnings, SettingsError } from './config';
 import { BootError, startDispatch } from './server/startDispatch';
+
+/**
+ * A supervisor (docker stop, systemd, Kubernetes) waits 10 s after SIGTERM before it kills;
+ * past this the process exits on its own, with 1, so the stop is never a silent SIGKILL.
+ */
+const STOP_DEADLINE_MS = 9_500;
 
 /** Entry point: settings (with .env), then the app; SIGTERM/SIGINT stop it gracefully. */
 async function main(): Promise<void> {
   loadDotEnv();
   let running: Awaited<ReturnType<typeof startDispatch>>;
   try {
-    running = await startDispatch({ settings: loadSettings() });
+    const { settings, warnings } = loadSettingsWithWarnings();
+    running = await startDispatch({ settings, settingWarnings: warnings });
   } catch (error) {
     if (error instanceof SettingsError || error instanceof BootError) {
       process.stderr.write(`${error.message}\n`);
@@ -14,15 +21,26 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const shutdown = (signal: string) => {
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    // A second signal (an impatient Ctrl-C) must not cut the graceful stop short.
+    if (stopping) {
+      running.deps.logger.info('already stopping', { signal });
+      return;
+    }
+    stopping = true;
     running.deps.logger.info('shutting down', { signal });
+    setTimeout(() => {
+      running.deps.logger.error('did not stop in time; exiting', { deadlineMs: STOP_DEADLINE_MS });
+      process.exit(1);
+    }, STOP_DEADLINE_MS).unref();
     running.stop().then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 }
 
 if (require.main === module) {

@@ -1,4 +1,5 @@
 import convict from 'convict';
+import { checkPlaceholders, URL_TEMPLATE_PLACEHOLDERS } from './schema';
 import { registerWebhookFormats } from './webhooks';
 
 /**
@@ -127,6 +128,7 @@ export function registerFormats(): void {
       if (value === null || value === undefined || value === '') return;
       const expectation = 'an http(s) URL that may contain {name}, {number} or {title}, e.g. https://meet.example.com/{name}';
       if (typeof value !== 'string') throw new Error(`is not valid: expected ${expectation}`);
+      checkPlaceholders(value, URL_TEMPLATE_PLACEHOLDERS);
       try {
         const parsed = new URL(value.replace(/\{(name|number|title)\}/g, 'x'));
         if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('scheme');

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import convict, { type Schema } from 'convict';
+import convict from 'convict';
 import { registerFormats } from './formats';
 import { COMMAND_ALIASES, type CommandName, type SettingsShape, settingsSchema } from './schema';
+import { closest } from './suggest';
 import { webhookSettingProblems } from './webhooks';
 
 export type Settings = Readonly<SettingsShape>;
@@ -40,7 +41,7 @@ function isLeaf(node: unknown): node is SchemaLeaf & { default: unknown } {
 }
 
 /** Maps each schema path (slack.botToken) to its environment variable (SLACK_API_BOT_TOKEN). */
-function envNamesByPath(schema: Schema<SettingsShape>): Map<string, string> {
+function envNamesByPath(schema: typeof settingsSchema): Map<string, string> {
   const names = new Map<string, string>();
   const walk = (node: unknown, path: string[]) => {
     if (isLeaf(node)) {
@@ -75,28 +76,112 @@ function convictProblems(message: string, envNames: Map<string, string>): Settin
 }
 
 /**
- * Resolves the two spellings of Dispatch's four un-suffixed command settings. Returns the
- * environment to validate and the documented names that were given in their `_SLUG` spelling,
+ * Resolves the two spellings of every command setting (with and without `_SLUG`). Returns the
+ * environment to validate and the documented names that were given in their other spelling,
  * so a problem is reported under the name the admin actually set.
  */
-function resolveAliases(env: NodeJS.ProcessEnv, problems: SettingProblem[]): { resolved: NodeJS.ProcessEnv; spelledWithSlug: Set<string> } {
+function resolveAliases(
+  env: NodeJS.ProcessEnv,
+  problems: SettingProblem[],
+): { resolved: NodeJS.ProcessEnv; spelledOtherwise: Set<string> } {
   const resolved = { ...env };
-  const spelledWithSlug = new Set<string>();
-  for (const [documented, suffixed] of Object.entries(COMMAND_ALIASES)) {
+  const spelledOtherwise = new Set<string>();
+  for (const [documented, other] of Object.entries(COMMAND_ALIASES)) {
     const plain = env[documented];
-    const withSlug = env[suffixed];
-    if (plain !== undefined && withSlug !== undefined && plain !== withSlug) {
+    const otherValue = env[other];
+    if (plain !== undefined && otherValue !== undefined && plain !== otherValue) {
       problems.push({
         setting: documented,
-        problem: `and ${suffixed} are both set, to different commands: set only one of them (they are two spellings of one setting)`,
+        problem: `and ${other} are both set, to different commands: set only one of them (they are two spellings of one setting)`,
       });
     }
-    if (plain === undefined && withSlug !== undefined) {
-      resolved[documented] = withSlug;
-      spelledWithSlug.add(documented);
+    if (plain === undefined && otherValue !== undefined) {
+      resolved[documented] = otherValue;
+      spelledOtherwise.add(documented);
     }
   }
-  return { resolved, spelledWithSlug };
+  return { resolved, spelledOtherwise };
+}
+
+/** A setting already reported as invalid gets no second, derived complaint. */
+function alreadyNamed(problems: SettingProblem[], setting: string): boolean {
+  return problems.some((problem) => problem.setting === setting);
+}
+
+/** Set means given a value: `NAME=` in a .env file is the same as not setting NAME. */
+function isSet(env: NodeJS.ProcessEnv, name: string): boolean {
+  const value = env[name];
+  return value !== undefined && value.trim() !== '';
+}
+
+/**
+ * Which on-call provider the settings select. ONCALL_PROVIDER wins when set; otherwise a
+ * schedule file selects the schedule and a PagerDuty token selects PagerDuty. A setting the
+ * selected provider never reads is refused, so nobody finds out at /dispatch-engage-oncall.
+ */
+function selectOncallProvider(settings: SettingsShape, env: NodeJS.ProcessEnv, problems: SettingProblem[]): void {
+  const { oncall } = settings;
+  const hasFile = isSet(env, 'ONCALL_SCHEDULE_FILE');
+  const hasToken = isSet(env, 'PAGERDUTY_API_TOKEN');
+  if (!isSet(env, 'ONCALL_PROVIDER')) {
+    if (hasFile && hasToken) {
+      problems.push({
+        setting: 'ONCALL_SCHEDULE_FILE',
+        problem:
+          'and PAGERDUTY_API_TOKEN are both set, which selects two on-call providers: keep the one you use, or set ONCALL_PROVIDER to schedule or pagerduty',
+      });
+      return;
+    }
+    if (hasFile) oncall.provider = 'schedule';
+    else if (hasToken) oncall.provider = 'pagerduty';
+  }
+  const provider = oncall.provider;
+  const unused = (setting: string, what: string) =>
+    alreadyNamed(problems, setting) ||
+    problems.push({ setting, problem: `is set but does nothing: ${what}, and the on-call provider is ${provider} (ONCALL_PROVIDER)` });
+  if (hasFile && provider !== 'schedule') unused('ONCALL_SCHEDULE_FILE', 'only the schedule provider reads it');
+  if (isSet(env, 'ONCALL_TIMEZONE') && provider !== 'schedule') unused('ONCALL_TIMEZONE', "it is the schedule file's time zone");
+  if (provider !== 'pagerduty') {
+    for (const setting of ['PAGERDUTY_API_TOKEN', 'PAGERDUTY_API_URL', 'PAGERDUTY_EVENTS_URL']) {
+      if (isSet(env, setting)) unused(setting, 'only the PagerDuty provider reads it');
+    }
+  }
+}
+
+/** Prefixes of the app's own settings: an unknown name with one of them is most likely a typo. */
+function settingPrefixes(names: string[]): string[] {
+  return [...new Set(names.filter((name) => name.includes('_')).map((name) => `${name.split('_')[0]}_`))];
+}
+
+/**
+ * Names in the environment that look like the app's settings but are none: a close match is
+ * refused with "did you mean" (the admin meant to set something), anything else is a warning
+ * (another program's variable, such as SLACK_BOT_TOKEN, may share the prefix).
+ */
+function unknownSettingNames(env: NodeJS.ProcessEnv, problems: SettingProblem[], warnings: SettingProblem[]): void {
+  const known = settingNames();
+  const knownSet = new Set(known);
+  const prefixes = settingPrefixes(known);
+  for (const name of Object.keys(env).sort()) {
+    if (knownSet.has(name) || !prefixes.some((prefix) => name.startsWith(prefix))) continue;
+    const guess = closest(name, known);
+    if (guess) problems.push({ setting: name, problem: `is not a setting of Dispatch for Slack: did you mean ${guess}?` });
+    else warnings.push({ setting: name, problem: 'is not a setting of Dispatch for Slack and does nothing' });
+  }
+}
+
+/** Slash commands named in SLACK_RESTRICTED_COMMANDS must be commands this app serves. */
+function checkRestrictedCommands(settings: SettingsShape, problems: SettingProblem[]): void {
+  const served = Object.values(settings.commands);
+  if (!Array.isArray(settings.slack.restrictedCommands) || alreadyNamed(problems, 'SLACK_RESTRICTED_COMMANDS')) return;
+  for (const restricted of settings.slack.restrictedCommands) {
+    if (served.includes(restricted)) continue;
+    const guess = closest(restricted, served);
+    problems.push({
+      setting: 'SLACK_RESTRICTED_COMMANDS',
+      problem: `is not valid: ${restricted} is not one of this app's commands${guess ? ` (did you mean ${guess}?)` : ''}; they are ${served.join(', ')}`,
+    });
+  }
 }
 
 function crossChecks(settings: SettingsShape, problems: SettingProblem[]): void {
@@ -149,13 +234,47 @@ function crossChecks(settings: SettingsShape, problems: SettingProblem[]): void 
 }
 
 /**
+ * Valid settings worth a warning at boot: one that does nothing here, one that changes who
+ * receives what. (Refusing them would be wrong: both are normal while developing.)
+ */
+export function effectiveWarnings(settings: Settings): SettingProblem[] {
+  const warnings: SettingProblem[] = [];
+  if (settings.slack.appToken && !settings.slack.socketMode) {
+    warnings.push({
+      setting: 'SLACK_APP_TOKEN',
+      problem: 'is set but does nothing: SLACK_SOCKET_MODE is not true, so the app receives HTTP requests',
+    });
+  }
+  if (settings.slack.userIdOverride) {
+    warnings.push({
+      setting: 'SLACK_USER_ID_OVERRIDE',
+      problem: `is active: every DM, private message and channel invite goes to ${settings.slack.userIdOverride} instead of the people it is meant for (development only)`,
+    });
+  }
+  return warnings;
+}
+
+/** Settings that are valid but worth a line at boot: they do nothing, or change who receives what. */
+export interface LoadedSettings {
+  settings: Settings;
+  warnings: SettingProblem[];
+}
+
+/**
  * Reads and validates every setting. Throws SettingsError naming every problem at once, so an
  * admin fixes the environment in one round instead of one variable per restart.
  */
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  return loadSettingsWithWarnings(env).settings;
+}
+
+/** loadSettings, plus the warnings the app logs at boot (see `SettingWarning`). */
+export function loadSettingsWithWarnings(env: NodeJS.ProcessEnv = process.env): LoadedSettings {
   registerFormats();
   const problems: SettingProblem[] = [];
-  const { resolved: resolvedEnv, spelledWithSlug } = resolveAliases(env, problems);
+  const warnings: SettingProblem[] = [];
+  unknownSettingNames(env, problems, warnings);
+  const { resolved: resolvedEnv, spelledOtherwise } = resolveAliases(env, problems);
   const config = convict<SettingsShape>(settingsSchema, { env: resolvedEnv, args: [] });
   try {
     config.validate({ allowed: 'strict' });
@@ -163,15 +282,17 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     const found = convictProblems(error instanceof Error ? error.message : String(error), envNamesByPath(settingsSchema));
     problems.push(
       ...found.map((problem) =>
-        spelledWithSlug.has(problem.setting) ? { ...problem, setting: COMMAND_ALIASES[problem.setting] ?? problem.setting } : problem,
+        spelledOtherwise.has(problem.setting) ? { ...problem, setting: COMMAND_ALIASES[problem.setting] ?? problem.setting } : problem,
       ),
     );
   }
   const settings = config.getProperties();
+  selectOncallProvider(settings, env, problems);
   crossChecks(settings, problems);
+  checkRestrictedCommands(settings, problems);
   if (problems.length > 0) throw new SettingsError(dedupe(problems));
   if (!settings.slack.apiUrl.endsWith('/')) settings.slack.apiUrl = `${settings.slack.apiUrl}/`;
-  return Object.freeze(settings);
+  return { settings: Object.freeze(settings), warnings: [...warnings, ...effectiveWarnings(settings)] };
 }
 
 function dedupe(problems: SettingProblem[]): SettingProblem[] {

@@ -1,94 +1,97 @@
-import type { Schema } from 'convict';
-import type { WebhookSettingsShape } from './webhooks';
+import { closest } from './suggest';
+import type { WebhookEndpointSetting } from './webhooks';
 
 /**
  * Every setting of the app, read from environment variables. Names follow Netflix Dispatch's
- * "Configuring Slack" page exactly, including the four command settings that lack `_SLUG`
- * (see `COMMAND_ALIASES` for the spelling Dispatch's own code reads).
+ * "Configuring Slack" page exactly. The Settings type is inferred from this one schema
+ * (`SettingsShape` below), so a setting cannot be declared in one place and forgotten in another.
  */
-export interface SettingsShape {
-  slack: {
-    appUserSlug: string;
-    workspaceName: string;
-    botToken: string;
-    signingSecret: string;
-    userIdOverride: string | null;
-    apiUrl: string;
-    socketMode: boolean;
-    appToken: string | null;
-    notificationChannels: string[];
-    restrictedCommands: string[];
-    timelineReaction: string;
-    userCacheTtlMs: number;
-  };
-  commands: {
-    reportIncident: string;
-    markActive: string;
-    markStable: string;
-    markClosed: string;
-    statusReport: string;
-    listTasks: string;
-    listParticipants: string;
-    assignRole: string;
-    editIncident: string;
-    engageOncall: string;
-    listResources: string;
-  };
-  incident: {
-    namePrefix: string;
-    channelNameTemplate: string;
-    types: string[];
-    priorities: string[];
-    defaultPriority: string;
-    publicChannels: boolean;
-    archiveOnClose: boolean;
-    reportReminderIntervals: Record<string, number>;
-    reminderCheckIntervalMs: number;
-    conferenceUrlTemplate: string | null;
-    documentUrlTemplate: string | null;
-    ticketUrlTemplate: string | null;
-    dashboardUrlTemplate: string | null;
-  };
-  oncall: {
-    provider: 'none' | 'schedule' | 'pagerduty';
-    scheduleFile: string | null;
-    timezone: string;
-    pagerdutyApiToken: string | null;
-    pagerdutyApiUrl: string;
-    pagerdutyEventsUrl: string;
-  };
-  server: {
-    port: number;
-  };
-  database: {
-    url: string;
-  };
-  log: {
-    level: 'error' | 'warn' | 'info' | 'debug';
-    format: 'json' | 'pretty';
-  };
-  webhooks: WebhookSettingsShape;
+
+/** One leaf of the schema: convict's own fields, typed narrowly enough to infer the value from. */
+interface Leaf {
+  doc: string;
+  default: unknown;
+  env: string;
+  format?: unknown;
+  nullable?: boolean;
+  sensitive?: boolean;
 }
 
-export type CommandName = keyof SettingsShape['commands'];
+/** The value type of one leaf: the choices of an enum, the default's type otherwise (null -> string | null). */
+type LeafValue<L extends Leaf> = L extends { format: (infer Choice extends string)[] }
+  ? string extends Choice
+    ? L['default']
+    : Choice
+  : L extends { default: null }
+    ? string | null
+    : L['default'];
 
-/** Dispatch's page spells these without `_SLUG`; Dispatch's code reads them with it. Both are accepted. */
-export const COMMAND_ALIASES: Record<string, string> = {
-  SLACK_COMMAND_ASSIGN_ROLE: 'SLACK_COMMAND_ASSIGN_ROLE_SLUG',
-  SLACK_COMMAND_EDIT_INCIDENT: 'SLACK_COMMAND_EDIT_INCIDENT_SLUG',
-  SLACK_COMMAND_ENGAGE_ONCALL: 'SLACK_COMMAND_ENGAGE_ONCALL_SLUG',
-  SLACK_COMMAND_LIST_RESOURCES: 'SLACK_COMMAND_LIST_RESOURCES_SLUG',
-};
+/** Mirrors the schema's nesting: groups become objects, leaves become their values. */
+export type SettingsOf<S> = { [K in keyof S]: S[K] extends Leaf ? LeafValue<S[K]> : SettingsOf<S[K]> };
 
-function command(env: string, defaultSlug: string, doc: string) {
-  return { doc, format: 'slash-command', default: defaultSlug, env };
+/** An enum setting's format and default; `const` keeps the choices as literals so the Settings type has them. */
+function oneOf<const Choices extends string[]>(choices: Choices, defaultChoice: Choices[number]) {
+  return { format: choices, default: defaultChoice };
+}
+
+/** What {placeholders} each kind of template fills in; anything else would stay in the text verbatim. */
+export const CHANNEL_NAME_PLACEHOLDERS = ['name', 'number', 'title', 'type', 'priority'];
+export const URL_TEMPLATE_PLACEHOLDERS = ['name', 'number', 'title'];
+
+/** Throws when a template uses a {placeholder} that is never filled in, suggesting the likely one. */
+export function checkPlaceholders(template: string, allowed: string[]): void {
+  for (const match of template.matchAll(/\{([^{}]*)\}/g)) {
+    const key = match[1];
+    if (allowed.includes(key)) continue;
+    const guess = closest(key, allowed);
+    const list = allowed.map((name) => `{${name}}`).join(', ');
+    throw new Error(
+      `is not valid: {${key}} is not a placeholder${guess ? ` (did you mean {${guess}}?)` : ''}; the placeholders are ${list}`,
+    );
+  }
+}
+
+/**
+ * Slash command settings: the name on Dispatch's page, and the other spelling (with or
+ * without `_SLUG`; Dispatch's page and Dispatch's code disagree for four of them). Both
+ * spellings work for every command; setting both to different values is refused.
+ */
+const COMMANDS = {
+  reportIncident: ['SLACK_COMMAND_REPORT_INCIDENT_SLUG', '/dispatch-report-incident', 'Reports a new incident.'],
+  markActive: ['SLACK_COMMAND_MARK_ACTIVE_SLUG', '/dispatch-mark-active', 'Marks the incident active.'],
+  markStable: ['SLACK_COMMAND_MARK_STABLE_SLUG', '/dispatch-mark-stable', 'Marks the incident stable.'],
+  markClosed: ['SLACK_COMMAND_MARK_CLOSED_SLUG', '/dispatch-mark-closed', 'Marks the incident closed.'],
+  statusReport: ['SLACK_COMMAND_STATUS_REPORT_SLUG', '/dispatch-status-report', 'Posts a status report.'],
+  listTasks: ['SLACK_COMMAND_LIST_TASKS_SLUG', '/dispatch-list-tasks', "Lists the incident's tasks."],
+  listParticipants: ['SLACK_COMMAND_LIST_PARTICIPANTS_SLUG', '/dispatch-list-participants', "Lists the incident's participants."],
+  assignRole: ['SLACK_COMMAND_ASSIGN_ROLE', '/dispatch-assign-role', 'Assigns a role to a participant.'],
+  editIncident: ['SLACK_COMMAND_EDIT_INCIDENT', '/dispatch-edit-incident', "Edits the incident's details."],
+  engageOncall: ['SLACK_COMMAND_ENGAGE_ONCALL', '/dispatch-engage-oncall', 'Engages the on-call of a service.'],
+  listResources: ['SLACK_COMMAND_LIST_RESOURCES', '/dispatch-list-resources', "Lists the incident's resources."],
+} as const;
+
+export type CommandName = keyof typeof COMMANDS;
+
+/** The other spelling of each command setting's name: with `_SLUG` dropped or added. */
+function otherSpelling(env: string): string {
+  return env.endsWith('_SLUG') ? env.slice(0, -'_SLUG'.length) : `${env}_SLUG`;
+}
+
+/** Documented name -> the other accepted spelling, for every slash command setting. */
+export const COMMAND_ALIASES: Record<string, string> = Object.fromEntries(
+  Object.values(COMMANDS).map(([env]) => [env, otherSpelling(env)]),
+);
+
+function command(name: CommandName) {
+  const [env, defaultSlug, doc] = COMMANDS[name];
+  return { doc, format: 'slash-command', default: defaultSlug as string, env: env as string };
 }
 
 function urlTemplate(env: string, doc: string) {
   return { doc, format: 'optional-url-template', default: null as string | null, nullable: true, env };
 }
 
-export const settingsSchema: Schema<SettingsShape> = {
+export const settingsSchema = {
   slack: {
     appUserSlug: {
       doc: "Your Slack app's ID (A...). Events that this app itself caused are ignored.",
@@ -146,18 +149,24 @@ export const settingsSchema: Schema<SettingsShape> = {
     notificationChannels: {
       doc: 'Channel IDs where open incidents are announced, comma separated.',
       format: 'channel-list',
-      default: [],
+      default: [] as string[],
       env: 'SLACK_INCIDENT_NOTIFICATION_CHANNELS',
     },
     restrictedCommands: {
       doc: 'Slash commands only the Incident Commander and Scribe may run, comma separated (default: none).',
       format: 'command-list',
-      default: [],
+      default: [] as string[],
       env: 'SLACK_RESTRICTED_COMMANDS',
     },
     timelineReaction: {
       doc: 'Emoji name (without colons) that adds a message to the incident timeline.',
-      format: String,
+      format: (value: unknown) => {
+        // Slack's reaction events carry the bare name: ":stopwatch:" would never match one.
+        if (typeof value !== 'string' || !/^[a-z0-9_+'-]+$/.test(value)) {
+          const bare = typeof value === 'string' ? value.replace(/:/g, '').trim() : '';
+          throw new Error(`is not valid: expected an emoji name without colons${bare ? `, e.g. ${bare}` : ', e.g. stopwatch'}`);
+        }
+      },
       default: 'stopwatch',
       env: 'SLACK_TIMELINE_EVENT_REACTION',
     },
@@ -169,18 +178,19 @@ export const settingsSchema: Schema<SettingsShape> = {
     },
   },
   commands: {
-    reportIncident: command('SLACK_COMMAND_REPORT_INCIDENT_SLUG', '/dispatch-report-incident', 'Reports a new incident.'),
-    markActive: command('SLACK_COMMAND_MARK_ACTIVE_SLUG', '/dispatch-mark-active', 'Marks the incident active.'),
-    markStable: command('SLACK_COMMAND_MARK_STABLE_SLUG', '/dispatch-mark-stable', 'Marks the incident stable.'),
-    markClosed: command('SLACK_COMMAND_MARK_CLOSED_SLUG', '/dispatch-mark-closed', 'Marks the incident closed.'),
-    statusReport: command('SLACK_COMMAND_STATUS_REPORT_SLUG', '/dispatch-status-report', 'Posts a status report.'),
-    listTasks: command('SLACK_COMMAND_LIST_TASKS_SLUG', '/dispatch-list-tasks', "Lists the incident's tasks."),
-    listParticipants: command('SLACK_COMMAND_LIST_PARTICIPANTS_SLUG', '/dispatch-list-participants', "Lists the incident's participants."),
-    assignRole: command('SLACK_COMMAND_ASSIGN_ROLE', '/dispatch-assign-role', 'Assigns a role to a participant.'),
-    editIncident: command('SLACK_COMMAND_EDIT_INCIDENT', '/dispatch-edit-incident', "Edits the incident's details."),
-    engageOncall: command('SLACK_COMMAND_ENGAGE_ONCALL', '/dispatch-engage-oncall', 'Engages the on-call of a service.'),
-    listResources: command('SLACK_COMMAND_LIST_RESOURCES', '/dispatch-list-resources', "Lists the incident's resources."),
+    reportIncident: command('reportIncident'),
+    markActive: command('markActive'),
+    markStable: command('markStable'),
+    markClosed: command('markClosed'),
+    statusReport: command('statusReport'),
+    listTasks: command('listTasks'),
+    listParticipants: command('listParticipants'),
+    assignRole: command('assignRole'),
+    editIncident: command('editIncident'),
+    engageOncall: command('engageOncall'),
+    listResources: command('listResources'),
   },
+
   incident: {
     namePrefix: {
       doc: 'Prefix of incident names: dispatch -> dispatch-42.',
@@ -198,6 +208,7 @@ export const settingsSchema: Schema<SettingsShape> = {
         if (typeof value !== 'string' || !/\{(name|number)\}/.test(value)) {
           throw new Error('is not valid: expected a template containing {name} or {number}, e.g. {name}-{title}');
         }
+        checkPlaceholders(value, CHANNEL_NAME_PLACEHOLDERS);
       },
       default: '{name}-{title}',
       env: 'INCIDENT_CHANNEL_NAME_TEMPLATE',
@@ -205,13 +216,13 @@ export const settingsSchema: Schema<SettingsShape> = {
     types: {
       doc: 'Incident types offered when reporting, comma separated.',
       format: 'name-list',
-      default: ['Other', 'Security', 'Availability', 'Performance', 'Data'],
+      default: ['Other', 'Security', 'Availability', 'Performance', 'Data'] as string[],
       env: 'INCIDENT_TYPES',
     },
     priorities: {
       doc: 'Incident priorities from lowest to highest, comma separated.',
       format: 'name-list',
-      default: ['Info', 'Low', 'Medium', 'High'],
+      default: ['Info', 'Low', 'Medium', 'High'] as string[],
       env: 'INCIDENT_PRIORITIES',
     },
     defaultPriority: {
@@ -235,7 +246,7 @@ export const settingsSchema: Schema<SettingsShape> = {
     reportReminderIntervals: {
       doc: 'How old the last status report of an active incident may be before its commander is reminded, per priority.',
       format: 'priority-durations',
-      default: { High: 7_200_000, Medium: 21_600_000, Low: 43_200_000, Info: 86_400_000 },
+      default: { High: 7_200_000, Medium: 21_600_000, Low: 43_200_000, Info: 86_400_000 } as Record<string, number>,
       env: 'STATUS_REPORT_REMINDER_INTERVALS',
     },
     reminderCheckIntervalMs: {
@@ -252,8 +263,7 @@ export const settingsSchema: Schema<SettingsShape> = {
   oncall: {
     provider: {
       doc: 'Where /dispatch-engage-oncall finds who is on call: none, schedule (ONCALL_SCHEDULE_FILE) or pagerduty.',
-      format: ['none', 'schedule', 'pagerduty'],
-      default: 'none',
+      ...oneOf(['none', 'schedule', 'pagerduty'], 'none'),
       env: 'ONCALL_PROVIDER',
     },
     scheduleFile: {
@@ -315,14 +325,12 @@ export const settingsSchema: Schema<SettingsShape> = {
   log: {
     level: {
       doc: 'error, warn, info or debug.',
-      format: ['error', 'warn', 'info', 'debug'],
-      default: 'info',
+      ...oneOf(['error', 'warn', 'info', 'debug'], 'info'),
       env: 'LOG_LEVEL',
     },
     format: {
       doc: 'json (one object a line) or pretty (for a terminal).',
-      format: ['json', 'pretty'],
-      default: 'json',
+      ...oneOf(['json', 'pretty'], 'json'),
       env: 'LOG_FORMAT',
     },
   },
@@ -330,7 +338,7 @@ export const settingsSchema: Schema<SettingsShape> = {
     endpoints: {
       doc: 'Outbound webhook endpoints, comma separated; each URL may be followed by events=TYPE|TYPE and restricted (see docs/webhooks.md). https only, except to loopback.',
       format: 'webhook-endpoints',
-      default: [],
+      default: [] as WebhookEndpointSetting[],
       env: 'WEBHOOK_URLS',
     },
     secret: {
@@ -344,7 +352,7 @@ export const settingsSchema: Schema<SettingsShape> = {
     secrets: {
       doc: 'One signing secret per endpoint of WEBHOOK_URLS, in the same order, comma separated; an empty entry uses WEBHOOK_SECRET.',
       format: 'webhook-secrets',
-      default: [],
+      default: [] as string[],
       env: 'WEBHOOK_SECRETS',
       sensitive: true,
     },
@@ -380,3 +388,6 @@ export const settingsSchema: Schema<SettingsShape> = {
     },
   },
 };
+
+/** The settings as the app reads them, inferred from the schema above. */
+export type SettingsShape = SettingsOf<typeof settingsSchema>;

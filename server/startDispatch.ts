@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type CustomRoute, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
 import { retryPolicies, WebClient } from '@slack/web-api';
-import type { Settings } from '../config';
+import { effectiveWarnings, type SettingProblem, type Settings } from '../config';
 import { createFlows, type FlowDependencies } from '../flows';
 import type { ReminderScanResult } from '../flows/statusReportReminders';
 import { type Clock, systemClock } from '../incidents/clock';
@@ -21,6 +21,7 @@ import { SlackGateway } from '../slack/gateway';
 import { WorkspaceLinks } from '../slack/links';
 import { UserDirectory } from '../slack/userDirectory';
 import { Store } from '../store';
+import { type BootCheckBudget, checkSlackToken, reportEffectiveSettings } from './bootCheck';
 import type { Dependencies } from './dependencies';
 import { ackAfterFailure, installErrorHandling, reportFailures } from './errorHandling';
 import { InFlightWork } from './inflight';
@@ -40,11 +41,17 @@ export const SLACK_ENDPOINTS = [
 /** Slack stops retrying an event within an hour; ids are kept a day, then forgotten. */
 const PROCESSED_EVENT_RETENTION_MS = 24 * 3_600_000;
 const HOUSEKEEPING_INTERVAL_MS = 3_600_000;
+/** In-flight work gets this long at shutdown: inside the 10 s a supervisor waits after SIGTERM. */
+const DRAIN_TIMEOUT_MS = 8_000;
 
 export interface StartOptions {
   settings: Settings;
   logger?: AppLogger;
   clock?: Clock;
+  /** Warnings from loading the settings (the entry point passes loadSettingsWithWarnings'); logged at boot. */
+  settingWarnings?: SettingProblem[];
+  /** How long the boot check may retry auth.test (tests shorten it). */
+  bootCheckBudget?: BootCheckBudget;
 }
 
 export interface RunningDispatch {
@@ -136,6 +143,8 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
       ],
     });
 
+  reportEffectiveSettings(logger, settings, options.settingWarnings ?? effectiveWarnings(settings));
+
   let oncall: OncallDirectory | null;
   try {
     oncall = createOncallDirectory(settings.oncall, clock);
@@ -150,20 +159,19 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     });
   });
 
+  let identity: Awaited<ReturnType<typeof checkSlackToken>>;
+  try {
+    identity = await checkSlackToken(settings, logger, options.bootCheckBudget);
+  } catch (error) {
+    await store.close();
+    throw new BootError(error instanceof Error ? error.message : String(error), { cause: error });
+  }
   const client = new WebClient(settings.slack.botToken, {
     slackApiUrl: settings.slack.apiUrl,
     logger: toBoltLogger(logger, 'web-api'),
     retryConfig: retryPolicies.fiveRetriesInFiveMinutes,
   });
-  const gateway = new SlackGateway(client, { userIdOverride: settings.slack.userIdOverride });
-  let identity: Awaited<ReturnType<SlackGateway['identify']>>;
-  try {
-    identity = await gateway.identify();
-  } catch (error) {
-    await store.close();
-    const reason = error instanceof Error && 'plainWords' in error ? String(error.plainWords) : String(error);
-    throw new BootError(`Slack did not accept the bot token (auth.test at ${settings.slack.apiUrl}): ${reason}`, { cause: error });
-  }
+  const gateway = new SlackGateway(client, { userIdOverride: settings.slack.userIdOverride, botUserId: identity.userId });
 
   const users = new UserDirectory(gateway, settings.slack.userCacheTtlMs, clock);
   const links = new WorkspaceLinks(settings.slack.workspaceName);
@@ -264,7 +272,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
         // Socket Mode: Bolt's stop() does not wait for the WebSocket to close; the client's disconnect() does.
         if (receiver instanceof SocketModeReceiver) await receiver.client.disconnect();
         await app.stop().catch((error: unknown) => logger.warn('receiver did not stop cleanly', { error: String(error) }));
-        const finished = await inflight.idle(25_000);
+        const finished = await inflight.idle(DRAIN_TIMEOUT_MS);
         if (!finished) logger.warn('stopped with work still in flight', { running: inflight.count });
         await deps.work.stop(25_000);
         await webhooks.close();
