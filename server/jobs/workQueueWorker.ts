@@ -163,7 +163,8 @@ export class WorkQueueWorker {
     while (Date.now() < deadline) {
       const generation = this.claims;
       if (!this.claiming && this.running.size === 0) {
-        const due = await this.queue.claimableCount(this.registry.names, this.now());
+        // A database that does not answer has nothing this worker could claim either.
+        const due = await this.queue.claimableCount(this.registry.names, this.now()).catch(() => 0);
         // A claim that ran meanwhile may have leased what the count no longer sees.
         if (due === 0 && !this.claiming && this.running.size === 0 && generation === this.claims) return true;
       }
