@@ -1,4 +1,5 @@
 import { loadDotEnv, loadSettingsWithWarnings, SettingsError } from './config';
+import { installProcessSafetyNet } from './server/processSafety';
 import { BootError, startDispatch } from './server/startDispatch';
 
 /**
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  installProcessSafetyNet(running.deps.logger);
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
     // A second signal (an impatient Ctrl-C) must not cut the graceful stop short.

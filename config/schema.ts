@@ -1,3 +1,4 @@
+import { COMMANDS } from './commandSettings';
 import { closest } from './suggest';
 import type { WebhookEndpointSetting } from './webhooks';
 
@@ -54,22 +55,10 @@ export function checkPlaceholders(template: string, allowed: string[]): void {
 /**
  * Slash command settings: the name on Dispatch's page, and the other spelling (with or
  * without `_SLUG`; Dispatch's page and Dispatch's code disagree for four of them). Both
- * spellings work for every command; setting both to different values is refused.
+ * spellings work for every command; setting both to different values is refused. The table
+ * (COMMANDS) is generated from the command registry: each command declares its setting with
+ * its listener (listeners/commands/), and `npm run generate` writes config/commandSettings.ts.
  */
-const COMMANDS = {
-  reportIncident: ['SLACK_COMMAND_REPORT_INCIDENT_SLUG', '/dispatch-report-incident', 'Reports a new incident.'],
-  markActive: ['SLACK_COMMAND_MARK_ACTIVE_SLUG', '/dispatch-mark-active', 'Marks the incident active.'],
-  markStable: ['SLACK_COMMAND_MARK_STABLE_SLUG', '/dispatch-mark-stable', 'Marks the incident stable.'],
-  markClosed: ['SLACK_COMMAND_MARK_CLOSED_SLUG', '/dispatch-mark-closed', 'Marks the incident closed.'],
-  statusReport: ['SLACK_COMMAND_STATUS_REPORT_SLUG', '/dispatch-status-report', 'Posts a status report.'],
-  listTasks: ['SLACK_COMMAND_LIST_TASKS_SLUG', '/dispatch-list-tasks', "Lists the incident's tasks."],
-  listParticipants: ['SLACK_COMMAND_LIST_PARTICIPANTS_SLUG', '/dispatch-list-participants', "Lists the incident's participants."],
-  assignRole: ['SLACK_COMMAND_ASSIGN_ROLE', '/dispatch-assign-role', 'Assigns a role to a participant.'],
-  editIncident: ['SLACK_COMMAND_EDIT_INCIDENT', '/dispatch-edit-incident', "Edits the incident's details."],
-  engageOncall: ['SLACK_COMMAND_ENGAGE_ONCALL', '/dispatch-engage-oncall', 'Engages the on-call of a service.'],
-  listResources: ['SLACK_COMMAND_LIST_RESOURCES', '/dispatch-list-resources', "Lists the incident's resources."],
-} as const;
-
 export type CommandName = keyof typeof COMMANDS;
 
 /** The other spelling of each command setting's name: with `_SLUG` dropped or added. */
@@ -85,6 +74,14 @@ export const COMMAND_ALIASES: Record<string, string> = Object.fromEntries(
 function command(name: CommandName) {
   const [env, defaultSlug, doc] = COMMANDS[name];
   return { doc, format: 'slash-command', default: defaultSlug as string, env: env as string };
+}
+
+/** The `commands` group of the schema: one slug setting per command of the registry. */
+function commandSettings(): Record<CommandName, ReturnType<typeof command>> {
+  return Object.fromEntries(Object.keys(COMMANDS).map((name) => [name, command(name as CommandName)])) as Record<
+    CommandName,
+    ReturnType<typeof command>
+  >;
 }
 
 function urlTemplate(env: string, doc: string) {
@@ -177,19 +174,7 @@ export const settingsSchema = {
       env: 'SLACK_USER_CACHE_TTL',
     },
   },
-  commands: {
-    reportIncident: command('reportIncident'),
-    markActive: command('markActive'),
-    markStable: command('markStable'),
-    markClosed: command('markClosed'),
-    statusReport: command('statusReport'),
-    listTasks: command('listTasks'),
-    listParticipants: command('listParticipants'),
-    assignRole: command('assignRole'),
-    editIncident: command('editIncident'),
-    engageOncall: command('engageOncall'),
-    listResources: command('listResources'),
-  },
+  commands: commandSettings(),
 
   incident: {
     namePrefix: {
@@ -312,6 +297,32 @@ export const settingsSchema = {
       format: 'port',
       default: 3000,
       env: 'PORT',
+    },
+    requestTimeoutMs: {
+      doc: 'How long a client may take to send a whole request (Slack takes well under a second); slower ones are cut off.',
+      format: 'duration',
+      default: 5_000,
+      env: 'HTTP_REQUEST_TIMEOUT',
+    },
+    maxConnectionsPerClient: {
+      doc: 'Connections one client address may hold open at once; raise it behind a proxy that sends everything from one address.',
+      format: 'nat',
+      default: 64,
+      env: 'HTTP_MAX_CONNECTIONS_PER_CLIENT',
+    },
+  },
+  work: {
+    maxInFlight: {
+      doc: 'Background work items (stored Slack events, follow-up Slack calls) one process runs at once; the rest waits in the database.',
+      format: 'nat',
+      default: 8,
+      env: 'WORK_MAX_IN_FLIGHT',
+    },
+    leaseMs: {
+      doc: 'How long a claimed work item stays with its process without renewal; work of a process that died is taken over after it.',
+      format: 'duration',
+      default: 30_000,
+      env: 'WORK_LEASE',
     },
   },
   database: {

@@ -1,7 +1,7 @@
 import type { Incident } from '../incidents/model';
 import { PRIVILEGED_ROLES } from '../incidents/participants';
 import { noticeMessage, problemMessage } from '../slack/blocks/feedback';
-import { type CommandHint, commanderGoneLine, commanderMustHandOverMessage, welcomeMessage } from '../slack/blocks/participants';
+import { type CommandHint, commanderGoneLine, commanderMustHandOverMessage, welcomeMessage } from '../slack/blocks/participantMessages';
 import { channelMention } from '../slack/blocks/text';
 import type { FlowDependencies } from './dependencies';
 import { type Reply, replyAfterSubmission } from './reply';

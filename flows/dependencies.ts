@@ -1,10 +1,10 @@
 import type { Settings } from '../config';
 import type { Clock } from '../incidents/clock';
+import type { IncidentService } from '../incidents/incidentService';
 import type { ParticipantService } from '../incidents/participants';
 import type { ReminderService } from '../incidents/reminders';
 import type { StatusReportService } from '../incidents/reports';
 import type { ResourceService } from '../incidents/resources';
-import type { IncidentService } from '../incidents/service';
 import type { TaskService } from '../incidents/tasks';
 import type { TimelineService } from '../incidents/timeline';
 import type { AppLogger } from '../logging/logger';
@@ -13,6 +13,7 @@ import type { OncallEngagements } from '../oncall/engagements';
 import type { SlackGateway } from '../slack/gateway';
 import type { WorkspaceLinks } from '../slack/links';
 import type { UserDirectory } from '../slack/userDirectory';
+import type { DeferredSlackWork } from './deferredSlack';
 
 /**
  * Everything a flow may use: settings, the domain services and the one Slack gateway; never the
@@ -40,4 +41,6 @@ export interface FlowDependencies {
   tasks: TaskService;
   resources: ResourceService;
   timeline: TimelineService;
+  /** Slack work that failed because Slack was not answering, retried durably in the background. */
+  deferred: DeferredSlackWork;
 }

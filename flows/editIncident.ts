@@ -1,13 +1,15 @@
+import type { EditIncidentInput } from '../incidents/incidentService';
 import type { Incident } from '../incidents/model';
-import type { EditIncidentInput } from '../incidents/service';
 import { noticeMessage } from '../slack/blocks/feedback';
 import { editLine } from '../slack/blocks/incident';
 import { editIncidentModal } from '../slack/blocks/incidentModals';
+import { deferFailedSteps } from './deferredSlack';
 import type { FlowDependencies } from './dependencies';
 import { refreshIncidentChannel } from './incidentChannel';
 import type { Reply } from './reply';
 import { announceStatus, type StatusAnnouncementDependencies } from './statusChange';
-import { attemptStep, reportOutcome, type StepFailure } from './steps';
+import { postStep, reportOutcome, type StepFailure } from './steps';
+import { recordSubmission, type Submission } from './submission';
 
 /** The edit form, prefilled with the incident as it is (the command and the summary's Edit button). */
 export async function openEditForm(
@@ -20,9 +22,13 @@ export async function openEditForm(
 /** Applies an edit, tells the channel what changed (old -> new, by whom), and refreshes the incident's presence. */
 export async function editIncident(
   deps: StatusAnnouncementDependencies & Pick<FlowDependencies, 'incidents'>,
-  request: { incidentId: number; input: EditIncidentInput; actorId: string; reply: Reply },
+  request: { incidentId: number; input: EditIncidentInput; actorId: string; reply: Reply; submission?: Submission },
 ): Promise<void> {
-  const { incident, changes, status } = await deps.incidents.edit(request.incidentId, request.input, request.actorId);
+  const edited = await recordSubmission(request.submission, (submissionKey) =>
+    deps.incidents.edit(request.incidentId, request.input, request.actorId, { submissionKey }),
+  );
+  if (!edited) return;
+  const { incident, changes, status } = edited;
   if (changes.length === 0) {
     await request.reply(noticeMessage(`Nothing changed in ${incident.name}.`));
     return;
@@ -30,9 +36,7 @@ export async function editIncident(
   const failures: StepFailure[] = [];
   const channelId = incident.channelId;
   if (channelId) {
-    await attemptStep(deps.logger, failures, 'Posting the changes in the channel', () =>
-      deps.gateway.postMessage(channelId, editLine(incident, changes, request.actorId)),
-    );
+    await postStep(deps, failures, 'Posting the changes in the channel', channelId, editLine(incident, changes, request.actorId));
   }
   if (status) {
     failures.push(...(await announceStatus(deps, incident, request.actorId)));
@@ -40,5 +44,6 @@ export async function editIncident(
     const topicChanged = changes.some((change) => change.field === 'priority');
     failures.push(...(await refreshIncidentChannel(deps, incident, { topic: topicChanged })));
   }
+  await deferFailedSteps(deps.deferred, incident, failures);
   await reportOutcome(request.reply, `${incident.name} was updated`, failures);
 }

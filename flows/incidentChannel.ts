@@ -22,7 +22,7 @@ import { attemptStep, type StepFailure } from './steps';
  */
 export type IncidentChannelDependencies = Pick<
   FlowDependencies,
-  'settings' | 'gateway' | 'users' | 'links' | 'logger' | 'incidents' | 'reports' | 'resources'
+  'settings' | 'gateway' | 'users' | 'links' | 'logger' | 'incidents' | 'reports' | 'resources' | 'deferred'
 >;
 
 export interface RefreshOptions {

@@ -1,10 +1,12 @@
+import type { ReportIncidentInput } from '../incidents/incidentService';
 import type { Incident } from '../incidents/model';
-import type { ReportIncidentInput } from '../incidents/service';
 import { addToRequestContext } from '../logging/context';
 import { type ReportMetadata, reportIncidentModal } from '../slack/blocks/incidentModals';
+import { deferFailedSteps } from './deferredSlack';
 import type { FlowDependencies } from './dependencies';
 import { type OncallChoiceDependencies, reportFormOncallBlocks } from './engageOncall';
 import { type IncidentChannelDependencies, setUpIncidentChannel } from './incidentChannel';
+import { recordSubmission, type Submission } from './submission';
 
 /** Opens the report form (from the command or the message shortcut). */
 export async function openReportForm(
@@ -18,10 +20,21 @@ export async function openReportForm(
   );
 }
 
-/** Records the incident first (nothing is lost if Slack fails), then sets it up in Slack; returns it as set up. */
-export async function reportIncident(deps: IncidentChannelDependencies, input: ReportIncidentInput): Promise<Incident> {
-  const incident = await deps.incidents.report(input);
+/**
+ * Records the incident first (nothing is lost if Slack fails), then sets it up in Slack; returns
+ * it as set up, or undefined for a repeated delivery of a submission already recorded.
+ */
+export async function reportIncident(
+  deps: IncidentChannelDependencies,
+  input: ReportIncidentInput,
+  submission?: Submission,
+): Promise<Incident | undefined> {
+  const incident = await recordSubmission(submission, (submissionKey) => deps.incidents.report({ ...input, submissionKey }));
+  if (!incident) return undefined;
   addToRequestContext({ incident: incident.name });
   deps.logger.info('incident reported', { incident: incident.name, priority: incident.priority, visibility: incident.visibility });
-  return (await setUpIncidentChannel(deps, incident)).incident;
+  const setUp = await setUpIncidentChannel(deps, incident);
+  // Slack not answering: the setup goes on in the background, on any replica, until it is done.
+  await deferFailedSteps(deps.deferred, setUp.incident, setUp.failures);
+  return setUp.incident;
 }

@@ -1,17 +1,18 @@
 import type { Incident, Role } from '../incidents/model';
 import { ROLE_LABELS } from '../incidents/model';
-import { assignRoleModal } from '../slack/blocks/participantModals';
 import {
   PARTICIPANT_LIST_MAX,
   participantList,
   roleAlreadyHeldMessage,
   roleAssignedLine,
   roleDutiesMessage,
-} from '../slack/blocks/participants';
+} from '../slack/blocks/participantMessages';
+import { assignRoleModal } from '../slack/blocks/participantModals';
+import { deferFailedSteps } from './deferredSlack';
 import type { FlowDependencies } from './dependencies';
 import { type IncidentChannelDependencies, refreshIncidentChannel } from './incidentChannel';
 import type { Reply } from './reply';
-import { attemptStep, reportOutcome, type StepFailure } from './steps';
+import { attemptStep, postStep, reportOutcome, type StepFailure } from './steps';
 
 /** Lists the participants; profiles come from the cached directory, only for those the answer can show. */
 export async function listParticipants(
@@ -59,13 +60,12 @@ export async function assignRole(
       });
     }
     const holders = await deps.participants.roleHolders(incident.id);
-    await attemptStep(deps.logger, failures, 'Posting the change in the channel', () =>
-      deps.gateway.postMessage(channelId, roleAssignedLine(incident, outcome, actorId, holders)),
-    );
+    await postStep(deps, failures, 'Posting the change in the channel', channelId, roleAssignedLine(incident, outcome, actorId, holders));
   }
   await attemptStep(deps.logger, failures, 'Telling them what the role involves', () =>
     deps.gateway.sendDirectMessage(userId, roleDutiesMessage(incident, role, actorId, deps.links)),
   );
   if (role === 'commander') failures.push(...(await refreshIncidentChannel(deps, incident, { topic: true })));
+  await deferFailedSteps(deps.deferred, incident, failures);
   await reportOutcome(reply, `The ${ROLE_LABELS[role]} role was assigned`, failures);
 }

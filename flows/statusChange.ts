@@ -1,11 +1,13 @@
+import { STATUS_LABELS } from '../incidents/incidentService';
 import type { Incident, IncidentStatus } from '../incidents/model';
-import { STATUS_LABELS } from '../incidents/service';
 import { closingSummary, statusChangeLine } from '../slack/blocks/incident';
 import { resolutionModal } from '../slack/blocks/incidentModals';
+import { deferFailedSteps } from './deferredSlack';
 import type { FlowDependencies } from './dependencies';
 import { type IncidentChannelDependencies, refreshIncidentChannel } from './incidentChannel';
 import type { Reply } from './reply';
-import { attemptStep, reportOutcome, type StepFailure } from './steps';
+import { attemptStep, postStep, reportOutcome, type StepFailure } from './steps';
+import { recordSubmission, type Submission } from './submission';
 
 /** What announcing a status change uses: the channel post, the incident channel's refresh, archiving. */
 export type StatusAnnouncementDependencies = IncidentChannelDependencies & Pick<FlowDependencies, 'clock'>;
@@ -29,10 +31,15 @@ export async function requestStatusChange(
 
 export async function completeStatusChange(
   deps: StatusChangeDependencies,
-  request: { incidentId: number; target: IncidentStatus; actorId: string; reply: Reply; resolution?: string },
+  request: { incidentId: number; target: IncidentStatus; actorId: string; reply: Reply; resolution?: string; submission?: Submission },
 ): Promise<void> {
-  const { incident } = await deps.incidents.changeStatus(request.incidentId, request.target, request.actorId, request.resolution);
+  const changed = await recordSubmission(request.submission, (submissionKey) =>
+    deps.incidents.changeStatus(request.incidentId, request.target, request.actorId, request.resolution, { submissionKey }),
+  );
+  if (!changed) return;
+  const { incident } = changed;
   const failures = await announceStatus(deps, incident, request.actorId);
+  await deferFailedSteps(deps.deferred, incident, failures);
   await reportOutcome(request.reply, `${incident.name} is now ${STATUS_LABELS[incident.status]}`, failures);
 }
 
@@ -43,11 +50,9 @@ export async function announceStatus(deps: StatusAnnouncementDependencies, incid
   const channelId = incident.channelId;
   const attempt = (step: string, work: () => Promise<unknown>) => attemptStep(deps.logger, failures, step, work);
   if (channelId) {
-    await attempt('Posting the status change in the channel', () =>
-      gateway.postMessage(channelId, statusChangeLine(incident, actorId, clock.now())),
-    );
+    await postStep(deps, failures, 'Posting the status change in the channel', channelId, statusChangeLine(incident, actorId, clock.now()));
     if (incident.status === 'closed') {
-      await attempt('Posting the closing summary', () => gateway.postMessage(channelId, closingSummary(incident)));
+      await attempt('Posting the closing summary', () => gateway.postMessage(channelId, closingSummary(incident, clock.now())));
     }
   }
   failures.push(...(await refreshIncidentChannel(deps, incident, { topic: true })));

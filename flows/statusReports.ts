@@ -1,10 +1,12 @@
-import type { Incident } from '../incidents/model';
+import type { Incident, StatusReport } from '../incidents/model';
 import type { StatusReportInput } from '../incidents/reports';
 import { statusReportMessage, statusReportModal } from '../slack/blocks/statusReport';
+import { deferFailedSteps } from './deferredSlack';
 import type { FlowDependencies } from './dependencies';
 import { type IncidentChannelDependencies, refreshIncidentChannel } from './incidentChannel';
 import type { Reply } from './reply';
 import { attemptStep, reportOutcome, type StepFailure } from './steps';
+import { recordSubmission, type Submission } from './submission';
 
 /** Opens the report form prefilled from the last report (the command, the summary button, a reminder). */
 export async function openStatusReportForm(
@@ -24,21 +26,36 @@ export async function openStatusReportForm(
  */
 export async function submitStatusReport(
   deps: IncidentChannelDependencies,
-  request: { incidentId: number; input: StatusReportInput; authorId: string; reply: Reply },
+  request: { incidentId: number; input: StatusReportInput; authorId: string; reply: Reply; submission?: Submission },
 ): Promise<void> {
-  const { incident, report, previous } = await deps.reports.submit(request.incidentId, request.input, request.authorId);
+  const submitted = await recordSubmission(request.submission, (submissionKey) =>
+    deps.reports.submit(request.incidentId, request.input, request.authorId, { submissionKey }),
+  );
+  if (!submitted) return;
+  const { incident, report, previous } = submitted;
   const failures: StepFailure[] = [];
   const attempt = (step: string, work: () => Promise<unknown>) => attemptStep(deps.logger, failures, step, work);
   const channelId = incident.channelId;
   if (channelId) {
-    await attempt('Posting and pinning the report in the channel', async () => {
-      const ts = await deps.gateway.postMessage(channelId, statusReportMessage(incident, report));
-      await deps.reports.recordMessage(report.id, ts);
-      await deps.gateway.pin(channelId, ts);
-    });
+    const posted = await attempt('Posting and pinning the report in the channel', () => postAndPinReport(deps, incident, report));
+    if (!posted && failures[failures.length - 1]?.transient) await deps.deferred.postStatusReport(incident.id, report.id);
     const previousTs = previous?.messageTs;
     if (previousTs) await attempt('Unpinning the previous report', () => deps.gateway.unpin(channelId, previousTs));
   }
   failures.push(...(await refreshIncidentChannel(deps, incident)));
+  await deferFailedSteps(deps.deferred, incident, failures);
   await reportOutcome(request.reply, `The status report for ${incident.name} is recorded`, failures);
+}
+
+/** Posts the report in the incident channel, remembers where, and pins it. */
+export async function postAndPinReport(
+  deps: Pick<IncidentChannelDependencies, 'gateway' | 'reports'>,
+  incident: Incident,
+  report: StatusReport,
+): Promise<void> {
+  const channelId = incident.channelId;
+  if (!channelId) return;
+  const ts = await deps.gateway.postMessage(channelId, statusReportMessage(incident, report));
+  await deps.reports.recordMessage(report.id, ts);
+  await deps.gateway.pin(channelId, ts);
 }

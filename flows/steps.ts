@@ -1,8 +1,10 @@
 import { DomainError } from '../incidents/errors';
 import type { AppLogger } from '../logging/logger';
 import { noticeMessage } from '../slack/blocks/feedback';
-import type { StepFailure } from '../slack/blocks/message';
-import { SlackCallError } from '../slack/errors';
+import type { SlackMessage, StepFailure } from '../slack/blocks/message';
+import { isTransientSlackError, SlackCallError } from '../slack/errors';
+import type { SlackGateway } from '../slack/gateway';
+import type { DeferredSlackWork } from './deferredSlack';
 import type { Reply } from './reply';
 
 export type { StepFailure };
@@ -37,14 +39,41 @@ export async function attemptStep(
       error: error instanceof Error ? error.message : String(error),
       stack: refusal ? undefined : error instanceof Error ? error.stack : undefined,
     });
-    failures.push({ step, problem: problemOf(error) });
+    failures.push({ step, problem: problemOf(error), transient: isTransientSlackError(error) || undefined });
     return false;
   }
 }
 
-/** Tells the actor what changed and, if any, which Slack updates failed. */
+/**
+ * Posts a message in a channel as one step of a recorded change. When Slack is not answering,
+ * the post is handed to the background (posted later, on any replica) instead of being lost.
+ */
+export async function postStep(
+  deps: { logger: AppLogger; gateway: Pick<SlackGateway, 'postMessage'>; deferred: DeferredSlackWork },
+  failures: StepFailure[],
+  step: string,
+  channelId: string,
+  message: SlackMessage,
+): Promise<string | undefined> {
+  let ts: string | undefined;
+  const posted = await attemptStep(deps.logger, failures, step, async () => {
+    ts = await deps.gateway.postMessage(channelId, message);
+  });
+  if (!posted && failures[failures.length - 1]?.transient) await deps.deferred.post(channelId, message);
+  return ts;
+}
+
+/**
+ * Tells the actor what changed and, if any, which Slack updates failed. Failures because Slack
+ * was not answering are retried in the background (flows/deferredSlack.ts), and the actor is
+ * told so; refusals need a person to fix the cause.
+ */
 export async function reportOutcome(reply: Reply, done: string, failures: StepFailure[]): Promise<void> {
   if (failures.length === 0) return;
   const lines = failures.map((failure) => `• ${failure.step}: ${failure.problem}`).join('\n');
-  await reply(noticeMessage(`${done}, but some Slack updates failed:\n${lines}\nNothing recorded was lost.`));
+  const retried = failures.some((failure) => failure.transient);
+  const after = retried
+    ? 'Slack is not answering right now; Dispatch keeps retrying these updates in the background. Nothing recorded was lost.'
+    : 'Nothing recorded was lost.';
+  await reply(noticeMessage(`${done}, but some Slack updates failed:\n${lines}\n${after}`));
 }

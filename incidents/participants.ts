@@ -88,7 +88,7 @@ export class ParticipantService {
     return this.store.transaction(async (tx) => {
       const roles = await tx.participants.currentRoles(incidentId, userId);
       if (roles.includes('commander') && !options.commanderMayLeave) {
-        const incident = await tx.incidents.findById(incidentId);
+        const incident = await tx.incidents.lock(incidentId);
         if (incident && incident.status !== 'closed') return { kind: 'commander_must_hand_over' };
       }
       if (!(await tx.participants.leave(incidentId, userId, now))) return { kind: 'not_participant' };
@@ -122,7 +122,7 @@ export class ParticipantService {
     const now = this.clock.now();
     try {
       return await this.store.transaction(async (tx): Promise<RoleAssignmentOutcome> => {
-        const incident = await tx.incidents.findById(incidentId);
+        const incident = await tx.incidents.lock(incidentId);
         if (!incident) throw new DomainError('That incident no longer exists.', 'incident_not_found');
         const unchanged = { changed: false as const, incident, userId, role };
         if ((await tx.participants.currentRoles(incidentId, userId)).includes(role)) return unchanged;

@@ -73,6 +73,12 @@ export interface IncidentRepository {
   getById(id: number): Promise<Incident>;
   findByName(name: string): Promise<Incident | undefined>;
   findByChannel(channelId: string): Promise<Incident | undefined>;
+  /**
+   * Reads the incident and holds it until the transaction ends: another transaction that locks
+   * it waits, then reads what this one committed. Every read-then-write of an incident starts
+   * here, so two requests racing to change it take turns and the second sees the first's change.
+   */
+  lock(id: number): Promise<Incident | undefined>;
   /** Oldest first. */
   listByStatus(status: IncidentStatus): Promise<Incident[]>;
   /** Newest first. */
@@ -200,6 +206,14 @@ export interface OncallEngagementRepository {
   listForIncident(incidentId: number): Promise<OncallEngagement[]>;
 }
 
+export interface SubmissionRepository {
+  /**
+   * Records a submission's key; true the first time, false for any repeat (on any replica).
+   * Claimed inside the transaction that records the submission, so both land or neither.
+   */
+  claim(key: string, at: Date): Promise<boolean>;
+}
+
 /** The repositories, over one connection or inside one transaction. */
 export interface Repositories {
   /** What happened, recorded with the change (incidentEvents.ts); record inside a transaction. */
@@ -212,6 +226,7 @@ export interface Repositories {
   readonly timeline: TimelineRepository;
   readonly reminders: ReminderRepository;
   readonly oncallEngagements: OncallEngagementRepository;
+  readonly submissions: SubmissionRepository;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Clock } from './clock';
 import { DomainError } from './errors';
 import type { Incident, StatusReport } from './model';
 import type { UnitOfWork } from './ports';
+import { claimSubmission } from './submissions';
 
 export const REPORT_FIELDS = ['conditions', 'actions', 'needs'] as const;
 export type ReportField = (typeof REPORT_FIELDS)[number];
@@ -51,6 +52,11 @@ export class StatusReportService {
     }
   }
 
+  /** One report of the incident, by id. */
+  async find(incidentId: number, reportId: number): Promise<StatusReport | undefined> {
+    return (await this.store.reports.history(incidentId)).find((report) => report.id === reportId);
+  }
+
   latest(incidentId: number): Promise<StatusReport | undefined> {
     return this.store.reports.latest(incidentId);
   }
@@ -59,12 +65,18 @@ export class StatusReportService {
    * Stores the report (earlier ones stay as history), puts it on the timeline, and lifts any
    * reminder snooze: the next reminder counts from this report.
    */
-  async submit(incidentId: number, input: StatusReportInput, authorId: string): Promise<SubmittedReport> {
+  async submit(
+    incidentId: number,
+    input: StatusReportInput,
+    authorId: string,
+    options: { submissionKey?: string } = {},
+  ): Promise<SubmittedReport> {
     const errors = this.validate(input);
     if (Object.keys(errors).length > 0) throw new DomainError(Object.values(errors).join(' '), 'invalid_report');
     const now = this.clock.now();
     return this.store.transaction(async (tx) => {
-      const incident = await tx.incidents.findById(incidentId);
+      await claimSubmission(tx, options.submissionKey, now);
+      const incident = await tx.incidents.lock(incidentId);
       if (!incident) throw new DomainError('That incident no longer exists.', 'incident_not_found');
       this.assertReportable(incident);
       const previous = (await tx.reports.latest(incidentId)) ?? null;

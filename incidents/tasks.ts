@@ -42,7 +42,7 @@ export class TaskService {
     if (problem) throw new DomainError(problem, 'invalid_task');
     const now = this.clock.now();
     return this.store.transaction(async (tx) => {
-      const incident = await tx.incidents.findById(input.incidentId);
+      const incident = await tx.incidents.lock(input.incidentId);
       if (!incident) throw new DomainError('That incident no longer exists.', 'incident_not_found');
       const task = await tx.tasks.insert({
         incidentId: input.incidentId,

@@ -55,8 +55,10 @@ export function incidentCommand(
 ): SlashCommandListener {
   return {
     setting: spec.setting,
+    slug: spec.slug,
     description: spec.description,
     usageHint: spec.usageHint,
+    details: spec.details,
     async handle(args, deps) {
       const { command, ack } = args;
       const found = await findIncident(deps, { channelId: command.channel_id }, command.user_id, spec.setting);

@@ -27,11 +27,29 @@ export type ListenerDependencies = Pick<
   'settings' | 'logger' | 'links' | 'botUserId' | 'incidents' | 'participants' | 'reports' | 'tasks' | 'resources' | 'oncall'
 > & { flows: Flows };
 
-/** One slash command: its setting (the slug), what the manifest says about it, and its handler. */
+/**
+ * The setting that holds a command's slug, declared with the command: `npm run generate` writes
+ * config/commandSettings.ts (the schema's command settings), manifest.yml and the README's
+ * command tables from the registry of these.
+ */
+export interface SlugSetting {
+  /** The environment variable, spelled as on Dispatch's page (the other spelling, with or without _SLUG, is accepted too). */
+  env: string;
+  /** The slug when the setting is not set. */
+  default: string;
+  /** What the setting is, for the schema and the README's settings table. */
+  doc: string;
+}
+
+/** One slash command: its setting (the slug), what the manifest and README say about it, and its handler. */
 export interface SlashCommandListener {
   setting: CommandName;
+  slug: SlugSetting;
+  /** One line for the manifest and the README's command list. */
   description: string;
   usageHint?: string;
+  /** More for the README's command list (where it works, another way to reach it). */
+  details?: string;
   handle(args: CommandArgs, deps: ListenerDependencies): Promise<void>;
 }
 

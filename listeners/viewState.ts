@@ -1,5 +1,7 @@
 import type { ViewOutput } from '@slack/bolt';
+import type { Submission } from '../flows/submission';
 import { INPUT_ACTION } from '../slack/blocks/ids';
+import type { ViewSubmissionArgs } from './types';
 
 type StateValues = ViewOutput['state']['values'];
 
@@ -46,4 +48,12 @@ export function readMetadata<T extends object>(raw: string, isValid: (value: unk
 
 export function hasIncidentId(value: unknown): value is { incidentId: number } {
   return typeof value === 'object' && value !== null && Number.isInteger((value as { incidentId?: unknown }).incidentId);
+}
+
+/**
+ * The submission a flow records: keyed by the view's id and hash (a resubmission after an
+ * update has a new hash), acknowledged through Bolt's ack once the flow has stored it.
+ */
+export function submissionOf(args: Pick<ViewSubmissionArgs, 'ack' | 'view'>): Submission {
+  return { key: `view:${args.view.id}:${args.view.hash}`, acknowledge: () => args.ack() };
 }

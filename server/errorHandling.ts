@@ -86,18 +86,3 @@ export function installErrorHandling(app: App, gateway: SlackGateway, logger: Ap
     throw await reportFailure(error, body, gateway, logger);
   });
 }
-
-/**
- * HTTP: a failed listener still answers 200 (an empty ack) unless it already answered, instead
- * of Bolt's default 500 that makes Slack show "dispatch_failed" to the user.
- */
-export function ackAfterFailure(logger: AppLogger) {
-  return async ({ error, response }: { error: Error; response: import('node:http').ServerResponse }): Promise<boolean> => {
-    if (!(error instanceof ReportedError)) logger.error('request failed before reaching a listener', { error: error.message });
-    if (!response.headersSent) {
-      response.writeHead(200);
-      response.end();
-    }
-    return true;
-  };
-}

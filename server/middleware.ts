@@ -25,6 +25,11 @@ export function trackRequests(inflight: InFlightWork, logger: AppLogger): Middle
   };
 }
 
+/** True for an event this app caused (see ignoreOwnEvents). */
+export function isOwnEvent(body: Parameters<typeof authoringAppOf>[0], appId: string, botUserId: string): boolean {
+  return authoringAppOf(body) === appId || eventUserOf(body) === botUserId;
+}
+
 /**
  * Skips events this app caused itself: its own messages and reactions carry its app id
  * (event.app_id or bot_profile.app_id; not api_app_id, which every delivery to us carries),
@@ -32,7 +37,7 @@ export function trackRequests(inflight: InFlightWork, logger: AppLogger): Middle
  */
 export function ignoreOwnEvents(appId: string, botUserId: string, logger: AppLogger): Middleware<AnyMiddlewareArgs> {
   return async ({ body, next }) => {
-    if (authoringAppOf(body) === appId || eventUserOf(body) === botUserId) {
+    if (isOwnEvent(body, appId, botUserId)) {
       logger.debug('ignored an event caused by this app', { eventType: eventTypeOf(body) });
       return;
     }

@@ -1,7 +1,8 @@
 import type { AnyMiddlewareArgs } from '@slack/bolt';
 import type { RequestContext } from '../logging/context';
 
-type Body = AnyMiddlewareArgs['body'];
+/** A Slack request body as Bolt types it, or as the receiver has it before Bolt routes it. */
+type Body = AnyMiddlewareArgs['body'] | Record<string, unknown>;
 
 function field(source: unknown, key: string): unknown {
   return typeof source === 'object' && source !== null && key in source ? (source as Record<string, unknown>)[key] : undefined;

@@ -1,16 +1,16 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, type CustomRoute, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
-import { retryPolicies, WebClient } from '@slack/web-api';
+import { App, type CustomRoute, type Receiver, SocketModeReceiver } from '@slack/bolt';
+import { type RetryOptions, WebClient } from '@slack/web-api';
 import { effectiveWarnings, type SettingProblem, type Settings } from '../config';
 import { createFlows, type FlowDependencies } from '../flows';
 import type { ReminderScanResult } from '../flows/statusReportReminders';
 import { type Clock, systemClock } from '../incidents/clock';
+import { IncidentService } from '../incidents/incidentService';
 import { ParticipantService } from '../incidents/participants';
 import { ReminderService } from '../incidents/reminders';
 import { StatusReportService } from '../incidents/reports';
 import { ResourceService } from '../incidents/resources';
-import { IncidentService } from '../incidents/service';
 import { TaskService } from '../incidents/tasks';
 import { TimelineService } from '../incidents/timeline';
 import { registerListeners } from '../listeners';
@@ -21,12 +21,16 @@ import { SlackGateway } from '../slack/gateway';
 import { WorkspaceLinks } from '../slack/links';
 import { UserDirectory } from '../slack/userDirectory';
 import { Store } from '../store';
+import { openAckLane } from '../store/ackLane';
 import { type BootCheckBudget, checkSlackToken, reportEffectiveSettings } from './bootCheck';
 import type { Dependencies } from './dependencies';
-import { ackAfterFailure, installErrorHandling, reportFailures } from './errorHandling';
+import { installErrorHandling, reportFailures } from './errorHandling';
 import { InFlightWork } from './inflight';
+import { QueuedSlackWork, registerSlackWork, SetupRecovery } from './jobs/slackRetries';
 import { WorkQueueWorker } from './jobs/workQueueWorker';
-import { ackUnhandled, ignoreOwnEvents, processEventsOnce, trackRequests } from './middleware';
+import { ackUnhandled, ignoreOwnEvents, isOwnEvent, processEventsOnce, trackRequests } from './middleware';
+import { SlackEventInbox } from './receiver/eventInbox';
+import { SlackHttpReceiver } from './receiver/slackHttpReceiver';
 import { ReminderJob } from './reminderJob';
 import { FAILED_WEBHOOK_RETENTION_MS, setUpWebhookDelivery, webhookEventLog, webhookSecrets } from './webhooks';
 
@@ -41,6 +45,10 @@ export const SLACK_ENDPOINTS = [
 /** Slack stops retrying an event within an hour; ids are kept a day, then forgotten. */
 const PROCESSED_EVENT_RETENTION_MS = 24 * 3_600_000;
 const HOUSEKEEPING_INTERVAL_MS = 3_600_000;
+/** Three tries within about 3 s, then the caller decides (tell the person; retry durably). */
+const SLACK_RETRY_BUDGET: RetryOptions = { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2_000, randomize: true };
+const SLACK_CALL_TIMEOUT_MS = 8_000;
+
 /** In-flight work gets this long at shutdown: inside the 10 s a supervisor waits after SIGTERM. */
 const DRAIN_TIMEOUT_MS = 8_000;
 
@@ -52,6 +60,8 @@ export interface StartOptions {
   settingWarnings?: SettingProblem[];
   /** How long the boot check may retry auth.test (tests shorten it). */
   bootCheckBudget?: BootCheckBudget;
+  /** How old an incident without a finished setup must be before a replica resumes it (default 60 s). */
+  setupRecoveryGraceMs?: number;
 }
 
 export interface RunningDispatch {
@@ -100,7 +110,15 @@ function healthRoute(store: Store): CustomRoute {
   };
 }
 
-function createReceiver(settings: Settings, store: Store, logger: AppLogger): Receiver {
+/** Headers must be in within this (Slack sends a whole request in well under a second). */
+const HEADERS_TIMEOUT_MS = 3_000;
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+/** Slack's payloads are a few kilobytes; a modal's state stays far below this. */
+const BODY_LIMIT_BYTES = 1024 * 1024;
+/** An event must be stored within this, or Slack is answered 503 and delivers it again. */
+const ACK_BUDGET_MS = 2_000;
+
+function createReceiver(settings: Settings, store: Store, logger: AppLogger, inbox: SlackEventInbox): Receiver {
   const boltLogger = toBoltLogger(logger, 'receiver');
   if (settings.slack.socketMode) {
     return new SocketModeReceiver({
@@ -115,13 +133,21 @@ function createReceiver(settings: Settings, store: Store, logger: AppLogger): Re
       },
     });
   }
-  return new HTTPReceiver({
+  return new SlackHttpReceiver({
     signingSecret: settings.slack.signingSecret,
     endpoints: SLACK_ENDPOINTS,
     port: settings.server.port,
     customRoutes: [healthRoute(store)],
-    logger: boltLogger,
-    processEventErrorHandler: ackAfterFailure(logger),
+    logger,
+    boltLogger,
+    limits: {
+      headersTimeoutMs: Math.min(HEADERS_TIMEOUT_MS, settings.server.requestTimeoutMs),
+      requestTimeoutMs: settings.server.requestTimeoutMs,
+      keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS,
+      maxConnectionsPerClient: settings.server.maxConnectionsPerClient,
+      bodyLimitBytes: BODY_LIMIT_BYTES,
+    },
+    acceptEvent: (delivery) => inbox.accept(delivery),
   });
 }
 
@@ -169,7 +195,10 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   const client = new WebClient(settings.slack.botToken, {
     slackApiUrl: settings.slack.apiUrl,
     logger: toBoltLogger(logger, 'web-api'),
-    retryConfig: retryPolicies.fiveRetriesInFiveMinutes,
+    // A short budget: the person who acted hears within seconds when Slack is failing. What
+    // still fails is retried durably by the work queue (server/jobs/slackRetries.ts).
+    retryConfig: SLACK_RETRY_BUDGET,
+    timeout: SLACK_CALL_TIMEOUT_MS,
   });
   const gateway = new SlackGateway(client, { userIdOverride: settings.slack.userIdOverride, botUserId: identity.userId });
 
@@ -192,29 +221,44 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     tasks: new TaskService(store, clock),
     resources: new ResourceService(store, clock, settings.incident),
     timeline: new TimelineService(store, clock),
+    deferred: new QueuedSlackWork(store.workQueue),
   };
   const deps: Dependencies = {
     ...flowDependencies,
     store,
-    work: new WorkQueueWorker({ queue: store.workQueue, logger: logger.child({ component: 'work-queue' }) }),
+    work: new WorkQueueWorker({
+      queue: store.workQueue,
+      logger: logger.child({ component: 'work-queue' }),
+      maxInFlight: settings.work.maxInFlight,
+      leaseMs: settings.work.leaseMs,
+    }),
     flows: createFlows(flowDependencies),
   };
 
   const inflight = new InFlightWork();
-  const receiver = createReceiver(settings, store, logger);
+  const ackLane = openAckLane(settings.database.url, store.dialect, store.db, ACK_BUDGET_MS);
+  const inbox = new SlackEventInbox({
+    ackLane: ackLane.queue,
+    worker: deps.work,
+    logger,
+    ignore: (body) => isOwnEvent(body, settings.slack.appUserSlug, identity.userId),
+    ackBudgetMs: ACK_BUDGET_MS,
+  });
+  const receiver = createReceiver(settings, store, logger, inbox);
   const app = new App({
     receiver,
     token: settings.slack.botToken,
     botId: identity.botId ?? undefined,
     botUserId: identity.userId,
     logger: toBoltLogger(logger),
-    clientOptions: { slackApiUrl: settings.slack.apiUrl, retryConfig: retryPolicies.fiveRetriesInFiveMinutes },
+    clientOptions: { slackApiUrl: settings.slack.apiUrl, retryConfig: SLACK_RETRY_BUDGET, timeout: SLACK_CALL_TIMEOUT_MS },
     extendedErrorHandler: true,
   });
   app.use(trackRequests(inflight, logger));
   app.use(reportFailures(gateway, logger));
   app.use(ignoreOwnEvents(settings.slack.appUserSlug, identity.userId, logger));
-  app.use(processEventsOnce(store, clock, logger));
+  // HTTP events are deduplicated by the inbox before the ack; Socket Mode keeps the id check here.
+  if (settings.slack.socketMode) app.use(processEventsOnce(store, clock, logger));
   // HTTP only: Socket Mode's ack ignores a second call silently, so an unhandled request cannot be told apart.
   if (!settings.slack.socketMode) app.use(ackUnhandled(logger));
   installErrorHandling(app, gateway, logger);
@@ -233,6 +277,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     oncall,
     flows,
   });
+  inbox.attach(app);
 
   const started = await app.start(settings.server.port);
   const port = settings.slack.socketMode ? undefined : ((started as Server).address() as AddressInfo).port;
@@ -241,6 +286,9 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     store.processedEvents
       .prune(new Date(clock.now().getTime() - PROCESSED_EVENT_RETENTION_MS))
       .catch((error: unknown) => logger.warn('could not prune processed event ids', { error: String(error) }));
+    store.submissions
+      .prune(new Date(clock.now().getTime() - PROCESSED_EVENT_RETENTION_MS))
+      .catch((error: unknown) => logger.warn('could not prune submission keys', { error: String(error) }));
     // Finished work keeps its dedupe key as long as an event id is remembered.
     store.workQueue
       .prune(new Date(Date.now() - PROCESSED_EVENT_RETENTION_MS), new Date(Date.now() - FAILED_WEBHOOK_RETENTION_MS))
@@ -250,7 +298,10 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   const reminders = new ReminderJob(flowDependencies, settings.incident.reminderCheckIntervalMs);
   reminders.start();
   const webhooks = setUpWebhookDelivery({ settings, work: deps.work, gateway, store, logger });
+  registerSlackWork(deps.work, flowDependencies);
   deps.work.start();
+  const setupRecovery = new SetupRecovery(flowDependencies, { graceMs: options.setupRecoveryGraceMs });
+  setupRecovery.start();
 
   logger.info('dispatch for slack is running', {
     mode: settings.slack.socketMode ? 'socket' : 'http',
@@ -269,6 +320,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
       stopping ??= (async () => {
         clearInterval(housekeeping);
         await reminders.stop();
+        setupRecovery.stop();
         // Socket Mode: Bolt's stop() does not wait for the WebSocket to close; the client's disconnect() does.
         if (receiver instanceof SocketModeReceiver) await receiver.client.disconnect();
         await app.stop().catch((error: unknown) => logger.warn('receiver did not stop cleanly', { error: String(error) }));
@@ -276,6 +328,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
         if (!finished) logger.warn('stopped with work still in flight', { running: inflight.count });
         await deps.work.stop(25_000);
         await webhooks.close();
+        await ackLane.close();
         await store.close();
         logger.info('dispatch for slack stopped');
       })();

@@ -77,6 +77,28 @@ export function toSlackCallError(method: string, error: unknown): SlackCallError
   return new SlackCallError(method, 'unknown', `something went wrong talking to Slack (${message})`, { cause: error });
 }
 
+/** Slack's answers that say "not now" rather than "no": trying again later can succeed. */
+const TRANSIENT_CODES = new Set([
+  'request_failed',
+  'ratelimited',
+  'rate_limited',
+  'request_timeout',
+  'fatal_error',
+  'internal_error',
+  'service_unavailable',
+]);
+
+/** True when Slack was unreachable, overloaded or failing (HTTP 5xx, 408, 429, timeouts): worth retrying later. */
+export function isTransientSlackError(error: unknown): boolean {
+  if (!(error instanceof SlackCallError)) return false;
+  const http = /^http_(\d{3})$/.exec(error.slackCode);
+  if (http) {
+    const status = Number(http[1]);
+    return status >= 500 || status === 408 || status === 429;
+  }
+  return TRANSIENT_CODES.has(error.slackCode);
+}
+
 /** True when the error is Slack's `code` (for the errors a caller tolerates on purpose). */
 export function isSlackError(error: unknown, ...codes: string[]): boolean {
   return error instanceof SlackCallError && codes.includes(error.slackCode);

@@ -3,12 +3,14 @@ import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { Pool } from 'pg';
+import type { DialectName } from './dialect';
 import { reportingConflicts } from './errors';
 import { initialMigration } from './migrations/001_initial';
 import { workQueueMigration } from './migrations/002_receiver_work_queue';
+import { submissionsMigration } from './migrations/004_races_submissions';
 import type { Database } from './schema';
 
-export type DialectName = 'sqlite' | 'postgres';
+export type { DialectName };
 
 export interface OpenedDatabase {
   db: Kysely<Database>;
@@ -19,6 +21,9 @@ export interface OpenedDatabase {
 export function openDatabase(url: string): OpenedDatabase {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const pool = new Pool({ connectionString: url, max: 10 });
+    // An idle connection dropped by the server emits 'error' on the pool; unheard, it would end
+    // the process. The next query simply opens a new connection.
+    pool.on('error', () => undefined);
     return { db: new Kysely<Database>({ dialect: reportingConflicts(new PostgresDialect({ pool })) }), dialect: 'postgres' };
   }
   if (!url.startsWith('sqlite:')) throw new Error('DATABASE_URL must start with sqlite: or postgres://');
@@ -51,6 +56,7 @@ function migrationsFor(dialect: DialectName) {
   return {
     '001_initial': initialMigration(dialect),
     '002_receiver_work_queue': workQueueMigration(dialect),
+    '004_races_submissions': submissionsMigration(),
   };
 }
 

@@ -127,6 +127,17 @@ export class KyselyIncidentRepository implements IncidentRepository {
     return row ? toIncident(row) : undefined;
   }
 
+  async lock(id: number): Promise<Incident | undefined> {
+    // A no-op write takes the row's write lock on PostgreSQL and the database's on SQLite, in
+    // the same words on both engines (SQLite has no SELECT ... FOR UPDATE).
+    const locked = await this.db
+      .updateTable('incidents')
+      .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Number(locked.numUpdatedRows) > 0 ? this.findById(id) : undefined;
+  }
+
   async listByStatus(status: IncidentStatus): Promise<Incident[]> {
     const rows = await this.selectIncidents().where('i.status', '=', status).orderBy('i.id').execute();
     return rows.map(toIncident);

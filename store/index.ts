@@ -5,11 +5,12 @@ import { type DialectName, migrateToLatest, openDatabase, ping } from './databas
 import { ProcessedEventRepository } from './events';
 import { KyselyIncidentRepository } from './incidents';
 import { KyselyOncallEngagementRepository } from './oncall';
-import { KyselyParticipantRepository } from './participants';
+import { KyselyParticipantRepository } from './participantRepository';
 import { KyselyReminderRepository } from './reminders';
 import { KyselyStatusReportRepository } from './reports';
 import { KyselyResourceRepository } from './resources';
 import type { Database } from './schema';
+import { KyselySubmissionRepository } from './submissions';
 import { KyselyTaskRepository } from './tasks';
 import { KyselyTimelineRepository } from './timeline';
 import { WorkQueueRepository } from './workQueue';
@@ -38,6 +39,7 @@ export class StoreRepositories implements Repositories {
   readonly processedEvents: ProcessedEventRepository;
   readonly reminders: KyselyReminderRepository;
   readonly oncallEngagements: KyselyOncallEngagementRepository;
+  readonly submissions: KyselySubmissionRepository;
   /** Durable background work; enqueued inside a transaction, it commits with the change. */
   readonly workQueue: WorkQueueRepository;
 
@@ -54,6 +56,7 @@ export class StoreRepositories implements Repositories {
     this.processedEvents = new ProcessedEventRepository(db);
     this.reminders = new KyselyReminderRepository(db);
     this.oncallEngagements = new KyselyOncallEngagementRepository(db);
+    this.submissions = new KyselySubmissionRepository(db);
     this.workQueue = new WorkQueueRepository(db);
     // Last: the log is built over the repositories above (the outbox enqueues into workQueue).
     const log = incidentEvents ? incidentEvents(this) : noIncidentEvents;

@@ -15,6 +15,7 @@ export interface Database {
   status_reports: StatusReportsTable;
   timeline_events: TimelineEventsTable;
   processed_events: ProcessedEventsTable;
+  submissions: SubmissionsTable;
   report_reminders: ReportRemindersTable;
   oncall_engagements: OncallEngagementsTable;
   work_items: WorkItemsTable;
@@ -116,6 +117,11 @@ export interface TimelineEventsTable {
   dedupe_key: string | null;
   permalink: string | null;
   created_at: string;
+}
+
+export interface SubmissionsTable {
+  submission_key: string;
+  received_at: string;
 }
 
 export interface ProcessedEventsTable {

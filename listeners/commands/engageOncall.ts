@@ -5,6 +5,7 @@ import { incidentCommand } from '../incidentScope';
 /** /dispatch-engage-oncall: in an incident channel, opens the form to engage a service's on-call. */
 export const engageOncallCommand = incidentCommand({
   setting: 'engageOncall',
+  slug: { env: 'SLACK_COMMAND_ENGAGE_ONCALL', default: '/dispatch-engage-oncall', doc: 'Engages the on-call of a service.' },
   description: 'Engage whoever is on call for a service: invite them, DM them, page them',
   async handle({ command, ack }, deps, incident) {
     // Known without any call: answered in the ack itself.

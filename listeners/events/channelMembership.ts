@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { Incident } from '../../incidents/model';
 import { addToRequestContext } from '../../logging/context';
-import type { CommandHint } from '../../slack/blocks/participants';
+import type { CommandHint } from '../../slack/blocks/participantMessages';
 import { COMMAND_LISTENERS } from '../commands';
 import type { EventListenerModule, ListenerDependencies } from '../types';
 

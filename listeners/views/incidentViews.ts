@@ -1,10 +1,10 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
+import type { FieldErrors, IncidentDetails } from '../../incidents/incidentService';
 import { INCIDENT_STATUSES, type IncidentStatus, VISIBILITIES, type Visibility } from '../../incidents/model';
-import type { FieldErrors, IncidentDetails } from '../../incidents/service';
 import { VIEWS } from '../../slack/blocks/ids';
 import { incidentForm } from '../incidentScope';
 import type { ListenerDependencies, ViewSubmissionArgs } from '../types';
-import { hasIncidentId, ViewAnswers } from '../viewState';
+import { hasIncidentId, submissionOf, ViewAnswers } from '../viewState';
 import { oncallChoiceErrors, readOncallChoice } from './oncallViews';
 
 const asVisibility = (value: string | null): Visibility => VISIBILITIES.find((candidate) => candidate === value) ?? ('' as Visibility);
@@ -23,7 +23,8 @@ function readDetails(answers: ViewAnswers): IncidentDetails {
 const hasErrors = (errors: FieldErrors | Record<string, string>) => Object.keys(errors).length > 0;
 
 /** The report form: refused inline (response_action errors) when a field is wrong; otherwise recorded and set up. */
-async function submitReport({ ack, view, body }: ViewSubmissionArgs, deps: ListenerDependencies): Promise<void> {
+async function submitReport(args: ViewSubmissionArgs, deps: ListenerDependencies): Promise<void> {
+  const { ack, view, body } = args;
   const answers = new ViewAnswers(view.state.values);
   const details = readDetails(answers);
   const commanderId = answers.user('commander');
@@ -36,9 +37,8 @@ async function submitReport({ ack, view, body }: ViewSubmissionArgs, deps: Liste
     await ack({ response_action: 'errors', errors: { ...errors, ...oncallErrors } });
     return;
   }
-  await ack();
-  const incident = await deps.flows.reportIncident({ ...details, reporterId: body.user.id, commanderId });
-  if (oncall.serviceId) {
+  const incident = await deps.flows.reportIncident({ ...details, reporterId: body.user.id, commanderId }, submissionOf(args));
+  if (incident && oncall.serviceId) {
     const { serviceId, note, page, makeCommander } = oncall;
     const reply = deps.flows.replyAfterSubmission(body.user.id, incident);
     await deps.flows.engageOncall({ incident, serviceId, note, page, makeCommander, actorId: body.user.id, reply });
@@ -46,7 +46,8 @@ async function submitReport({ ack, view, body }: ViewSubmissionArgs, deps: Liste
 }
 
 /** The edit form: same inline checks, plus a resolution when the status becomes closed. */
-const submitEdit = incidentForm({ isMetadata: hasIncidentId, errorField: 'title' }, async ({ ack, view, body }, deps, incident) => {
+const submitEdit = incidentForm({ isMetadata: hasIncidentId, errorField: 'title' }, async (args, deps, incident) => {
+  const { ack, view, body } = args;
   const answers = new ViewAnswers(view.state.values);
   const details = readDetails(answers);
   const resolution = answers.text('resolution');
@@ -58,35 +59,33 @@ const submitEdit = incidentForm({ isMetadata: hasIncidentId, errorField: 'title'
     await ack({ response_action: 'errors', errors });
     return;
   }
-  await ack();
   await deps.flows.editIncident({
     incidentId: incident.id,
     input: { ...details, resolution, status },
     actorId: body.user.id,
     reply: deps.flows.replyAfterSubmission(body.user.id, incident),
+    submission: submissionOf(args),
   });
 });
 
 /** The resolution asked for when closing. */
-const submitResolution = incidentForm(
-  { isMetadata: hasIncidentId, errorField: 'resolution' },
-  async ({ ack, view, body }, deps, incident) => {
-    const resolution = new ViewAnswers(view.state.values).text('resolution');
-    const problem = deps.incidents.resolutionProblem(resolution);
-    if (problem) {
-      await ack({ response_action: 'errors', errors: { resolution: problem } });
-      return;
-    }
-    await ack();
-    await deps.flows.completeStatusChange({
-      incidentId: incident.id,
-      target: 'closed',
-      actorId: body.user.id,
-      resolution,
-      reply: deps.flows.replyAfterSubmission(body.user.id, incident),
-    });
-  },
-);
+const submitResolution = incidentForm({ isMetadata: hasIncidentId, errorField: 'resolution' }, async (args, deps, incident) => {
+  const { ack, view, body } = args;
+  const resolution = new ViewAnswers(view.state.values).text('resolution');
+  const problem = deps.incidents.resolutionProblem(resolution);
+  if (problem) {
+    await ack({ response_action: 'errors', errors: { resolution: problem } });
+    return;
+  }
+  await deps.flows.completeStatusChange({
+    incidentId: incident.id,
+    target: 'closed',
+    actorId: body.user.id,
+    resolution,
+    reply: deps.flows.replyAfterSubmission(body.user.id, incident),
+    submission: submissionOf(args),
+  });
+});
 
 export function register(app: App, deps: ListenerDependencies): void {
   app.view<ViewSubmitAction>({ callback_id: VIEWS.report, type: 'view_submission' }, (args) => submitReport(args, deps));

@@ -3,10 +3,11 @@ import type { ReportErrors, StatusReportInput } from '../../incidents/reports';
 import { VIEWS } from '../../slack/blocks/ids';
 import { incidentForm } from '../incidentScope';
 import type { ListenerDependencies } from '../types';
-import { hasIncidentId, ViewAnswers } from '../viewState';
+import { hasIncidentId, submissionOf, ViewAnswers } from '../viewState';
 
 /** The status report form: refused inline when a part is missing; otherwise stored, posted and pinned. */
-const submitReport = incidentForm({ isMetadata: hasIncidentId, errorField: 'conditions' }, async ({ ack, view, body }, deps, incident) => {
+const submitReport = incidentForm({ isMetadata: hasIncidentId, errorField: 'conditions' }, async (args, deps, incident) => {
+  const { ack, view, body } = args;
   const answers = new ViewAnswers(view.state.values);
   const input: StatusReportInput = {
     conditions: answers.text('conditions'),
@@ -18,12 +19,12 @@ const submitReport = incidentForm({ isMetadata: hasIncidentId, errorField: 'cond
     await ack({ response_action: 'errors', errors });
     return;
   }
-  await ack();
   await deps.flows.submitStatusReport({
     incidentId: incident.id,
     input,
     authorId: body.user.id,
     reply: deps.flows.replyAfterSubmission(body.user.id, incident),
+    submission: submissionOf(args),
   });
 });
 

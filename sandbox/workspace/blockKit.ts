@@ -5,7 +5,11 @@
  * JSON pointer: `[ERROR] must be less than 3001 characters [json-pointer:/blocks/0/text/text]`.
  * Messages answer `invalid_blocks`, views `invalid_arguments`, both with these messages.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { version as ajvVersion } from 'ajv/package.json';
 import schemaFile from './blockkit/slack-types.schema.json';
 
 type Json = Record<string, unknown>;
@@ -103,16 +107,64 @@ function taggedDefinitions(source: Definitions): Definitions {
   return result;
 }
 
-const definitions = taggedDefinitions((schemaFile as unknown as { definitions: Definitions }).definitions);
-const ajv = new Ajv({ strict: false, allErrors: true });
-ajv.addSchema({ $id: 'slack', definitions });
+type ValidatorName = 'blocks' | 'modal' | 'home' | 'attachments';
 
-const validators = {
-  blocks: ajv.compile({ type: 'array', items: { $ref: 'slack#/definitions/KnownBlock' } }),
-  modal: ajv.compile({ $ref: 'slack#/definitions/ModalView' }),
-  home: ajv.compile({ $ref: 'slack#/definitions/HomeView' }),
-  attachments: ajv.compile({ type: 'array', items: { $ref: 'slack#/definitions/MessageAttachment' } }),
-} satisfies Record<string, ValidateFunction>;
+const ROOTS: Record<ValidatorName, Json> = {
+  blocks: { type: 'array', items: { $ref: 'slack#/definitions/KnownBlock' } },
+  modal: { $ref: 'slack#/definitions/ModalView' },
+  home: { $ref: 'slack#/definitions/HomeView' },
+  attachments: { type: 'array', items: { $ref: 'slack#/definitions/MessageAttachment' } },
+};
+
+/**
+ * Compiling Slack's 91 definitions takes ajv a second or more, which every test file would
+ * pay. The compiled validators are cached as ajv's standalone code under node_modules/.cache,
+ * keyed by a hash of the schema and this module's rewrite, and compiled in memory otherwise.
+ */
+function compileValidators(): Record<ValidatorName, ValidateFunction> {
+  const definitions = taggedDefinitions((schemaFile as unknown as { definitions: Definitions }).definitions);
+  const source = JSON.stringify({ definitions, ROOTS, ajv: ajvVersion });
+  const cacheFile = join(
+    __dirname,
+    '..',
+    '..',
+    'node_modules',
+    '.cache',
+    'dispatch-blockkit',
+    `${createHash('sha256').update(source).digest('hex').slice(0, 16)}.js`,
+  );
+  try {
+    if (existsSync(cacheFile)) return require(cacheFile) as Record<ValidatorName, ValidateFunction>;
+  } catch {
+    // A broken cache entry is rebuilt below.
+  }
+  // Loaded only when the cache misses: ajv itself takes a while to load.
+  const { default: Ajv } = require('ajv') as typeof import('ajv');
+  const { default: standaloneCode } = require('ajv/dist/standalone') as typeof import('ajv/dist/standalone');
+  const ajv = new Ajv({ strict: false, allErrors: true, code: { source: true } });
+  ajv.addSchema({ $id: 'slack', definitions });
+  for (const [name, root] of Object.entries(ROOTS)) ajv.addSchema({ ...root, $id: name });
+  try {
+    const code = standaloneCode(ajv, { blocks: 'blocks', modal: 'modal', home: 'home', attachments: 'attachments' });
+    mkdirSync(dirname(cacheFile), { recursive: true });
+    const temporary = `${cacheFile}.${process.pid}.tmp`;
+    writeFileSync(temporary, code);
+    renameSync(temporary, cacheFile); // atomic: parallel test workers never read half a file
+    return require(cacheFile) as Record<ValidatorName, ValidateFunction>;
+  } catch {
+    const compiled = {} as Record<ValidatorName, ValidateFunction>;
+    for (const name of Object.keys(ROOTS) as ValidatorName[]) compiled[name] = ajv.getSchema(name) as ValidateFunction;
+    return compiled;
+  }
+}
+
+let compiledValidators: Record<ValidatorName, ValidateFunction> | undefined;
+
+/** Compiled (or loaded) on first use, so importing the workspace costs nothing. */
+function validator(name: ValidatorName): ValidateFunction {
+  compiledValidators ??= compileValidators();
+  return compiledValidators[name];
+}
 
 function schemaMessage(error: ErrorObject, pointer: string): string {
   const at = `${pointer}${error.instancePath}`;
@@ -300,11 +352,11 @@ export function messageBlockErrors(blocks: unknown, pointer = '/blocks'): string
   if (!Array.isArray(blocks)) return [`[ERROR] must be an array [json-pointer:${pointer}]`];
   const limits = new LimitChecker();
   limits.blocks(blocks, pointer, LIMITS.messageBlocks);
-  return [...schemaErrors(validators.blocks, blocks, pointer), ...limits.errors];
+  return [...schemaErrors(validator('blocks'), blocks, pointer), ...limits.errors];
 }
 
 export function attachmentErrors(attachments: unknown): string[] {
-  return schemaErrors(validators.attachments, attachments, '/attachments');
+  return schemaErrors(validator('attachments'), attachments, '/attachments');
 }
 
 /** What Slack would find wrong with a modal or Home tab (pointers start at /view). */
@@ -313,7 +365,7 @@ export function viewErrors(view: unknown, allowedTypes: string[]): string[] {
   if (typeof view.type !== 'string' || !allowedTypes.includes(view.type)) {
     return [`[ERROR] must be one of: ${allowedTypes.join(', ')} [json-pointer:/view/type]`];
   }
-  const errors = schemaErrors(view.type === 'modal' ? validators.modal : validators.home, view, '/view');
+  const errors = schemaErrors(view.type === 'modal' ? validator('modal') : validator('home'), view, '/view');
   const limits = new LimitChecker();
   limits.blocks(view.blocks, '/view/blocks', LIMITS.viewBlocks);
   errors.push(...limits.errors);

@@ -2,6 +2,7 @@
 export { attachmentErrors, LIMITS, messageBlockErrors, viewErrors } from './blockKit';
 export { answerViewSubmission, closeModal, modalStack, type SubmissionOutcome } from './methods/views';
 export { type ExtraRoute, type ResponseUrlContext, SlackWorkspace } from './server';
+export type { WorkspaceSnapshot } from './state';
 export type {
   FakeBookmark,
   FakeChannel,

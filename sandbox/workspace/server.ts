@@ -226,6 +226,12 @@ export class SlackWorkspace extends WorkspaceState {
     this.inject(method, { kind: 'http', status }, times);
   }
 
+  /** Forgets the failures still queued by the methods above: for `method`, or for all. */
+  clearInjected(method?: string): void {
+    if (method) this.injections.delete(method);
+    else this.injections.clear();
+  }
+
   /** Delays answers by ms: every method, or only `method`. 0 clears that setting. */
   setLatency(ms: number, method?: string): void {
     const key = method ?? '';

@@ -12,6 +12,18 @@ const CHANNEL_NAME = /^[a-z0-9_-]+$/;
 const MAX_CHANNEL_NAME = 80;
 export const TRIGGER_TTL_MS = 3000;
 
+export interface WorkspaceSnapshot {
+  counters: { id: number; ts: number; tsSeconds: number };
+  users: FakeUser[];
+  channels: Array<Omit<FakeChannel, 'members'> & { members: string[] }>;
+  messages: FakeMessage[];
+  bookmarks: FakeBookmark[];
+  views: FakeView[];
+  homeViews: Array<[string, string]>;
+  imByUser: Array<[string, string]>;
+  reactions: Array<[string, Array<[string, string[]]>]>;
+}
+
 export type Handler = (args: Args) => Payload;
 export type MethodTable = Map<string, Handler>;
 
@@ -168,6 +180,39 @@ export class WorkspaceState {
   reactionsTo(channel: string, ts: string): Array<{ name: string; users: string[] }> {
     const byName = this.reactions.get(`${channel}/${ts}`);
     return byName ? [...byName].filter(([, users]) => users.size > 0).map(([name, users]) => ({ name, users: [...users] })) : [];
+  }
+
+  // ----- saving between runs ---------------------------------------------------------------
+
+  /** Everything a later run needs to carry on (the sandbox keeps it beside its database). */
+  snapshot(): WorkspaceSnapshot {
+    return {
+      counters: { id: this.idCounter, ts: this.tsCounter, tsSeconds: this.lastTsSeconds },
+      users: [...this.users.values()],
+      channels: [...this.channels.values()].map((c) => ({ ...c, members: [...c.members] })),
+      messages: this.messages,
+      bookmarks: this.bookmarks,
+      views: [...this.views.values()].filter((v) => v.type === 'home'),
+      homeViews: [...this.homeViews],
+      imByUser: [...this.imByUser],
+      reactions: [...this.reactions].map(([key, byName]) => [key, [...byName].map(([name, users]) => [name, [...users]])]),
+    };
+  }
+
+  restore(saved: WorkspaceSnapshot): void {
+    this.clearState();
+    this.idCounter = saved.counters.id;
+    this.tsCounter = saved.counters.ts;
+    this.lastTsSeconds = saved.counters.tsSeconds;
+    for (const user of saved.users) this.users.set(user.id, user);
+    for (const channel of saved.channels) this.channels.set(channel.id, { ...channel, members: new Set(channel.members) });
+    this.messages.push(...saved.messages);
+    this.bookmarks.push(...saved.bookmarks);
+    for (const view of saved.views) this.views.set(view.id, view);
+    for (const [user, id] of saved.homeViews) this.homeViews.set(user, id);
+    for (const [user, id] of saved.imByUser) this.imByUser.set(user, id);
+    for (const [key, byName] of saved.reactions) this.reactions.set(key, new Map(byName.map(([name, users]) => [name, new Set(users)])));
+    this.changed({ kind: 'channels' });
   }
 
   // ----- shared helpers -------------------------------------------------------------------

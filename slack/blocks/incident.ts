@@ -1,6 +1,6 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
+import { type FieldChange, STATUS_LABELS } from '../../incidents/incidentService';
 import type { Incident, IncidentStatus } from '../../incidents/model';
-import { type FieldChange, STATUS_LABELS } from '../../incidents/service';
 import type { WorkspaceLinks } from '../links';
 import { ACTIONS } from './ids';
 import type { SlackMessage, StepFailure } from './message';
@@ -134,9 +134,9 @@ export function statusChangeLine(incident: Incident, actorId: string, at: Date):
   return { text: `${incident.name} is now ${STATUS_LABELS[incident.status]}`, blocks: [section(text)] };
 }
 
-/** Posted on close: how long it took and how it ended. */
-export function closingSummary(incident: Incident): SlackMessage {
-  const closedAt = incident.closedAt ?? new Date();
+/** Posted on close: how long it took and how it ended (`now` stands in for a close time not recorded). */
+export function closingSummary(incident: Incident, now: Date): SlackMessage {
+  const closedAt = incident.closedAt ?? now;
   const pairs: Array<[string, string]> = [
     ['Duration', formatDuration(closedAt.getTime() - incident.reportedAt.getTime())],
     ['Time to stable', incident.stableAt ? formatDuration(incident.stableAt.getTime() - incident.reportedAt.getTime()) : '_never stable_'],
@@ -188,7 +188,11 @@ export function setupFailureMessage(incident: Incident, failures: StepFailure[])
       section(
         `:warning: *${escapeText(incident.name)}: ${escapeText(incident.title)}* is recorded, but part of its Slack setup failed:\n${lines.join('\n')}`,
       ),
-      context('Nothing was lost. Fix the cause if it is on your side, then retry the setup.'),
+      context(
+        failures.some((failure) => failure.transient)
+          ? 'Nothing was lost. Slack is not answering right now; Dispatch keeps retrying the setup in the background.'
+          : 'Nothing was lost. Fix the cause if it is on your side, then retry the setup.',
+      ),
       { type: 'actions', elements: [button('Retry setup', ACTIONS.retrySetup, incident, 'primary')] },
     ],
   };

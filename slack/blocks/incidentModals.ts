@@ -1,6 +1,6 @@
 import type { KnownBlock, ModalView } from '@slack/types';
+import { FIELD_LIMITS, STATUS_LABELS } from '../../incidents/incidentService';
 import type { Incident } from '../../incidents/model';
-import { FIELD_LIMITS, STATUS_LABELS } from '../../incidents/service';
 import { VIEWS } from './ids';
 import { modal, option, selectInput, textInput, userInput } from './inputs';
 import { context, escapeText, truncate } from './text';

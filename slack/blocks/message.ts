@@ -10,4 +10,6 @@ export interface SlackMessage {
 export interface StepFailure {
   step: string;
   problem: string;
+  /** Slack was unreachable or failing rather than refusing: the step is retried later. */
+  transient?: boolean;
 }

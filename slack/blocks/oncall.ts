@@ -1,6 +1,6 @@
 import type { InputBlock, KnownBlock, ModalView } from '@slack/types';
+import { STATUS_LABELS } from '../../incidents/incidentService';
 import type { Incident } from '../../incidents/model';
-import { STATUS_LABELS } from '../../incidents/service';
 import type { OncallService } from '../../oncall/provider';
 import type { WorkspaceLinks } from '../links';
 import { VIEWS } from './ids';

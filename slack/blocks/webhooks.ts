@@ -1,4 +1,4 @@
-import type { SlackMessage } from '../gateway';
+import type { SlackMessage } from './message';
 import { context, escapeText, formatDuration, section } from './text';
 
 export interface FailedWebhookNotice {

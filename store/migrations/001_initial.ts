@@ -1,5 +1,5 @@
 import { type ColumnDefinitionBuilder, type CreateTableBuilder, type Kysely, sql } from 'kysely';
-import type { DialectName } from '../database';
+import type { DialectName } from '../dialect';
 
 type Table = CreateTableBuilder<string, never>;
 

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { DialectName } from '../database';
+import type { DialectName } from '../dialect';
 
 /**
  * The durable work queue (store/workQueue.ts): the inbox of Slack events and every background

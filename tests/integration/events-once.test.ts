@@ -18,10 +18,16 @@ let sequence = 0;
 /** A fresh Events API event id, as Slack makes them. */
 const newEventId = () => `Ev0ONCE${Date.now().toString(36).toUpperCase()}${(sequence++).toString(36).toUpperCase()}`;
 
-/** The event ids the app's database recorded as taken in. */
+/** The event ids the app's inbox recorded as taken in (and, once settled, processed). */
 async function recordedEventIds(app: TestApp): Promise<string[]> {
-  const rows = await app.deps.store.db.selectFrom('processed_events').select('event_id').orderBy('event_id').execute();
-  return rows.map((row) => row.event_id);
+  const rows = await app.deps.store.db
+    .selectFrom('work_items')
+    .select(['dedupe_key', 'status'])
+    .where('kind', '=', 'slack.event')
+    .orderBy('dedupe_key')
+    .execute();
+  expect(rows.filter((row) => row.status !== 'done')).toEqual([]);
+  return rows.map((row) => row.dedupe_key ?? '');
 }
 
 /** The app's log lines with this message, parsed. */

@@ -26,6 +26,8 @@ export interface TestAppOptions {
   database?: TestDatabase;
   env?: Record<string, string>;
   clock?: Clock;
+  /** How old an unfinished incident setup must be before this instance resumes it (default 60 s). */
+  setupRecoveryGraceMs?: number;
 }
 
 /** The settings the whole app runs with in tests, pointed at the fake Slack. */
@@ -70,7 +72,7 @@ export class TestApp {
       secrets: [settings.slack.botToken, settings.slack.signingSecret],
       stream,
     });
-    const running = await startDispatch({ settings, logger, clock: options.clock });
+    const running = await startDispatch({ settings, logger, clock: options.clock, setupRecoveryGraceMs: options.setupRecoveryGraceMs });
     return new TestApp(fake, running, settings, database, !options.fake, logs);
   }
 

@@ -119,12 +119,17 @@ describe('announcement, lines and topic', () => {
           stableAt: new Date('2026-11-28T09:45:00Z'),
           closedAt: new Date('2026-11-28T12:12:00Z'),
         }),
+        new Date('2026-11-30T00:00:00Z'),
       ).blocks,
     );
     expect(text).toContain('3h 12m');
     expect(text).toContain('45m');
     expect(text).toContain('<@U0COMMAND1>');
     expect(text).toContain('Rolled back');
+  });
+  test('the closing summary measures to the time it is given when no close time is recorded (no clock read)', () => {
+    const text = json(closingSummary(incident({ status: 'closed' }), new Date('2026-11-28T10:30:00Z')).blocks);
+    expect(text).toContain('1h 30m');
   });
   test('the edit line shows old -> new with escaped values', () => {
     const text = json(editLine(incident(), [{ field: 'title', label: 'Title', from: 'a <b>', to: 'c' }], 'U0EDITOR1').blocks);

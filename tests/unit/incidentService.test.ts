@@ -1,8 +1,9 @@
 import { DomainError } from '../../incidents/errors';
-import { IncidentService } from '../../incidents/service';
-import { Store } from '../../store';
-import { ManualClock } from '../support/clock';
-import { databaseKinds, type TestDatabase, testDatabase } from '../support/database';
+import type { IncidentService } from '../../incidents/incidentService';
+import type { Store } from '../../store';
+import type { ManualClock } from '../support/clock';
+import { databaseKinds } from '../support/database';
+import { useDomain } from '../support/domain';
 
 const policy = { namePrefix: 'dispatch', types: ['Other', 'Security'], priorities: ['Info', 'Low', 'Medium', 'High'] };
 const report = {
@@ -15,20 +16,11 @@ const report = {
 };
 
 describe.each(databaseKinds)('IncidentService on %s', (kind) => {
-  let database: TestDatabase;
   let store: Store;
   let clock: ManualClock;
   let service: IncidentService;
-
-  beforeEach(async () => {
-    database = await testDatabase(kind);
-    store = await Store.open(database.url);
-    clock = new ManualClock('2026-11-28T09:00:00Z');
-    service = new IncidentService(store, clock, policy);
-  });
-  afterEach(async () => {
-    await store.close();
-    await database.drop();
+  useDomain(kind, { policy }, (domain) => {
+    ({ store, clock, incidents: service } = domain);
   });
 
   test('reporting names the incident after its number and makes the reporter commander by default', async () => {

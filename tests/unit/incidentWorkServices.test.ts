@@ -1,13 +1,11 @@
 import { DomainError } from '../../incidents/errors';
+import type { IncidentService } from '../../incidents/incidentService';
 import type { Incident } from '../../incidents/model';
-import { StatusReportService } from '../../incidents/reports';
 import { ResourceService, resourcesFromTemplates, urlProblem } from '../../incidents/resources';
-import { IncidentService } from '../../incidents/service';
-import { TaskService } from '../../incidents/tasks';
-import { TimelineService } from '../../incidents/timeline';
-import { Store } from '../../store';
-import { ManualClock } from '../support/clock';
-import { databaseKinds, type TestDatabase, testDatabase } from '../support/database';
+import type { Store } from '../../store';
+import type { ManualClock } from '../support/clock';
+import { databaseKinds } from '../support/database';
+import { type DomainFixture, useDomain } from '../support/domain';
 
 const NO_TEMPLATES = { conferenceUrlTemplate: null, documentUrlTemplate: null, ticketUrlTemplate: null, dashboardUrlTemplate: null };
 const REPORT = { conditions: 'Errors at 5%', actions: 'Rolling back', needs: 'Nothing' };
@@ -47,17 +45,15 @@ describe('resourcesFromTemplates', () => {
 });
 
 describe.each(databaseKinds)('incident work services on %s', (kind) => {
-  let database: TestDatabase;
+  let domain: DomainFixture;
   let store: Store;
   let clock: ManualClock;
   let incident: Incident;
   let incidents: IncidentService;
 
-  beforeEach(async () => {
-    database = await testDatabase(kind);
-    store = await Store.open(database.url);
-    clock = new ManualClock('2026-11-28T09:00:00Z');
-    incidents = new IncidentService(store, clock, { namePrefix: 'dispatch', types: ['Other'], priorities: ['Low', 'High'] });
+  useDomain(kind, {}, async (fixture) => {
+    domain = fixture;
+    ({ store, clock, incidents } = fixture);
     incident = await incidents.report({
       title: 'Checkout & payments',
       description: 'd',
@@ -67,16 +63,12 @@ describe.each(databaseKinds)('incident work services on %s', (kind) => {
       reporterId: 'U0REPORTER',
     });
   });
-  afterEach(async () => {
-    await store.close();
-    await database.drop();
-  });
 
   const timelineKinds = async () => (await store.timeline.list(incident.id)).map((event) => [event.kind, event.text]);
 
   describe('StatusReportService', () => {
     test('validates each part', () => {
-      const reports = new StatusReportService(store, clock);
+      const reports = domain.reports;
       expect(reports.validate({ conditions: ' ', actions: 'a', needs: 'x'.repeat(2501) })).toEqual({
         conditions: 'Please describe the current conditions.',
         needs: 'Keep this within 2500 characters (it has 2501).',
@@ -85,7 +77,7 @@ describe.each(databaseKinds)('incident work services on %s', (kind) => {
     });
 
     test('keeps every report, returns the previous one, adds a timeline event and lifts a snooze', async () => {
-      const reports = new StatusReportService(store, clock);
+      const reports = domain.reports;
       const first = await reports.submit(incident.id, REPORT, 'U0COMMAND1');
       expect(first.previous).toBeNull();
       await reports.recordMessage(first.report.id, '1700000000.000100');
@@ -103,7 +95,7 @@ describe.each(databaseKinds)('incident work services on %s', (kind) => {
     });
 
     test('refuses a closed incident and an invalid report', async () => {
-      const reports = new StatusReportService(store, clock);
+      const reports = domain.reports;
       await expect(reports.submit(incident.id, { ...REPORT, actions: '' }, 'U0REPORTER')).rejects.toThrow(DomainError);
       await incidents.changeStatus(incident.id, 'closed', 'U0REPORTER', 'Fixed');
       await expect(reports.submit(incident.id, REPORT, 'U0REPORTER')).rejects.toThrow(/is closed/);
@@ -113,7 +105,7 @@ describe.each(databaseKinds)('incident work services on %s', (kind) => {
 
   describe('TaskService', () => {
     test('creates, resolves and reopens, with one timeline event per change', async () => {
-      const tasks = new TaskService(store, clock);
+      const tasks = domain.tasks;
       const task = await tasks.create({
         incidentId: incident.id,
         description: ' Check replicas ',
@@ -133,7 +125,7 @@ describe.each(databaseKinds)('incident work services on %s', (kind) => {
     });
 
     test('lists open tasks before resolved ones', async () => {
-      const tasks = new TaskService(store, clock);
+      const tasks = domain.tasks;
       const first = await tasks.create({ incidentId: incident.id, description: 'one', assigneeIds: [], creatorId: 'U0R' });
       await tasks.create({ incidentId: incident.id, description: 'two', assigneeIds: [], creatorId: 'U0R' });
       await tasks.resolve(first.id, 'U0R');
@@ -141,7 +133,7 @@ describe.each(databaseKinds)('incident work services on %s', (kind) => {
     });
 
     test('refuses an empty description and an unknown task', async () => {
-      const tasks = new TaskService(store, clock);
+      const tasks = domain.tasks;
       await expect(tasks.create({ incidentId: incident.id, description: ' ', assigneeIds: [], creatorId: 'U0R' })).rejects.toThrow(
         'Please describe the task.',
       );
@@ -151,7 +143,7 @@ describe.each(databaseKinds)('incident work services on %s', (kind) => {
 
   describe('ResourceService', () => {
     test('adds a validated resource and notes it on the timeline', async () => {
-      const resources = new ResourceService(store, clock, NO_TEMPLATES);
+      const resources = domain.resources;
       expect(resources.validate({ kind: 'channel', title: '', url: 'javascript:x' })).toEqual({
         kind: expect.stringContaining('Pick one of: document'),
         title: 'Please give the link a title.',
@@ -175,7 +167,7 @@ describe.each(databaseKinds)('incident work services on %s', (kind) => {
 
   describe('TimelineService', () => {
     test('adds a marked message once, at the time it was posted', async () => {
-      const timeline = new TimelineService(store, clock);
+      const timeline = domain.timeline;
       const message = {
         incidentId: incident.id,
         channelId: 'C0INCIDENT',
@@ -198,7 +190,7 @@ describe.each(databaseKinds)('incident work services on %s', (kind) => {
     });
 
     test('keeps long texts within the limit and names an empty one', async () => {
-      const timeline = new TimelineService(store, clock);
+      const timeline = domain.timeline;
       const base = { incidentId: incident.id, channelId: 'C0I', authorId: null, postedAt: clock.now(), permalink: null };
       const long = await timeline.addMessage({ ...base, messageId: '1.1', text: 'x'.repeat(5000) });
       expect(long?.text).toHaveLength(2000);

@@ -1,27 +1,21 @@
-import { IncidentService } from '../../incidents/service';
-import { OncallEngagements } from '../../oncall/engagements';
-import { Store } from '../../store';
-import { ManualClock } from '../support/clock';
-import { databaseKinds, type TestDatabase, testDatabase } from '../support/database';
+import type { OncallEngagements } from '../../oncall/engagements';
+import type { Store } from '../../store';
+import type { ManualClock } from '../support/clock';
+import { databaseKinds } from '../support/database';
+import { useDomain } from '../support/domain';
 
 const policy = { namePrefix: 'dispatch', types: ['Other'], priorities: ['Info', 'Low', 'Medium', 'High'] };
 const REPORTER = 'U0REPORTER';
 
 describe.each(databaseKinds)('recording on-call engagements on %s', (kind) => {
-  let database: TestDatabase;
   let store: Store;
   let clock: ManualClock;
-  let incidents: IncidentService;
   let engagements: OncallEngagements;
   let incidentId: number;
 
-  beforeEach(async () => {
-    database = await testDatabase(kind);
-    store = await Store.open(database.url);
-    clock = new ManualClock('2024-05-06T10:00:00Z');
-    incidents = new IncidentService(store, clock, policy);
-    engagements = new OncallEngagements(store, clock);
-    const incident = await incidents.report({
+  useDomain(kind, { start: '2024-05-06T10:00:00Z', policy }, async (domain) => {
+    ({ store, clock, oncallEngagements: engagements } = domain);
+    const incident = await domain.incidents.report({
       title: 'Checkout is failing',
       description: 'HTTP 500',
       type: 'Other',
@@ -30,10 +24,6 @@ describe.each(databaseKinds)('recording on-call engagements on %s', (kind) => {
       reporterId: REPORTER,
     });
     incidentId = incident.id;
-  });
-  afterEach(async () => {
-    await store.close();
-    await database.drop();
   });
 
   test('the people engaged become participants, each engagement is kept, and the timeline says so', async () => {

@@ -1,7 +1,6 @@
 import type { InputBlock, KnownBlock } from '@slack/types';
 import type { Incident, Participant } from '../../incidents/model';
 import { ROLE_RESPONSIBILITIES, type RoleHolders } from '../../incidents/participants';
-import { assignRoleModal } from '../../slack/blocks/participantModals';
 import {
   commanderGoneLine,
   commanderMustHandOverMessage,
@@ -11,7 +10,8 @@ import {
   roleAssignedLine,
   roleDutiesMessage,
   welcomeMessage,
-} from '../../slack/blocks/participants';
+} from '../../slack/blocks/participantMessages';
+import { assignRoleModal } from '../../slack/blocks/participantModals';
 import type { SlackUserProfile } from '../../slack/gateway';
 import { WorkspaceLinks } from '../../slack/links';
 import { messageBlockErrors } from '../support/fakeSlack';

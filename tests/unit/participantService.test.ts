@@ -1,10 +1,10 @@
 import { DomainError } from '../../incidents/errors';
 import type { Incident } from '../../incidents/model';
-import { ParticipantService } from '../../incidents/participants';
-import { IncidentService } from '../../incidents/service';
-import { Store } from '../../store';
-import { ManualClock } from '../support/clock';
-import { databaseKinds, type TestDatabase, testDatabase } from '../support/database';
+import type { ParticipantService } from '../../incidents/participants';
+import type { Store } from '../../store';
+import type { ManualClock } from '../support/clock';
+import { databaseKinds } from '../support/database';
+import { useDomain } from '../support/domain';
 
 const APP_USER = 'UBOT000001';
 const REPORTER = 'U0REPORTER';
@@ -14,18 +14,14 @@ const BOB = 'U0BOB00001';
 const START = '2024-05-01T09:00:00.000Z';
 
 describe.each(databaseKinds)('ParticipantService on %s', (kind) => {
-  let database: TestDatabase;
   let store: Store;
   let clock: ManualClock;
   let participants: ParticipantService;
   let incident: Incident;
 
-  beforeEach(async () => {
-    database = await testDatabase(kind);
-    store = await Store.open(database.url);
-    clock = new ManualClock(START);
-    const incidents = new IncidentService(store, clock, { namePrefix: 'dispatch', types: ['Other'], priorities: ['Low', 'High'] });
-    incident = await incidents.report({
+  useDomain(kind, { start: START, appUserId: APP_USER }, async (domain) => {
+    ({ store, clock, participants } = domain);
+    incident = await domain.incidents.report({
       title: 'Checkout fails',
       description: 'HTTP 500 on checkout',
       type: 'Other',
@@ -34,12 +30,6 @@ describe.each(databaseKinds)('ParticipantService on %s', (kind) => {
       reporterId: REPORTER,
       commanderId: COMMANDER,
     });
-    participants = new ParticipantService(store, clock, APP_USER);
-  });
-
-  afterEach(async () => {
-    await store.close();
-    await database.drop();
   });
 
   const timelineKinds = async () => (await store.timeline.list(incident.id)).map((event) => event.kind);

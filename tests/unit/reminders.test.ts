@@ -1,10 +1,11 @@
 import { DomainError } from '../../incidents/errors';
+import type { IncidentService } from '../../incidents/incidentService';
 import type { Incident } from '../../incidents/model';
-import { ReminderService, reminderDueAt } from '../../incidents/reminders';
-import { IncidentService } from '../../incidents/service';
-import { Store } from '../../store';
-import { ManualClock } from '../support/clock';
-import { databaseKinds, type TestDatabase, testDatabase } from '../support/database';
+import { type ReminderService, reminderDueAt } from '../../incidents/reminders';
+import type { Store } from '../../store';
+import type { ManualClock } from '../support/clock';
+import { databaseKinds } from '../support/database';
+import { useDomain } from '../support/domain';
 import { anIncident } from '../support/incidentFixture';
 
 const HOUR = 3_600_000;
@@ -60,22 +61,13 @@ describe('reminderDueAt', () => {
 });
 
 describe.each(databaseKinds)('ReminderService on %s', (kind) => {
-  let database: TestDatabase;
   let store: Store;
   let clock: ManualClock;
   let incidents: IncidentService;
   let reminders: ReminderService;
-
-  beforeEach(async () => {
-    database = await testDatabase(kind);
-    store = await Store.open(database.url);
-    clock = new ManualClock(T0);
-    incidents = new IncidentService(store, clock, { namePrefix: 'dispatch', types: ['Other'], priorities: Object.keys(INTERVALS) });
-    reminders = new ReminderService(store, clock, INTERVALS);
-  });
-  afterEach(async () => {
-    await store.close();
-    await database.drop();
+  const policy = { namePrefix: 'dispatch', types: ['Other'], priorities: Object.keys(INTERVALS) };
+  useDomain(kind, { start: T0, policy, reminderIntervals: INTERVALS }, (domain) => {
+    ({ store, clock, incidents, reminders } = domain);
   });
 
   const report = (priority: string, title = 'Checkout is failing') =>

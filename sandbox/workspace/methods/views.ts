@@ -66,7 +66,8 @@ function storeView(ws: WorkspaceState, raw: Record<string, unknown>, existing?: 
     ...(openedBy !== undefined ? { opened_by: openedBy } : {}),
     ...place,
     root_view_id: place.root_view_id ?? id,
-    view: slackView(ws, id, raw, hash, place),
+    // Like Slack, an update keeps what the person entered in inputs it leaves in place.
+    view: { ...slackView(ws, id, raw, hash, place), ...(existing ? { state: existing.view.state } : {}) },
     updates: existing ? existing.updates + 1 : 0,
   };
   ws.views.set(id, stored);

@@ -3,6 +3,7 @@ import { DomainError } from './errors';
 import { type FieldValueChange, statusEventType } from './incidentEvents';
 import { type Announcement, type Incident, type IncidentStatus, ROLE_LABELS, VISIBILITIES, type Visibility } from './model';
 import type { Repositories, UnitOfWork } from './ports';
+import { claimSubmission } from './submissions';
 
 export interface IncidentPolicy {
   namePrefix: string;
@@ -26,6 +27,8 @@ export interface IncidentDetails {
 
 export interface ReportIncidentInput extends IncidentDetails {
   reporterId: string;
+  /** The form submission this report came from: a repeated delivery of it records nothing. */
+  submissionKey?: string;
   /** Defaults to the reporter. */
   commanderId?: string | null;
 }
@@ -108,6 +111,7 @@ export class IncidentService {
     const now = this.clock.now();
     const commanderId = input.commanderId || input.reporterId;
     return this.store.transaction(async (tx) => {
+      await claimSubmission(tx, input.submissionKey, now);
       const incident = await tx.incidents.insert({
         namePrefix: this.policy.namePrefix,
         title: input.title.trim(),
@@ -160,6 +164,15 @@ export class IncidentService {
     return incident;
   }
 
+  /**
+   * Open incidents reported before `before` whose Slack setup never finished (no channel, or no
+   * pinned summary): the process setting them up was stopped mid-way.
+   */
+  async listUnfinishedSetups(before: Date): Promise<Incident[]> {
+    const [active, stable] = await Promise.all([this.store.incidents.listByStatus('active'), this.store.incidents.listByStatus('stable')]);
+    return [...active, ...stable].filter((incident) => (!incident.channelId || !incident.summaryTs) && incident.reportedAt < before);
+  }
+
   findByChannel(channelId: string): Promise<Incident | undefined> {
     return this.store.incidents.findByChannel(channelId);
   }
@@ -191,10 +204,17 @@ export class IncidentService {
    * Moves the incident to `target`. Closing an active incident passes through stable (both
    * times recorded); going back to active reopens it. The same status is refused, unchanged.
    */
-  async changeStatus(id: number, target: IncidentStatus, actorId: string, resolution?: string): Promise<StatusChange> {
+  async changeStatus(
+    id: number,
+    target: IncidentStatus,
+    actorId: string,
+    resolution?: string,
+    options: { submissionKey?: string } = {},
+  ): Promise<StatusChange> {
     const now = this.clock.now();
     return this.store.transaction(async (tx) => {
-      const incident = await tx.incidents.findById(id);
+      await claimSubmission(tx, options.submissionKey, now);
+      const incident = await tx.incidents.lock(id);
       if (!incident) throw new DomainError('That incident no longer exists.', 'incident_not_found');
       return this.applyStatus(tx, incident, target, actorId, now, resolution);
     });
@@ -266,12 +286,14 @@ export class IncidentService {
     id: number,
     input: EditIncidentInput,
     actorId: string,
+    options: { submissionKey?: string } = {},
   ): Promise<{ incident: Incident; changes: FieldChange[]; status?: StatusChange }> {
     const errors = this.validateDetails(input);
     if (Object.keys(errors).length > 0) throw new DomainError(Object.values(errors).join(' '), 'invalid_edit');
     const now = this.clock.now();
     return this.store.transaction(async (tx) => {
-      const before = await tx.incidents.findById(id);
+      await claimSubmission(tx, options.submissionKey, now);
+      const before = await tx.incidents.lock(id);
       if (!before) throw new DomainError('That incident no longer exists.', 'incident_not_found');
       const next = {
         title: input.title.trim(),

@@ -1,0 +1,158 @@
+import type { KnownBlock } from '@slack/types';
+import type { DeferredSlackWork } from '../../flows/deferredSlack';
+import type { FlowDependencies } from '../../flows/dependencies';
+import { refreshIncidentChannel, setUpIncidentChannel } from '../../flows/incidentChannel';
+import { postAndPinReport } from '../../flows/statusReports';
+import type { StepFailure } from '../../flows/steps';
+import type { SlackMessage } from '../../slack/blocks/message';
+import { isTransientSlackError } from '../../slack/errors';
+import type { JsonValue, WorkEnqueuer } from '../../store/workQueue';
+import { PermanentWorkError, type WorkQueueWorker } from './workQueueWorker';
+
+export const SLACK_RESYNC = 'slack.incident_resync';
+export const SLACK_POST = 'slack.post';
+export const SLACK_STATUS_REPORT_POST = 'slack.status_report_post';
+
+/** Slack outages last minutes, not days: retries back off to 5 minutes and give up after about a day. */
+const RETRIES = { maxAttempts: 300, retryBaseMs: 2_000, retryMaxMs: 300_000 };
+/** A resync soon after the failure, but not while the interactive request may still be finishing. */
+const RESYNC_DELAY_MS = 2_000;
+
+const isRecord = (value: JsonValue): value is { [key: string]: JsonValue } =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function numberField(payload: JsonValue, field: string): number {
+  const value = isRecord(payload) ? payload[field] : undefined;
+  if (typeof value !== 'number') throw new PermanentWorkError(`the work item has no ${field}`);
+  return value;
+}
+
+/** The deferred Slack work of flows/deferredSlack.ts, as items in the durable work queue. */
+export class QueuedSlackWork implements DeferredSlackWork {
+  constructor(
+    private readonly queue: WorkEnqueuer,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async resync(incidentId: number): Promise<void> {
+    const now = this.now();
+    await this.queue.enqueue({
+      kind: SLACK_RESYNC,
+      payload: { incidentId },
+      // One resync per incident and minute is plenty: each brings everything in line.
+      dedupeKey: `${incidentId}:${Math.floor(now.getTime() / 60_000)}`,
+      orderingKey: `slack:incident:${incidentId}`,
+      runAfter: new Date(now.getTime() + RESYNC_DELAY_MS),
+    });
+  }
+
+  async post(channelId: string, message: SlackMessage): Promise<void> {
+    const payload: JsonValue = { channelId, text: message.text, blocks: JSON.parse(JSON.stringify(message.blocks ?? [])) as JsonValue };
+    await this.queue.enqueue({ kind: SLACK_POST, payload, orderingKey: `slack:channel:${channelId}` });
+  }
+
+  async postStatusReport(incidentId: number, reportId: number): Promise<void> {
+    await this.queue.enqueue({
+      kind: SLACK_STATUS_REPORT_POST,
+      payload: { incidentId, reportId },
+      dedupeKey: String(reportId),
+      orderingKey: `slack:incident:${incidentId}`,
+    });
+  }
+}
+
+/** A step failure the queue should retry (Slack not answering), or the end of it (a refusal). */
+function retryOrStop(failures: StepFailure[], what: string): void {
+  const transient = failures.filter((failure) => failure.transient);
+  if (transient.length > 0) throw new Error(`${what}: ${transient.map((failure) => `${failure.step} (${failure.problem})`).join('; ')}`);
+}
+
+function rethrow(error: unknown): never {
+  if (isTransientSlackError(error)) throw error;
+  throw new PermanentWorkError(error instanceof Error ? error.message : String(error), { cause: error });
+}
+
+type SlackWorkDependencies = Pick<
+  FlowDependencies,
+  'settings' | 'gateway' | 'users' | 'links' | 'logger' | 'incidents' | 'reports' | 'resources' | 'deferred'
+>;
+
+/** The handlers of the deferred Slack work, registered on every replica's worker. */
+export function registerSlackWork(worker: WorkQueueWorker, deps: SlackWorkDependencies): void {
+  worker.register(
+    SLACK_RESYNC,
+    async (payload) => {
+      const incident = await deps.incidents.get(numberField(payload, 'incidentId'));
+      if (!incident) return;
+      if (!incident.channelId || !incident.summaryTs) {
+        const { failures } = await setUpIncidentChannel(deps, incident);
+        retryOrStop(failures, `setting up ${incident.name}`);
+        deps.logger.info('incident setup completed in the background', { incident: incident.name });
+        return;
+      }
+      retryOrStop(await refreshIncidentChannel(deps, incident, { topic: true }), `refreshing ${incident.name}`);
+    },
+    RETRIES,
+  );
+  worker.register(
+    SLACK_POST,
+    async (payload) => {
+      if (!isRecord(payload) || typeof payload.channelId !== 'string' || typeof payload.text !== 'string') {
+        throw new PermanentWorkError('the work item is not a message');
+      }
+      const blocks = Array.isArray(payload.blocks) ? (payload.blocks as unknown as KnownBlock[]) : undefined;
+      await deps.gateway.postMessage(payload.channelId, { text: payload.text, blocks }).catch(rethrow);
+    },
+    RETRIES,
+  );
+  worker.register(
+    SLACK_STATUS_REPORT_POST,
+    async (payload) => {
+      const incidentId = numberField(payload, 'incidentId');
+      const [incident, report] = await Promise.all([
+        deps.incidents.get(incidentId),
+        deps.reports.find(incidentId, numberField(payload, 'reportId')),
+      ]);
+      if (!incident || !report || report.messageTs) return;
+      await postAndPinReport(deps, incident, report).catch(rethrow);
+    },
+    RETRIES,
+  );
+}
+
+/**
+ * Finds incidents whose setup was cut off (the process was killed between recording the
+ * incident and finishing its channel) and hands them to the queue: at start and every minute,
+ * on every replica; the queue's dedupe keeps it to one setup per incident.
+ */
+export class SetupRecovery {
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly deps: Pick<FlowDependencies, 'incidents' | 'deferred' | 'logger' | 'clock'>,
+    private readonly options: { graceMs?: number; intervalMs?: number } = {},
+  ) {}
+
+  async runOnce(): Promise<number> {
+    const before = new Date(this.deps.clock.now().getTime() - (this.options.graceMs ?? 60_000));
+    const unfinished = await this.deps.incidents.listUnfinishedSetups(before);
+    for (const incident of unfinished) {
+      this.deps.logger.warn('resuming an incident setup that was cut off', { incident: incident.name });
+      await this.deps.deferred.resync(incident.id);
+    }
+    return unfinished.length;
+  }
+
+  start(): void {
+    const run = () => {
+      this.runOnce().catch((error: unknown) => this.deps.logger.warn('could not look for unfinished setups', { error: String(error) }));
+    };
+    run();
+    this.timer = setInterval(run, this.options.intervalMs ?? 60_000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+}

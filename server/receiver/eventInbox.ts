@@ -1,0 +1,102 @@
+import type { App } from '@slack/bolt';
+import { DomainError } from '../../incidents/errors';
+import type { AppLogger } from '../../logging/logger';
+import type { JsonValue, WorkQueueRepository } from '../../store/workQueue';
+import { ReportedError } from '../errorHandling';
+import { workMetrics } from '../jobs/metrics';
+import { PermanentWorkError, type WorkQueueWorker } from '../jobs/workQueueWorker';
+import { eventIdOf } from '../requestInfo';
+import type { EventAcceptance, EventDelivery } from './slackHttpReceiver';
+
+/** The work kind of an Events API delivery waiting in the inbox. */
+export const SLACK_EVENT_WORK = 'slack.event';
+
+export interface EventInboxOptions {
+  /** The queue on the ack lane: its own connections, so an ack never waits behind background work. */
+  ackLane: WorkQueueRepository;
+  worker: WorkQueueWorker;
+  logger: AppLogger;
+  /** Events that are not ours to store (the app's own messages and reactions). */
+  ignore(body: Record<string, unknown>): boolean;
+  /** The longest the store may take before Slack is answered 503 (and retries). */
+  ackBudgetMs: number;
+}
+
+interface StoredDelivery {
+  body: Record<string, unknown>;
+  retryNum: number | null;
+  retryReason: string | null;
+}
+
+function isStoredDelivery(payload: JsonValue): payload is StoredDelivery & { [key: string]: JsonValue } {
+  return (
+    typeof payload === 'object' && payload !== null && !Array.isArray(payload) && typeof payload.body === 'object' && payload.body !== null
+  );
+}
+
+function withinBudget<T>(work: Promise<T>, budgetMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`the inbox did not answer within ${budgetMs} ms`)), budgetMs);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Slack's "received" made durable: each Events API delivery is stored under its event_id (the
+ * unique dedupe key) before the 200, and its effects run from that record through the work
+ * queue, on whichever replica claims it. A retried delivery finds the record and is only
+ * acknowledged; a process killed after the 200 leaves the record for the next one to run.
+ */
+export class SlackEventInbox {
+  constructor(private readonly options: EventInboxOptions) {}
+
+  async accept(delivery: EventDelivery): Promise<EventAcceptance> {
+    const { logger } = this.options;
+    const metrics = workMetrics();
+    if (delivery.retryNum !== undefined) metrics.eventsRedelivered.inc();
+    if (this.options.ignore(delivery.body)) {
+      logger.debug('ignored an event caused by this app');
+      return 'ignored';
+    }
+    const eventId = eventIdOf(delivery.body);
+    if (!eventId) throw new Error('an event without event_id reached the inbox');
+    const payload: StoredDelivery = { body: delivery.body, retryNum: delivery.retryNum ?? null, retryReason: delivery.retryReason ?? null };
+    const stored = await withinBudget(
+      this.options.ackLane.enqueue({ kind: SLACK_EVENT_WORK, dedupeKey: eventId, payload: payload as unknown as JsonValue }),
+      this.options.ackBudgetMs,
+    );
+    if (!stored.created) {
+      metrics.eventsDeduplicated.inc();
+      logger.info('skipped an event delivered before', { eventId, retryNum: delivery.retryNum, retryReason: delivery.retryReason });
+      return 'duplicate';
+    }
+    metrics.eventsAccepted.inc();
+    this.options.worker.wake();
+    return 'accepted';
+  }
+
+  /** Runs stored events through the app's middleware and listeners (Slack was answered already). */
+  attach(app: App): void {
+    this.options.worker.register(
+      SLACK_EVENT_WORK,
+      async (payload) => {
+        if (!isStoredDelivery(payload)) throw new PermanentWorkError('the stored event is not a delivery');
+        try {
+          await app.processEvent({
+            body: payload.body,
+            ack: async () => undefined,
+            retryNum: payload.retryNum ?? undefined,
+            retryReason: payload.retryReason ?? undefined,
+          });
+        } catch (error) {
+          const original = error instanceof ReportedError ? error.original : error;
+          // Refused by the domain (logged already): running it again gives the same answer.
+          if (original instanceof DomainError) return;
+          throw original;
+        }
+      },
+      { maxAttempts: 5, retryBaseMs: 2_000, retryMaxMs: 60_000 },
+    );
+  }
+}
