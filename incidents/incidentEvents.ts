@@ -29,17 +29,22 @@ export interface FieldValueChange {
   to: string | null;
 }
 
-/** A follow-up: work that outlives the incident (issue 15 builds them; the event is defined here). */
+/**
+ * A follow-up: work that outlives the incident, with an owner and a due day. Whatever records
+ * follow-ups passes its record here (a follow-up task has all of these fields), in its unit of
+ * work: `await tx.events.record({ type: 'followup.created', incident, actorId, occurredAt: now, followUp })`.
+ */
 export interface FollowUpRecord {
   id: number;
   incidentId: number;
   description: string;
   ownerId: string | null;
   creatorId: string;
-  dueAt: Date | null;
+  /** The UTC day it is due (YYYY-MM-DD), or null. */
+  dueOn: string | null;
   createdAt: Date;
-  /** A link to the ticket it was filed as, when it was. */
-  url: string | null;
+  /** The message it was made from, when it was. */
+  sourceUrl: string | null;
 }
 
 interface EventBase {
