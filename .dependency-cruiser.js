@@ -62,6 +62,18 @@ module.exports = {
       to: { path: ['^(listeners|server|store)/', 'node_modules/@slack/(bolt|web-api)/'] },
     },
     {
+      name: 'sandbox-runs-the-app-unchanged',
+      severity: 'error',
+      comment:
+        'sandbox/ starts the real app the way app.ts does, through server/startDispatch and the settings loader in config/, ' +
+        'and talks to it only over HTTP as Slack does; it reaches no other part of the app.',
+      from: { path: '^sandbox/' },
+      to: {
+        path: '^(server|listeners|flows|incidents|store|slack|oncall|webhooks|logging|config)/',
+        pathNot: '^(server/startDispatch|config/index)\\.ts$',
+      },
+    },
+    {
       name: 'no-cycles',
       severity: 'error',
       comment: 'Data flows one way (listener -> flow -> domain -> store); two modules that import each other have no order.',

@@ -238,4 +238,42 @@ export function registerFormats(): void {
       return durations;
     },
   });
+
+  convict.addFormat({
+    name: 'optional-http-url',
+    validate(value: unknown) {
+      if (value === null || value === undefined || value === '') return;
+      const expectation = 'an http:// or https:// URL such as https://dispatch.example.com';
+      try {
+        const parsed = new URL(String(value));
+        if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('scheme');
+      } catch {
+        throw new Error(`is not valid: expected ${expectation}`);
+      }
+    },
+    coerce: (value: unknown) => (value === '' ? null : value),
+  });
+
+  convict.addFormat({
+    name: 'delay',
+    validate(value: unknown) {
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+        throw new Error('is not valid: expected a duration such as 0s, 15m, 2h or 1d');
+      }
+    },
+    coerce(value: unknown) {
+      if (typeof value === 'number') return value;
+      return parseDuration(String(value)) ?? Number.NaN;
+    },
+  });
+
+  convict.addFormat({
+    name: 'user-list',
+    validate(value: unknown) {
+      if (!Array.isArray(value) || value.some((id) => typeof id !== 'string' || !/^[UW][A-Z0-9]{2,}$/.test(id))) {
+        throw new Error('is not valid: expected comma separated Slack user IDs such as U0123456789,U0987654321');
+      }
+    },
+    coerce: splitList,
+  });
 }

@@ -298,6 +298,13 @@ export const settingsSchema = {
       default: 3000,
       env: 'PORT',
     },
+    publicUrl: {
+      doc: "The app's public base URL (https://dispatch.example.com); Slack fetches App Home chart images from it. Unset: the Home tab shows a table instead.",
+      format: 'optional-http-url',
+      default: null,
+      nullable: true,
+      env: 'PUBLIC_URL',
+    },
     requestTimeoutMs: {
       doc: 'How long a client may take to send a whole request (Slack takes well under a second); slower ones are cut off.',
       format: 'duration',
@@ -307,7 +314,7 @@ export const settingsSchema = {
     maxConnectionsPerClient: {
       doc: 'Connections one client address may hold open at once; raise it behind a proxy that sends everything from one address.',
       format: 'nat',
-      default: 64,
+      default: 256,
       env: 'HTTP_MAX_CONNECTIONS_PER_CLIENT',
     },
   },
@@ -396,6 +403,44 @@ export const settingsSchema = {
       format: 'duration',
       default: 10_000,
       env: 'WEBHOOK_RETRY_FIRST_DELAY',
+    },
+  },
+  afterClose: {
+    feedbackEnabled: {
+      doc: 'Ask everyone who took part for feedback (a DM with a short form) after an incident is closed.',
+      format: 'boolean-text',
+      default: true,
+      env: 'FEEDBACK_ENABLED',
+    },
+    feedbackDelayMs: {
+      doc: 'How long after close the feedback form is sent, e.g. 0s (right away) or 1d.',
+      format: 'delay',
+      default: 0,
+      env: 'FEEDBACK_DELAY',
+    },
+    postmortemOnClose: {
+      doc: "Upload the postmortem draft (Markdown) to the incident's channel when it is closed.",
+      format: 'boolean-text',
+      default: true,
+      env: 'POSTMORTEM_ON_CLOSE',
+    },
+    checkIntervalMs: {
+      doc: 'How often overdue follow-ups (reminded once a day) and delayed feedback forms are looked for.',
+      format: 'duration',
+      default: 300_000,
+      env: 'AFTER_CLOSE_CHECK_INTERVAL',
+    },
+    chartLinkTtlMs: {
+      doc: 'How long a signed App Home chart URL stays valid.',
+      format: 'duration',
+      default: 86_400_000,
+      env: 'CHART_LINK_TTL',
+    },
+    admins: {
+      doc: 'Slack user IDs of Dispatch admins, comma separated: they see every feedback summary.',
+      format: 'user-list',
+      default: [] as string[],
+      env: 'DISPATCH_ADMINS',
     },
   },
 };

@@ -12,6 +12,7 @@ import { type Reply, replyAfterSubmission } from './reply';
  */
 
 type MembershipDependencies = Pick<FlowDependencies, 'participants' | 'gateway' | 'settings' | 'logger'>;
+type JoinDependencies = MembershipDependencies & Pick<FlowDependencies, 'incidents'>;
 
 /** The commands this person can run; the restricted ones only for the commander and scribes. */
 function commandsFor(deps: Pick<FlowDependencies, 'settings'>, commands: CommandHint[], privileged: boolean): CommandHint[] {
@@ -31,12 +32,15 @@ async function welcome(deps: MembershipDependencies, incident: Incident, userId:
  * commands they can run (`commands`: every slash command, as the listener registry lists them).
  */
 export async function memberJoined(
-  deps: MembershipDependencies,
-  request: { incident: Incident; userId: string; commands: CommandHint[] },
+  deps: JoinDependencies,
+  request: { incidentId: number; userId: string; commands: CommandHint[] },
 ): Promise<void> {
-  const joined = await deps.participants.join(request.incident.id, request.userId);
-  // A repeated join (the commander added back after leaving) is not a new arrival.
-  if (joined?.changed) await welcome(deps, request.incident, request.userId, request.commands);
+  const joined = await deps.participants.join(request.incidentId, request.userId);
+  // A repeated join (the commander added back after leaving) is not a new arrival. Only a new
+  // one needs the whole incident (read now, so the welcome shows it as it is).
+  if (!joined?.changed) return;
+  const incident = await deps.incidents.get(request.incidentId);
+  if (incident) await welcome(deps, incident, request.userId, request.commands);
 }
 
 /** Someone left: recorded as gone; the commander is added back and asked to hand over first. */
@@ -46,8 +50,8 @@ export async function memberLeft(deps: MembershipDependencies, request: { incide
 }
 
 /** A person's message in the incident channel counts as activity (its text is never kept). */
-export async function memberWrote(deps: Pick<FlowDependencies, 'participants'>, request: { incident: Incident; userId: string }) {
-  await deps.participants.recordActivity(request.incident.id, request.userId);
+export async function memberWrote(deps: Pick<FlowDependencies, 'participants'>, request: { incidentId: number; userId: string }) {
+  await deps.participants.recordActivity(request.incidentId, request.userId);
 }
 
 /**

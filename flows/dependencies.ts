@@ -1,7 +1,12 @@
 import type { Settings } from '../config';
 import type { Clock } from '../incidents/clock';
+import type { FeedbackService } from '../incidents/feedback';
+import type { FollowUpService } from '../incidents/followUps';
 import type { IncidentService } from '../incidents/incidentService';
+import type { MetricsService } from '../incidents/metrics';
+import type { Incident } from '../incidents/model';
 import type { ParticipantService } from '../incidents/participants';
+import type { IncidentRecords } from '../incidents/record';
 import type { ReminderService } from '../incidents/reminders';
 import type { StatusReportService } from '../incidents/reports';
 import type { ResourceService } from '../incidents/resources';
@@ -10,10 +15,17 @@ import type { TimelineService } from '../incidents/timeline';
 import type { AppLogger } from '../logging/logger';
 import type { OncallDirectory } from '../oncall';
 import type { OncallEngagements } from '../oncall/engagements';
+import type { ChartLinks } from '../reports/chartLinks';
 import type { SlackGateway } from '../slack/gateway';
 import type { WorkspaceLinks } from '../slack/links';
 import type { UserDirectory } from '../slack/userDirectory';
 import type { DeferredSlackWork } from './deferredSlack';
+
+/** Durable after-close work: the composition enqueues it in the database; a worker runs it with retries. */
+export interface AfterCloseQueue {
+  /** The postmortem draft of this close goes to the channel (once per close). */
+  postmortemUpload(incident: Incident): Promise<void>;
+}
 
 /**
  * Everything a flow may use: settings, the domain services and the one Slack gateway; never the
@@ -41,6 +53,18 @@ export interface FlowDependencies {
   tasks: TaskService;
   resources: ResourceService;
   timeline: TimelineService;
+  /** Follow-ups: tasks with an owner and a due day that outlive the incident. */
+  followUps: FollowUpService;
+  /** The feedback form after close. */
+  feedback: FeedbackService;
+  /** Incidents per week and time to stable/close, for the Home tab, the chart and the export. */
+  metrics: MetricsService;
+  /** An incident's whole record (the postmortem draft is written from it). */
+  records: IncidentRecords;
+  /** Signed App Home chart URLs; null without PUBLIC_URL (the Home tab shows a table then). */
+  chartLinks: ChartLinks | null;
+  /** Durable after-close work (the postmortem upload), retried by the work queue. */
+  afterCloseQueue: AfterCloseQueue;
   /** Slack work that failed because Slack was not answering, retried durably in the background. */
   deferred: DeferredSlackWork;
 }

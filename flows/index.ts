@@ -2,12 +2,22 @@ import { joinFromAnnouncement, memberJoined, memberLeft, memberWrote } from './c
 import type { FlowDependencies } from './dependencies';
 import { editIncident, openEditForm } from './editIncident';
 import { engageOncall, openEngageForm } from './engageOncall';
+import { openFeedbackForm, submitFeedback } from './feedback';
+import {
+  addFollowUps,
+  completeFollowUp,
+  makeTaskAFollowUp,
+  openFollowUpForm,
+  openMakeFollowUpForm,
+  resolveTaskFromHome,
+} from './followUps';
 import { showHome } from './home';
 import { setUpIncidentChannel } from './incidentChannel';
+import { postPostmortem } from './postmortem';
 import { replyAfterSubmission, replyByResponseUrl } from './reply';
 import { openReportForm, reportIncident } from './reportIncident';
 import { addResource, openResourceForm, showResourceList } from './resources';
-import { assignRole, listParticipants, openAssignRoleForm } from './roles';
+import { assignRole, listParticipants, openAssignRoleForm, participantListNow } from './roles';
 import { completeStatusChange, requestStatusChange } from './statusChange';
 import { snoozeReminder } from './statusReportReminders';
 import { openStatusReportForm, submitStatusReport } from './statusReports';
@@ -39,6 +49,7 @@ export function createFlows(deps: FlowDependencies) {
     openEditForm: bind(deps, openEditForm),
     editIncident: bind(deps, editIncident),
     listParticipants: bind(deps, listParticipants),
+    participantListNow: bind(deps, participantListNow),
     openAssignRoleForm: bind(deps, openAssignRoleForm),
     assignRole: bind(deps, assignRole),
     memberJoined: bind(deps, memberJoined),
@@ -61,6 +72,15 @@ export function createFlows(deps: FlowDependencies) {
     showTimeline: bind(deps, showTimeline),
     postTimeline: bind(deps, postTimeline),
     showHome: bind(deps, showHome),
+    openFollowUpForm: bind(deps, openFollowUpForm),
+    addFollowUps: bind(deps, addFollowUps),
+    openMakeFollowUpForm: bind(deps, openMakeFollowUpForm),
+    makeTaskAFollowUp: bind(deps, makeTaskAFollowUp),
+    completeFollowUp: bind(deps, completeFollowUp),
+    resolveTaskFromHome: bind(deps, resolveTaskFromHome),
+    openFeedbackForm: bind(deps, openFeedbackForm),
+    submitFeedback: bind(deps, submitFeedback),
+    postPostmortem: bind(deps, postPostmortem),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Incident, Role } from '../incidents/model';
 import { ROLE_LABELS } from '../incidents/model';
+import type { SlackMessage } from '../slack/blocks/message';
 import {
   PARTICIPANT_LIST_MAX,
   participantList,
@@ -13,6 +14,20 @@ import type { FlowDependencies } from './dependencies';
 import { type IncidentChannelDependencies, refreshIncidentChannel } from './incidentChannel';
 import type { Reply } from './reply';
 import { attemptStep, postStep, reportOutcome, type StepFailure } from './steps';
+
+/**
+ * The participant list when it can be answered at once, in the ack: the participants from the
+ * store (one indexed read) and every profile it shows already in the directory's cache. Null
+ * when a profile would need Slack; then `listParticipants` answers after the ack.
+ */
+export async function participantListNow(
+  deps: Pick<FlowDependencies, 'participants' | 'users'>,
+  request: { incident: Incident },
+): Promise<SlackMessage | null> {
+  const participants = await deps.participants.list(request.incident.id);
+  const profiles = deps.users.knownProfiles(participants.slice(0, PARTICIPANT_LIST_MAX).map((participant) => participant.userId));
+  return profiles ? participantList(request.incident, participants, profiles) : null;
+}
 
 /** Lists the participants; profiles come from the cached directory, only for those the answer can show. */
 export async function listParticipants(

@@ -2,6 +2,7 @@ import { STATUS_LABELS } from '../incidents/incidentService';
 import type { Incident, IncidentStatus } from '../incidents/model';
 import { closingSummary, statusChangeLine } from '../slack/blocks/incident';
 import { resolutionModal } from '../slack/blocks/incidentModals';
+import { type AfterCloseDependencies, incidentClosed } from './afterClose';
 import { deferFailedSteps } from './deferredSlack';
 import type { FlowDependencies } from './dependencies';
 import { type IncidentChannelDependencies, refreshIncidentChannel } from './incidentChannel';
@@ -10,7 +11,7 @@ import { attemptStep, postStep, reportOutcome, type StepFailure } from './steps'
 import { recordSubmission, type Submission } from './submission';
 
 /** What announcing a status change uses: the channel post, the incident channel's refresh, archiving. */
-export type StatusAnnouncementDependencies = IncidentChannelDependencies & Pick<FlowDependencies, 'clock'>;
+export type StatusAnnouncementDependencies = IncidentChannelDependencies & AfterCloseDependencies & Pick<FlowDependencies, 'clock'>;
 type StatusChangeDependencies = StatusAnnouncementDependencies & Pick<FlowDependencies, 'incidents'>;
 
 /**
@@ -56,6 +57,7 @@ export async function announceStatus(deps: StatusAnnouncementDependencies, incid
     }
   }
   failures.push(...(await refreshIncidentChannel(deps, incident, { topic: true })));
+  if (incident.status === 'closed') await attempt('Starting the postmortem draft and feedback', () => incidentClosed(deps, incident));
   if (channelId && incident.status === 'closed' && settings.incident.archiveOnClose) {
     await attempt('Archiving the channel', () => gateway.archive(channelId));
   }

@@ -29,11 +29,7 @@ export interface FieldValueChange {
   to: string | null;
 }
 
-/**
- * A follow-up: work that outlives the incident, with an owner and a due day. Whatever records
- * follow-ups passes its record here (a follow-up task has all of these fields), in its unit of
- * work: `await tx.events.record({ type: 'followup.created', incident, actorId, occurredAt: now, followUp })`.
- */
+/** A follow-up: work that outlives the incident, with an owner and a due day (a FollowUp has all of these). */
 export interface FollowUpRecord {
   id: number;
   incidentId: number;

@@ -1,8 +1,9 @@
+import { LRUCache } from 'lru-cache';
 import type { Clock } from './clock';
 import { DomainError } from './errors';
 import { type FieldValueChange, statusEventType } from './incidentEvents';
 import { type Announcement, type Incident, type IncidentStatus, ROLE_LABELS, VISIBILITIES, type Visibility } from './model';
-import type { Repositories, UnitOfWork } from './ports';
+import type { IncidentRef, Repositories, UnitOfWork } from './ports';
 import { claimSubmission } from './submissions';
 
 export interface IncidentPolicy {
@@ -76,6 +77,8 @@ function checkText(errors: FieldErrors, field: 'title' | 'description' | 'resolu
 
 /** The incident lifecycle: report, status changes, edits. Knows nothing of Slack. */
 export class IncidentService {
+  private readonly channelRefs = new LRUCache<string, IncidentRef>({ max: 10_000 });
+
   constructor(
     private readonly store: UnitOfWork,
     private readonly clock: Clock,
@@ -175,6 +178,20 @@ export class IncidentService {
 
   findByChannel(channelId: string): Promise<Incident | undefined> {
     return this.store.incidents.findByChannel(channelId);
+  }
+
+  /**
+   * The incident a channel belongs to, for the busiest events (messages, joins), from memory
+   * after the first time. Safe on every replica without invalidation: an incident's channel is
+   * recorded once and never changes, Slack never reuses a channel id, and incidents are not
+   * deleted. "No incident" is not remembered: the channel may be recorded a moment later.
+   */
+  async refOfChannel(channelId: string): Promise<IncidentRef | undefined> {
+    const known = this.channelRefs.get(channelId);
+    if (known) return known;
+    const found = await this.store.incidents.refByChannel(channelId);
+    if (found) this.channelRefs.set(channelId, found);
+    return found;
   }
 
   /** Records the Slack artifacts of an incident (its channel, the pinned summary). */

@@ -130,6 +130,27 @@ export interface Announcement {
   messageTs: string;
 }
 
+/** A task kind that outlives the incident: one owner, an optional due day, reminded when overdue. */
+export interface FollowUp extends Task {
+  ownerId: string;
+  /** The UTC day it is due (YYYY-MM-DD), or null. */
+  dueOn: string | null;
+}
+
+export const FEEDBACK_RATINGS = [1, 2, 3, 4, 5] as const;
+
+/** One person's answer to the feedback form after close. */
+export interface Feedback {
+  incidentId: number;
+  /** Kept so nobody answers twice; never shown when `anonymous`. */
+  userId: string;
+  rating: number;
+  wentWell: string;
+  toImprove: string;
+  anonymous: boolean;
+  submittedAt: Date;
+}
+
 /** One person brought into an incident because they were on call for a service. */
 export interface OncallEngagement {
   id: number;

@@ -22,11 +22,8 @@ export type RoleHolders = Record<Role, string[]>;
 /** Roles that may run the commands listed in SLACK_RESTRICTED_COMMANDS. */
 export const PRIVILEGED_ROLES: readonly Role[] = ['commander', 'scribe'];
 
-export interface JoinOutcome {
-  participant: Participant;
-  /** false when they were already an active participant (a repeated join changes nothing). */
-  changed: boolean;
-}
+/** A repeated join of someone already taking part changes nothing (changed: false). */
+export type JoinOutcome = { changed: true; participant: Participant } | { changed: false };
 
 export type LeaveOutcome =
   | { kind: 'left'; participant: Participant }
@@ -70,11 +67,15 @@ export class ParticipantService {
   /** Adds the person (or reactivates one who left); someone without a role becomes a Participant. */
   async join(incidentId: number, userId: string): Promise<JoinOutcome | undefined> {
     if (userId === this.appUserId) return undefined;
+    // Most joins in a burst are repeats (Slack re-sends, people re-open the channel): one read, no transaction.
+    if (await this.store.participants.isActive(incidentId, userId)) return { changed: false };
     const now = this.clock.now();
-    return this.store.transaction(async (tx) => {
+    return this.store.transaction(async (tx): Promise<JoinOutcome> => {
       const { changed } = await tx.participants.join(incidentId, userId, now);
+      // Another request added them between the read above and this transaction.
+      if (!changed) return { changed: false };
       await this.ensureSomeRole(tx, incidentId, userId, now);
-      return { participant: await this.participant(tx, incidentId, userId), changed };
+      return { changed: true, participant: await this.participant(tx, incidentId, userId) };
     });
   }
 

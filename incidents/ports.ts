@@ -3,6 +3,7 @@
  * SQLite or PostgreSQL), the services here only see these. Records are in domain terms (Dates,
  * ids, model types); how they become rows is the store's business.
  */
+import type { FeedbackRepository, FollowUpRepository } from './afterClosePorts';
 import type { IncidentEventLog } from './incidentEvents';
 import type {
   Announcement,
@@ -65,6 +66,12 @@ export type IncidentChanges = Partial<
   >
 >;
 
+/** Which incident a channel belongs to: what never changes about it once its channel is recorded. */
+export interface IncidentRef {
+  id: number;
+  name: string;
+}
+
 export interface IncidentRepository {
   /** Inserts the incident and names it after its number (prefix-number). Call inside a transaction. */
   insert(record: NewIncidentRecord): Promise<Incident>;
@@ -73,6 +80,8 @@ export interface IncidentRepository {
   getById(id: number): Promise<Incident>;
   findByName(name: string): Promise<Incident | undefined>;
   findByChannel(channelId: string): Promise<Incident | undefined>;
+  /** Only the id and name of the incident whose channel this is (one indexed read of two columns). */
+  refByChannel(channelId: string): Promise<IncidentRef | undefined>;
   /**
    * Reads the incident and holds it until the transaction ends: another transaction that locks
    * it waits, then reads what this one committed. Every read-then-write of an incident starts
@@ -96,6 +105,8 @@ export interface JoinResult {
 }
 
 export interface ParticipantRepository {
+  /** True when the person takes part now (joined and not left): one read by primary key. */
+  isActive(incidentId: number, userId: string): Promise<boolean>;
   /** Adds the person, or reactivates one who left. */
   join(incidentId: number, userId: string, at: Date): Promise<JoinResult>;
   /** Marks them inactive; false when they were not an active participant. */
@@ -136,6 +147,8 @@ export interface TaskRepository {
   listForIncident(incidentId: number): Promise<Task[]>;
   /** Sets the status; false when it already had it. */
   setStatus(id: number, status: TaskStatus, by: string, at: Date): Promise<boolean>;
+  /** Open tasks assigned to a person, across incidents, oldest first. */
+  openAssignedTo(userId: string): Promise<Task[]>;
 }
 
 export interface NewResourceRecord {
@@ -226,6 +239,8 @@ export interface Repositories {
   readonly timeline: TimelineRepository;
   readonly reminders: ReminderRepository;
   readonly oncallEngagements: OncallEngagementRepository;
+  readonly followUps: FollowUpRepository;
+  readonly feedback: FeedbackRepository;
   readonly submissions: SubmissionRepository;
 }
 

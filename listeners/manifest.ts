@@ -58,6 +58,8 @@ export const EXTRA_BOT_SCOPES = [
   'bookmarks:write',
   // ...each added once, so the existing ones are read first (bookmarks.list).
   'bookmarks:read',
+  // The postmortem draft is uploaded to the incident channel as a Markdown file (files.uploadV2).
+  'files:write',
 ] as const;
 
 /** Creating, inviting to, and archiving public channels (INCIDENT_OPEN_CHANNELS_PUBLIC=true). */

@@ -24,7 +24,18 @@ export type MessageShortcutArgs = AllMiddlewareArgs & SlackShortcutMiddlewareArg
  */
 export type ListenerDependencies = Pick<
   FlowDependencies,
-  'settings' | 'logger' | 'links' | 'botUserId' | 'incidents' | 'participants' | 'reports' | 'tasks' | 'resources' | 'oncall'
+  | 'settings'
+  | 'logger'
+  | 'links'
+  | 'botUserId'
+  | 'incidents'
+  | 'participants'
+  | 'reports'
+  | 'tasks'
+  | 'resources'
+  | 'oncall'
+  | 'followUps'
+  | 'feedback'
 > & { flows: Flows };
 
 /**

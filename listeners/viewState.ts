@@ -30,6 +30,11 @@ export class ViewAnswers {
     return this.state(blockId)?.selected_user ?? null;
   }
 
+  /** A datepicker's day (YYYY-MM-DD), or null when none was picked. */
+  date(blockId: string): string | null {
+    return this.state(blockId)?.selected_date ?? null;
+  }
+
   users(blockId: string): string[] {
     return this.state(blockId)?.selected_users ?? [];
   }

@@ -80,7 +80,32 @@ export function createLogger(options: LoggerOptions): AppLogger {
         )
       : winston.format.combine(...shared, winston.format.json());
   const transport = options.stream ? new winston.transports.Stream({ stream: options.stream }) : new winston.transports.Console();
-  return winston.createLogger({ level: options.level, format, transports: [transport] });
+  return skipHiddenLevels(winston.createLogger({ level: options.level, format, transports: [transport] }));
+}
+
+const LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+
+/**
+ * winston runs every format (request context, redaction, timestamp, JSON) on a line before its
+ * transport drops it for being below LOG_LEVEL; on a busy path that is most of the cost of a
+ * debug line nobody reads. Here a hidden level returns before anything is built. The level is
+ * read on each call, so changing `logger.level` at run time still works, children included.
+ */
+function skipHiddenLevels(logger: winston.Logger): winston.Logger {
+  const log = logger.log;
+  logger.log = function guardedLog(this: winston.Logger, ...args: Parameters<winston.LogMethod>) {
+    const [level] = args;
+    if (typeof level === 'string' && !this.isLevelEnabled(level)) return this;
+    return log.apply(this, args);
+  } as winston.LogMethod;
+  for (const level of LEVELS) {
+    const write = logger[level];
+    logger[level] = function guardedLevel(this: winston.Logger, ...args: Parameters<winston.LeveledLogMethod>) {
+      if (!this.isLevelEnabled(level)) return this;
+      return write.apply(this, args);
+    } as winston.LeveledLogMethod;
+  }
+  return logger;
 }
 
 const WINSTON_TO_BOLT: Record<string, LogLevel> = {
@@ -100,7 +125,10 @@ function joinMessage(parts: unknown[]): string {
  */
 export function toBoltLogger(logger: AppLogger, name = 'bolt'): BoltLogger {
   let source = name;
-  const write = (level: string, parts: unknown[]) => logger.log(level, joinMessage(parts), { source });
+  const write = (level: string, parts: unknown[]) => {
+    // Bolt and web-api log a debug line or more per request; joining it is wasted when hidden.
+    if (logger.isLevelEnabled(level)) logger.log(level, joinMessage(parts), { source });
+  };
   return {
     debug: (...parts: unknown[]) => write('debug', parts),
     info: (...parts: unknown[]) => write('info', parts),

@@ -123,6 +123,23 @@ function slackValue(element: Json, entered: unknown): Json {
   }
 }
 
+/** An element's initial_* value in the page's terms (strings, or picked options). */
+function initialValue(element: Json): string | string[] | Array<{ value: string; text: string }> | undefined {
+  const pick = (o: unknown) =>
+    isRecord(o) ? { value: str(o.value), text: isRecord(o.text) ? str(o.text.text) : str(o.value) } : undefined;
+  if (typeof element.initial_value === 'string') return element.initial_value;
+  if (isRecord(element.initial_option)) return [pick(element.initial_option) as { value: string; text: string }];
+  if (Array.isArray(element.initial_options))
+    return element.initial_options.map(pick).filter((o): o is { value: string; text: string } => o !== undefined);
+  for (const key of ['initial_user', 'initial_conversation', 'initial_channel', 'initial_date', 'initial_time']) {
+    if (typeof element[key] === 'string') return str(element[key]);
+  }
+  for (const key of ['initial_users', 'initial_conversations', 'initial_channels']) {
+    if (Array.isArray(element[key])) return (element[key] as unknown[]).map(String);
+  }
+  return undefined;
+}
+
 function isEmpty(value: Json): boolean {
   return Object.entries(value).every(([key, v]) => key === 'type' || v === null || (Array.isArray(v) && v.length === 0) || v === '');
 }
@@ -251,7 +268,9 @@ export class People {
       const actionId = str(element.action_id);
       if (!actionId || (!inInput && entered[blockId]?.[actionId] === undefined)) continue;
       if (element.type === 'button' || element.type === 'overflow') continue;
-      values[blockId] = { ...(values[blockId] ?? {}), [actionId]: slackValue(element, entered[blockId]?.[actionId]) };
+      // What the page did not send keeps the element's initial value, as in Slack's view state.
+      const value = entered[blockId]?.[actionId] ?? initialValue(element);
+      values[blockId] = { ...(values[blockId] ?? {}), [actionId]: slackValue(element, value) };
     }
     return { values };
   }

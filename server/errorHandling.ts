@@ -48,7 +48,9 @@ async function reportFailure(error: unknown, body: AnyMiddlewareArgs['body'] | u
   const target = body ? replyTargetOf(body) : {};
   const message = messageFor(errors[0], reference);
   try {
-    if (target.responseUrl) await gateway.respond(target.responseUrl, message);
+    // A response_url that just failed is not posted to a second time; an ephemeral may still reach them.
+    const responseUrl = target.responseUrl && !gateway.responseUrlFailed(target.responseUrl) ? target.responseUrl : undefined;
+    if (responseUrl) await gateway.respond(responseUrl, message);
     else if (target.userId && target.channelId) await gateway.postEphemeral(target.channelId, target.userId, message);
     else if (target.userId && !('event' in (body ?? {}))) await gateway.sendDirectMessage(target.userId, message);
   } catch (notifyError) {

@@ -1,10 +1,8 @@
 import { type AnyMiddlewareArgs, type Middleware, ReceiverMultipleAckError } from '@slack/bolt';
-import type { Clock } from '../incidents/clock';
 import { runWithRequestContext } from '../logging/context';
 import type { AppLogger } from '../logging/logger';
-import type { Store } from '../store';
 import type { InFlightWork } from './inflight';
-import { authoringAppOf, describeRequest, eventIdOf, eventTypeOf, eventUserOf } from './requestInfo';
+import { authoringAppOf, describeRequest, eventTypeOf, eventUserOf } from './requestInfo';
 
 /** Every request runs in its own log context and counts as in-flight work until it is done. */
 export function trackRequests(inflight: InFlightWork, logger: AppLogger): Middleware<AnyMiddlewareArgs> {
@@ -39,21 +37,6 @@ export function ignoreOwnEvents(appId: string, botUserId: string, logger: AppLog
   return async ({ body, next }) => {
     if (isOwnEvent(body, appId, botUserId)) {
       logger.debug('ignored an event caused by this app', { eventType: eventTypeOf(body) });
-      return;
-    }
-    await next();
-  };
-}
-
-/**
- * Slack retries an event when the ack is late; Bolt does not dedupe. The event id is recorded
- * under a unique key in the shared database, so a retry takes effect once on any replica.
- */
-export function processEventsOnce(store: Store, clock: Clock, logger: AppLogger): Middleware<AnyMiddlewareArgs> {
-  return async ({ body, context, next }) => {
-    const eventId = eventIdOf(body);
-    if (eventId && !(await store.processedEvents.claim(eventId, clock.now()))) {
-      logger.info('skipped an event delivered before', { eventId, retryNum: context.retryNum, retryReason: context.retryReason });
       return;
     }
     await next();

@@ -4,10 +4,15 @@ import { App, type CustomRoute, type Receiver, SocketModeReceiver } from '@slack
 import { type RetryOptions, WebClient } from '@slack/web-api';
 import { effectiveWarnings, type SettingProblem, type Settings } from '../config';
 import { createFlows, type FlowDependencies } from '../flows';
+import type { AfterCloseScan } from '../flows/afterClose';
 import type { ReminderScanResult } from '../flows/statusReportReminders';
 import { type Clock, systemClock } from '../incidents/clock';
+import { FeedbackService } from '../incidents/feedback';
+import { FollowUpService } from '../incidents/followUps';
 import { IncidentService } from '../incidents/incidentService';
+import { MetricsService } from '../incidents/metrics';
 import { ParticipantService } from '../incidents/participants';
+import { IncidentRecords } from '../incidents/record';
 import { ReminderService } from '../incidents/reminders';
 import { StatusReportService } from '../incidents/reports';
 import { ResourceService } from '../incidents/resources';
@@ -17,20 +22,24 @@ import { registerListeners } from '../listeners';
 import { type AppLogger, createLogger, toBoltLogger } from '../logging/logger';
 import { createOncallDirectory, type OncallDirectory, ScheduleFileError } from '../oncall';
 import { OncallEngagements } from '../oncall/engagements';
+import { ChartLinks } from '../reports/chartLinks';
 import { SlackGateway } from '../slack/gateway';
 import { WorkspaceLinks } from '../slack/links';
 import { UserDirectory } from '../slack/userDirectory';
 import { Store } from '../store';
 import { openAckLane } from '../store/ackLane';
+import { AfterCloseJob, afterCloseQueue, registerAfterCloseWork } from './afterCloseJob';
 import { type BootCheckBudget, checkSlackToken, reportEffectiveSettings } from './bootCheck';
+import { chartRoute } from './chartRoute';
 import type { Dependencies } from './dependencies';
 import { installErrorHandling, reportFailures } from './errorHandling';
 import { InFlightWork } from './inflight';
 import { QueuedSlackWork, registerSlackWork, SetupRecovery } from './jobs/slackRetries';
 import { WorkQueueWorker } from './jobs/workQueueWorker';
-import { ackUnhandled, ignoreOwnEvents, isOwnEvent, processEventsOnce, trackRequests } from './middleware';
+import { ackUnhandled, ignoreOwnEvents, isOwnEvent, trackRequests } from './middleware';
 import { SlackEventInbox } from './receiver/eventInbox';
 import { SlackHttpReceiver } from './receiver/slackHttpReceiver';
+import { InboxSocketModeReceiver } from './receiver/socketModeInbox';
 import { ReminderJob } from './reminderJob';
 import { FAILED_WEBHOOK_RETENTION_MS, setUpWebhookDelivery, webhookEventLog, webhookSecrets } from './webhooks';
 
@@ -72,6 +81,8 @@ export interface RunningDispatch {
   idle(timeoutMs?: number): Promise<boolean>;
   /** The status report reminder job; runOnce scans now (tests drive it with a ManualClock). */
   reminders: { runOnce(): Promise<ReminderScanResult> };
+  /** Overdue follow-up reminders and delayed feedback forms; runOnce scans now. */
+  afterClose: { runOnce(): Promise<AfterCloseScan> };
   /** Stops taking requests, finishes in-flight work, closes the store. */
   stop(): Promise<void>;
 }
@@ -118,10 +129,18 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
 /** An event must be stored within this, or Slack is answered 503 and delivers it again. */
 const ACK_BUDGET_MS = 2_000;
 
-function createReceiver(settings: Settings, store: Store, logger: AppLogger, inbox: SlackEventInbox): Receiver {
+function createReceiver(
+  settings: Settings,
+  store: Store,
+  logger: AppLogger,
+  inbox: SlackEventInbox,
+  extraRoutes: CustomRoute[] = [],
+): Receiver {
   const boltLogger = toBoltLogger(logger, 'receiver');
   if (settings.slack.socketMode) {
-    return new SocketModeReceiver({
+    return new InboxSocketModeReceiver({
+      acceptEvent: (delivery) => inbox.accept(delivery),
+      appLogger: logger,
       appToken: settings.slack.appToken ?? '',
       logger: boltLogger,
       customRoutes: [healthRoute(store)],
@@ -137,7 +156,7 @@ function createReceiver(settings: Settings, store: Store, logger: AppLogger, inb
     signingSecret: settings.slack.signingSecret,
     endpoints: SLACK_ENDPOINTS,
     port: settings.server.port,
-    customRoutes: [healthRoute(store)],
+    customRoutes: [healthRoute(store), ...extraRoutes],
     logger,
     boltLogger,
     limits: {
@@ -204,6 +223,12 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
 
   const users = new UserDirectory(gateway, settings.slack.userCacheTtlMs, clock);
   const links = new WorkspaceLinks(settings.slack.workspaceName);
+  const work = new WorkQueueWorker({
+    queue: store.workQueue,
+    logger: logger.child({ component: 'work-queue' }),
+    maxInFlight: settings.work.maxInFlight,
+    leaseMs: settings.work.leaseMs,
+  });
   const flowDependencies: FlowDependencies = {
     settings,
     logger,
@@ -222,18 +247,22 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     resources: new ResourceService(store, clock, settings.incident),
     timeline: new TimelineService(store, clock),
     deferred: new QueuedSlackWork(store.workQueue),
+    followUps: new FollowUpService(store, clock),
+    feedback: new FeedbackService(store, clock, identity.userId),
+    metrics: new MetricsService(store.metrics, clock, settings.incident),
+    records: new IncidentRecords(store),
+    chartLinks: settings.server.publicUrl
+      ? new ChartLinks(settings.slack.signingSecret, settings.server.publicUrl, settings.afterClose.chartLinkTtlMs)
+      : null,
+    afterCloseQueue: afterCloseQueue(store.workQueue, work),
   };
   const deps: Dependencies = {
     ...flowDependencies,
     store,
-    work: new WorkQueueWorker({
-      queue: store.workQueue,
-      logger: logger.child({ component: 'work-queue' }),
-      maxInFlight: settings.work.maxInFlight,
-      leaseMs: settings.work.leaseMs,
-    }),
+    work,
     flows: createFlows(flowDependencies),
   };
+  registerAfterCloseWork(work, flowDependencies);
 
   const inflight = new InFlightWork();
   const ackLane = openAckLane(settings.database.url, store.dialect, store.db, ACK_BUDGET_MS);
@@ -244,7 +273,8 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     ignore: (body) => isOwnEvent(body, settings.slack.appUserSlug, identity.userId),
     ackBudgetMs: ACK_BUDGET_MS,
   });
-  const receiver = createReceiver(settings, store, logger, inbox);
+  const chartRoutes = flowDependencies.chartLinks ? [chartRoute(flowDependencies, flowDependencies.chartLinks)] : [];
+  const receiver = createReceiver(settings, store, logger, inbox, chartRoutes);
   const app = new App({
     receiver,
     token: settings.slack.botToken,
@@ -257,8 +287,6 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   app.use(trackRequests(inflight, logger));
   app.use(reportFailures(gateway, logger));
   app.use(ignoreOwnEvents(settings.slack.appUserSlug, identity.userId, logger));
-  // HTTP events are deduplicated by the inbox before the ack; Socket Mode keeps the id check here.
-  if (settings.slack.socketMode) app.use(processEventsOnce(store, clock, logger));
   // HTTP only: Socket Mode's ack ignores a second call silently, so an unhandled request cannot be told apart.
   if (!settings.slack.socketMode) app.use(ackUnhandled(logger));
   installErrorHandling(app, gateway, logger);
@@ -275,6 +303,8 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     tasks,
     resources,
     oncall,
+    followUps: flowDependencies.followUps,
+    feedback: flowDependencies.feedback,
     flows,
   });
   inbox.attach(app);
@@ -298,6 +328,8 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   const reminders = new ReminderJob(flowDependencies, settings.incident.reminderCheckIntervalMs);
   reminders.start();
   const webhooks = setUpWebhookDelivery({ settings, work: deps.work, gateway, store, logger });
+  const afterClose = new AfterCloseJob(flowDependencies, settings.afterClose.checkIntervalMs);
+  afterClose.start();
   registerSlackWork(deps.work, flowDependencies);
   deps.work.start();
   const setupRecovery = new SetupRecovery(flowDependencies, { graceMs: options.setupRecoveryGraceMs });
@@ -316,11 +348,13 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     deps,
     idle: (timeoutMs) => allIdle(inflight, deps.work, timeoutMs),
     reminders,
+    afterClose,
     stop() {
       stopping ??= (async () => {
         clearInterval(housekeeping);
         await reminders.stop();
         setupRecovery.stop();
+        await afterClose.stop();
         // Socket Mode: Bolt's stop() does not wait for the WebSocket to close; the client's disconnect() does.
         if (receiver instanceof SocketModeReceiver) await receiver.client.disconnect();
         await app.stop().catch((error: unknown) => logger.warn('receiver did not stop cleanly', { error: String(error) }));
@@ -330,6 +364,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
         await webhooks.close();
         await ackLane.close();
         await store.close();
+        await gateway.close();
         logger.info('dispatch for slack stopped');
       })();
       return stopping;

@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { SlackMessage } from './blocks/message';
 import { withSuffix } from './channelNames';
 import { isSlackError, SlackCallError, toSlackCallError } from './errors';
+import { ResponseUrlPoster } from './responseUrls';
 import type { SlackUserProfile } from './userProfile';
 
 export type { SlackMessage } from './blocks/message';
@@ -33,6 +34,8 @@ export interface GatewayOptions {
   userIdOverride: string | null;
   /** The app's own bot user, never invited. */
   botUserId?: string;
+  /** Where response_url posts go through (a bounded pool); one of its own by default. */
+  responseUrls?: ResponseUrlPoster;
 }
 
 /**
@@ -42,12 +45,14 @@ export interface GatewayOptions {
  */
 export class SlackGateway {
   private botUserId: string | undefined;
+  private readonly responseUrls: ResponseUrlPoster;
 
   constructor(
     private readonly client: WebClient,
     private readonly options: GatewayOptions,
   ) {
     this.botUserId = options.botUserId;
+    this.responseUrls = options.responseUrls ?? new ResponseUrlPoster();
   }
 
   /** Who receives something meant for `userId` (the override user in development). */
@@ -241,27 +246,45 @@ export class SlackGateway {
     }
   }
 
+  /**
+   * Uploads a text file to a channel (files.uploadV2: files.getUploadURLExternal, the upload
+   * itself, files.completeUploadExternal; needs the files:write scope). Returns the file id.
+   */
+  async uploadFile(
+    channelId: string,
+    file: { filename: string; title: string; content: string; initialComment?: string },
+  ): Promise<string | null> {
+    const result = await this.call('files.uploadV2', () =>
+      this.client.filesUploadV2({
+        channel_id: channelId,
+        filename: file.filename,
+        title: file.title,
+        content: file.content,
+        ...(file.initialComment ? { initial_comment: file.initialComment } : {}),
+      }),
+    );
+    const completions = (result as { files?: Array<{ files?: Array<{ id?: string }> }> }).files ?? [];
+    return completions[0]?.files?.[0]?.id ?? null;
+  }
+
   /** Answers through a command's or an action's response_url (5 uses within 30 minutes). */
   async respond(responseUrl: string, message: SlackMessage & { replaceOriginal?: boolean; inChannel?: boolean }): Promise<void> {
-    const response = await fetch(responseUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        response_type: message.inChannel ? 'in_channel' : 'ephemeral',
-        replace_original: message.replaceOriginal ?? false,
-        text: message.text,
-        blocks: message.blocks,
-      }),
-    }).catch((error: unknown) => {
-      throw new SlackCallError('response_url', 'request_failed', 'the app could not reach Slack; try again shortly', { cause: error });
+    await this.responseUrls.post(responseUrl, {
+      response_type: message.inChannel ? 'in_channel' : 'ephemeral',
+      replace_original: message.replaceOriginal ?? false,
+      text: message.text,
+      blocks: message.blocks,
     });
-    if (!response.ok) {
-      throw new SlackCallError(
-        'response_url',
-        `http_${response.status}`,
-        'Slack no longer accepts answers to that request (it is over 30 minutes old or was used 5 times)',
-      );
-    }
+  }
+
+  /** True when a post to this response_url failed: the error path must not post there again. */
+  responseUrlFailed(responseUrl: string): boolean {
+    return this.responseUrls.hasFailed(responseUrl);
+  }
+
+  /** Closes the response_url connection pool (at shutdown, after in-flight work). */
+  close(): Promise<void> {
+    return this.responseUrls.close();
   }
 
   async addBookmark(channelId: string, title: string, link: string): Promise<void> {

@@ -4,6 +4,8 @@ import type { SlackGateway, SlackUserProfile } from './gateway';
 interface CacheEntry {
   expiresAt: number;
   profile: Promise<SlackUserProfile | null>;
+  /** Set once the look-up answered: what can be read without waiting. */
+  settled?: { value: SlackUserProfile | null };
 }
 
 /**
@@ -25,13 +27,36 @@ export class UserDirectory {
     const now = this.clock.now().getTime();
     const cached = this.cache.get(userId);
     if (cached && cached.expiresAt > now) return cached.profile;
-    const profile = this.gateway.userInfo(userId).catch(() => {
-      this.cache.delete(userId);
-      return null;
-    });
+    const entry: CacheEntry = { expiresAt: now + this.ttlMs, profile: Promise.resolve(null) };
+    entry.profile = this.gateway.userInfo(userId).then(
+      (value) => {
+        entry.settled = { value };
+        return value;
+      },
+      () => {
+        this.cache.delete(userId);
+        return null;
+      },
+    );
     if (this.cache.size >= this.maxEntries) this.evictExpired(now);
-    this.cache.set(userId, { expiresAt: now + this.ttlMs, profile });
-    return profile;
+    this.cache.set(userId, entry);
+    return entry.profile;
+  }
+
+  /**
+   * The profiles of all of `userIds` when every one is already known and fresh, without a call
+   * to Slack; null when any is missing (then `profiles` fetches them). Lets an answer that only
+   * needs cached profiles go out in the ack itself.
+   */
+  knownProfiles(userIds: string[]): Map<string, SlackUserProfile | null> | null {
+    const now = this.clock.now().getTime();
+    const results = new Map<string, SlackUserProfile | null>();
+    for (const userId of userIds) {
+      const entry = this.cache.get(userId);
+      if (!entry?.settled || entry.expiresAt <= now) return null;
+      results.set(userId, entry.settled.value);
+    }
+    return results;
   }
 
   /** Profiles of many users, with at most `concurrency` calls in flight (Slack's tier limits). */

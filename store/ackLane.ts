@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import { Pool } from 'pg';
 import type { DialectName } from './database';
+import { PreparingPostgresPool } from './preparedStatements';
 import type { Database } from './schema';
 import { WorkQueueRepository } from './workQueue';
 
@@ -11,7 +12,7 @@ export interface AckLane {
 }
 
 /** The few queries an ack runs must not queue behind background work in the shared pool. */
-const ACK_LANE_CONNECTIONS = 4;
+const ACK_LANE_CONNECTIONS = 8;
 
 /**
  * PostgreSQL: a small pool of its own, with a statement timeout below Slack's 3 s, so an
@@ -28,6 +29,7 @@ export function openAckLane(url: string, dialect: DialectName, shared: Kysely<Da
   });
   // An idle client's error (the server restarted) must not end the process; the next query reconnects.
   pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // Named statements here too: the ack runs the same few queries every time.
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new PreparingPostgresPool(pool) }) });
   return { queue: new WorkQueueRepository(db), close: () => db.destroy() };
 }

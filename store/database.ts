@@ -7,7 +7,9 @@ import type { DialectName } from './dialect';
 import { reportingConflicts } from './errors';
 import { initialMigration } from './migrations/001_initial';
 import { workQueueMigration } from './migrations/002_receiver_work_queue';
+import { afterfireMigration } from './migrations/003_afterfire';
 import { submissionsMigration } from './migrations/004_races_submissions';
+import { PreparingPostgresPool, StatementCachingSqlite } from './preparedStatements';
 import type { Database } from './schema';
 
 export type { DialectName };
@@ -20,10 +22,11 @@ export interface OpenedDatabase {
 /** Opens DATABASE_URL: sqlite:PATH (folder created, WAL), sqlite::memory: or postgres://... */
 export function openDatabase(url: string): OpenedDatabase {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    const pool = new Pool({ connectionString: url, max: 10 });
+    const connections = new Pool({ connectionString: url, max: 10 });
     // An idle connection dropped by the server emits 'error' on the pool; unheard, it would end
     // the process. The next query simply opens a new connection.
-    pool.on('error', () => undefined);
+    connections.on('error', () => undefined);
+    const pool = new PreparingPostgresPool(connections);
     return { db: new Kysely<Database>({ dialect: reportingConflicts(new PostgresDialect({ pool })) }), dialect: 'postgres' };
   }
   if (!url.startsWith('sqlite:')) throw new Error('DATABASE_URL must start with sqlite: or postgres://');
@@ -34,7 +37,10 @@ export function openDatabase(url: string): OpenedDatabase {
   if (!inMemory) connection.pragma('journal_mode = WAL');
   connection.pragma('foreign_keys = ON');
   connection.pragma('synchronous = NORMAL');
-  return { db: new Kysely<Database>({ dialect: reportingConflicts(new SqliteDialect({ database: connection })) }), dialect: 'sqlite' };
+  return {
+    db: new Kysely<Database>({ dialect: reportingConflicts(new SqliteDialect({ database: new StatementCachingSqlite(connection) })) }),
+    dialect: 'sqlite',
+  };
 }
 
 /**
@@ -56,6 +62,7 @@ function migrationsFor(dialect: DialectName) {
   return {
     '001_initial': initialMigration(dialect),
     '002_receiver_work_queue': workQueueMigration(dialect),
+    '003_afterfire': afterfireMigration(dialect),
     '004_races_submissions': submissionsMigration(),
   };
 }

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { Announcement, Incident, IncidentStatus, Visibility } from '../incidents/model';
-import type { IncidentChanges, IncidentRepository, NewIncidentRecord } from '../incidents/ports';
+import type { IncidentChanges, IncidentRef, IncidentRepository, NewIncidentRecord } from '../incidents/ports';
 import type { Database, IncidentsTable } from './schema';
 import { fromIso, fromIsoOrNull, toIso, toIsoOrNull } from './time';
 
@@ -125,6 +125,11 @@ export class KyselyIncidentRepository implements IncidentRepository {
   async findByChannel(channelId: string): Promise<Incident | undefined> {
     const row = await this.selectIncidents().where('i.channel_id', '=', channelId).executeTakeFirst();
     return row ? toIncident(row) : undefined;
+  }
+
+  async refByChannel(channelId: string): Promise<IncidentRef | undefined> {
+    const row = await this.db.selectFrom('incidents').select(['id', 'name']).where('channel_id', '=', channelId).executeTakeFirst();
+    return row ? { id: Number(row.id), name: row.name } : undefined;
   }
 
   async lock(id: number): Promise<Incident | undefined> {

@@ -3,7 +3,10 @@ import { type IncidentEvent, type IncidentEventLog, noIncidentEvents } from '../
 import type { Repositories, UnitOfWork } from '../incidents/ports';
 import { type DialectName, migrateToLatest, openDatabase, ping } from './database';
 import { ProcessedEventRepository } from './events';
+import { KyselyFeedbackRepository } from './feedback';
+import { KyselyFollowUpRepository } from './followUps';
 import { KyselyIncidentRepository } from './incidents';
+import { KyselyMetricsQueries } from './metrics';
 import { KyselyOncallEngagementRepository } from './oncall';
 import { KyselyParticipantRepository } from './participantRepository';
 import { KyselyReminderRepository } from './reminders';
@@ -39,6 +42,10 @@ export class StoreRepositories implements Repositories {
   readonly processedEvents: ProcessedEventRepository;
   readonly reminders: KyselyReminderRepository;
   readonly oncallEngagements: KyselyOncallEngagementRepository;
+  readonly followUps: KyselyFollowUpRepository;
+  readonly feedback: KyselyFeedbackRepository;
+  /** Read-only figures for App Home and the report export. */
+  readonly metrics: KyselyMetricsQueries;
   readonly submissions: KyselySubmissionRepository;
   /** Durable background work; enqueued inside a transaction, it commits with the change. */
   readonly workQueue: WorkQueueRepository;
@@ -56,6 +63,9 @@ export class StoreRepositories implements Repositories {
     this.processedEvents = new ProcessedEventRepository(db);
     this.reminders = new KyselyReminderRepository(db);
     this.oncallEngagements = new KyselyOncallEngagementRepository(db);
+    this.followUps = new KyselyFollowUpRepository(db);
+    this.feedback = new KyselyFeedbackRepository(db);
+    this.metrics = new KyselyMetricsQueries(db);
     this.submissions = new KyselySubmissionRepository(db);
     this.workQueue = new WorkQueueRepository(db);
     // Last: the log is built over the repositories above (the outbox enqueues into workQueue).

@@ -9,6 +9,16 @@ const byRoleOrder = (a: Role, b: Role) => ROLES.indexOf(a) - ROLES.indexOf(b);
 export class KyselyParticipantRepository implements ParticipantRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
+  async isActive(incidentId: number, userId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('participants')
+      .select('left_at')
+      .where('incident_id', '=', incidentId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row !== undefined && row.left_at === null;
+  }
+
   /** Adds the person, or reactivates one who left. */
   async join(incidentId: number, userId: string, at: Date): Promise<JoinResult> {
     const existing = await this.db

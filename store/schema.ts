@@ -18,6 +18,10 @@ export interface Database {
   submissions: SubmissionsTable;
   report_reminders: ReportRemindersTable;
   oncall_engagements: OncallEngagementsTable;
+  follow_ups: FollowUpsTable;
+  follow_up_reminders: FollowUpRemindersTable;
+  feedback_requests: FeedbackRequestsTable;
+  feedback: FeedbackTable;
   work_items: WorkItemsTable;
 }
 
@@ -145,6 +149,40 @@ export interface OncallEngagementsTable {
   paged: number;
   note: string | null;
   engaged_at: string;
+}
+
+/** A follow-up is a task (same id) with an owner and an optional due day. */
+export interface FollowUpsTable {
+  task_id: number;
+  incident_id: number;
+  owner_id: string;
+  /** YYYY-MM-DD (UTC), or null for no due date. */
+  due_on: string | null;
+  created_at: string;
+}
+
+export interface FollowUpRemindersTable {
+  task_id: number;
+  /** The UTC day the reminder is for; the primary key makes it go out once that day. */
+  day: string;
+  sent_at: string;
+}
+
+export interface FeedbackRequestsTable {
+  incident_id: number;
+  user_id: string;
+  requested_at: string;
+}
+
+export interface FeedbackTable {
+  incident_id: number;
+  user_id: string;
+  rating: number;
+  went_well: string;
+  to_improve: string;
+  /** 1 when the person asked not to be named. */
+  anonymous: number;
+  submitted_at: string;
 }
 
 export interface WorkItemsTable {

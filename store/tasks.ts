@@ -48,6 +48,21 @@ export class KyselyTaskRepository implements TaskRepository {
     return this.query({ incidentId });
   }
 
+  /** Open tasks assigned to a person, across incidents, oldest first. */
+  async openAssignedTo(userId: string): Promise<Task[]> {
+    const rows = await this.db
+      .selectFrom('task_assignees')
+      .innerJoin('tasks', 'tasks.id', 'task_assignees.task_id')
+      .select('tasks.id')
+      .where('task_assignees.user_id', '=', userId)
+      .where('tasks.status', '=', 'open')
+      .execute();
+    const tasks = await Promise.all(rows.map((row) => this.findById(Number(row.id))));
+    return tasks
+      .filter((task): task is Task => task !== undefined)
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id);
+  }
+
   /** Sets the status; false when it already had it. */
   async setStatus(id: number, status: TaskStatus, by: string, at: Date): Promise<boolean> {
     const result = await this.db

@@ -1,4 +1,4 @@
-import { type Kysely, PostgresAdapter, type Selectable } from 'kysely';
+import { type Kysely, PostgresAdapter, type Selectable, sql } from 'kysely';
 import type { Database, WorkItemsTable } from './schema';
 import { fromIso, fromIsoOrNull, toIso } from './time';
 
@@ -127,9 +127,11 @@ export class WorkQueueRepository implements WorkEnqueuer {
    * key holds back.
    */
   private claimable(kinds: readonly string[], now: string) {
+    // 'pending' as a literal, not a parameter: only then may the planner use the partial indexes
+    // on pending work (WHERE status = 'pending'); with "= ?" it walks every item of the kind.
     return this.db
       .selectFrom('work_items as w')
-      .where('w.status', '=', 'pending')
+      .where('w.status', '=', sql.lit('pending'))
       .where('w.next_attempt_at', '<=', now)
       .where((eb) => eb.or([eb('w.lease_until', 'is', null), eb('w.lease_until', '<', now)]))
       .where('w.kind', 'in', [...kinds])
@@ -142,7 +144,7 @@ export class WorkQueueRepository implements WorkEnqueuer {
                 .selectFrom('work_items as earlier')
                 .select('earlier.id')
                 .whereRef('earlier.ordering_key', '=', 'w.ordering_key')
-                .where('earlier.status', '=', 'pending')
+                .where('earlier.status', '=', sql.lit('pending'))
                 .whereRef('earlier.id', '<', 'w.id'),
             ),
           ),

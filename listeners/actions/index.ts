@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { ListenerDependencies, ListenerModule } from '../types';
+import * as afterCloseButtons from './afterCloseButtons';
 import * as incidentButtons from './incidentButtons';
 import * as oncallOptions from './oncallOptions';
 import * as resourceButtons from './resourceButtons';
@@ -15,6 +16,7 @@ const ACTION_MODULES: ListenerModule[] = [
   taskButtons,
   resourceButtons,
   timelineButtons,
+  afterCloseButtons,
 ];
 
 export function register(app: App, deps: ListenerDependencies): void {

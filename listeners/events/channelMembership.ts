@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { Incident } from '../../incidents/model';
+import type { IncidentRef } from '../../incidents/ports';
 import { addToRequestContext } from '../../logging/context';
 import type { CommandHint } from '../../slack/blocks/participantMessages';
 import { COMMAND_LISTENERS } from '../commands';
@@ -15,6 +16,13 @@ async function incidentOfChannel(deps: ListenerDependencies, channelId: string):
   return incident;
 }
 
+/** The same for the busiest events, which need only which incident it is (remembered after the first time). */
+async function incidentRefOfChannel(deps: ListenerDependencies, channelId: string): Promise<IncidentRef | undefined> {
+  const ref = await deps.incidents.refOfChannel(channelId);
+  if (ref) addToRequestContext({ incident: ref.name });
+  return ref;
+}
+
 /** Every slash command with what it does, as the welcome lists them (the flow leaves out the restricted ones). */
 function commandHints(deps: ListenerDependencies): CommandHint[] {
   return COMMAND_LISTENERS.map((listener) => ({ slug: deps.settings.commands[listener.setting], description: listener.description }));
@@ -25,9 +33,9 @@ export const memberJoinedListener: EventListenerModule = {
   subscriptions: ['member_joined_channel'],
   register(app: App, deps: ListenerDependencies) {
     app.event('member_joined_channel', async ({ event }) => {
-      const incident = await incidentOfChannel(deps, event.channel);
+      const incident = await incidentRefOfChannel(deps, event.channel);
       if (!incident) return;
-      await deps.flows.memberJoined({ incident, userId: event.user, commands: commandHints(deps) });
+      await deps.flows.memberJoined({ incidentId: incident.id, userId: event.user, commands: commandHints(deps) });
     });
   },
 };
@@ -51,9 +59,9 @@ export const messageActivityListener: EventListenerModule = {
     app.event('message', async ({ event }) => {
       if (!PERSON_MESSAGE_SUBTYPES.has(event.subtype) || !('user' in event) || !event.user) return;
       if ('bot_id' in event && event.bot_id) return;
-      const incident = await incidentOfChannel(deps, event.channel);
+      const incident = await incidentRefOfChannel(deps, event.channel);
       if (!incident) return;
-      await deps.flows.memberWrote({ incident, userId: event.user });
+      await deps.flows.memberWrote({ incidentId: incident.id, userId: event.user });
     });
   },
 };

@@ -1,10 +1,15 @@
 import type { App } from '@slack/bolt';
 import type { ListenerDependencies, MessageShortcutListener } from '../types';
+import { addFollowUpFromMessageShortcut } from './addFollowUpFromMessage';
 import { addTaskFromMessageShortcut } from './addTaskFromMessage';
 import { reportFromMessageShortcut } from './reportFromMessage';
 
 /** Every message shortcut: one line each. The manifest is built from this list. */
-export const SHORTCUT_LISTENERS: MessageShortcutListener[] = [reportFromMessageShortcut, addTaskFromMessageShortcut];
+export const SHORTCUT_LISTENERS: MessageShortcutListener[] = [
+  reportFromMessageShortcut,
+  addTaskFromMessageShortcut,
+  addFollowUpFromMessageShortcut,
+];
 
 export function register(app: App, deps: ListenerDependencies): void {
   for (const listener of SHORTCUT_LISTENERS) {

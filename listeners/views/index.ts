@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { ListenerDependencies, ListenerModule } from '../types';
+import * as afterCloseViews from './afterCloseViews';
 import * as incidentViews from './incidentViews';
 import * as oncallViews from './oncallViews';
 import * as participantViews from './participantViews';
@@ -8,7 +9,15 @@ import * as statusReportViews from './statusReportViews';
 import * as taskViews from './taskViews';
 
 /** Every modal submission module: one line each. */
-const VIEW_MODULES: ListenerModule[] = [incidentViews, participantViews, oncallViews, statusReportViews, taskViews, resourceViews];
+const VIEW_MODULES: ListenerModule[] = [
+  incidentViews,
+  participantViews,
+  oncallViews,
+  statusReportViews,
+  taskViews,
+  resourceViews,
+  afterCloseViews,
+];
 
 export function register(app: App, deps: ListenerDependencies): void {
   for (const module of VIEW_MODULES) module.register(app, deps);

@@ -76,6 +76,10 @@ export function installPage(workspace: SlackWorkspace, people: People, options: 
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(shellHtml(options));
       return true;
     }
+    if (req.method === 'GET' && url.pathname === '/favicon.ico') {
+      res.writeHead(204).end();
+      return true;
+    }
     if (req.method === 'GET' && url.pathname === '/ui/events') {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
       res.write('retry: 1000\n\n');

@@ -14,6 +14,7 @@ import { messageBlockErrors } from './blockKit';
 import { registerBookmarkMethods } from './methods/bookmarks';
 import { registerChatMethods } from './methods/chat';
 import { registerConversationMethods } from './methods/conversations';
+import { fileUploadRoute, registerFileMethods } from './methods/files';
 import { registerPinMethods } from './methods/pins';
 import { registerUserMethods } from './methods/users';
 import { registerViewMethods } from './methods/views';
@@ -83,6 +84,8 @@ export class SlackWorkspace extends WorkspaceState {
     registerViewMethods(this.handlers, this);
     registerPinMethods(this.handlers, this);
     registerBookmarkMethods(this.handlers, this);
+    registerFileMethods(this.handlers, this, () => this.baseUrl);
+    this.addRoute(fileUploadRoute(this));
   }
 
   /** Starts a workspace on 127.0.0.1 (options.port, or a free port). */

@@ -5,7 +5,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type Args, argString, fail, type Payload, pad, tsKey } from './args';
-import type { FakeBookmark, FakeChannel, FakeEphemeral, FakeMessage, FakeUser, FakeView, WorkspaceChange, WorkspaceOptions } from './types';
+import type {
+  FakeBookmark,
+  FakeChannel,
+  FakeEphemeral,
+  FakeFile,
+  FakeMessage,
+  FakeUser,
+  FakeView,
+  WorkspaceChange,
+  WorkspaceOptions,
+} from './types';
 
 const USER_ID = /^[UW][A-Z0-9]{2,}$/;
 const CHANNEL_NAME = /^[a-z0-9_-]+$/;
@@ -50,6 +60,7 @@ export class WorkspaceState {
   readonly ephemerals: FakeEphemeral[] = [];
   readonly views = new Map<string, FakeView>();
   readonly bookmarks: FakeBookmark[] = [];
+  readonly files: FakeFile[] = [];
 
   protected readonly now: () => number;
   protected readonly strictUsers: boolean;
@@ -84,6 +95,7 @@ export class WorkspaceState {
     this.messages.length = 0;
     this.ephemerals.length = 0;
     this.bookmarks.length = 0;
+    this.files.length = 0;
     this.users.clear();
     this.channels.clear();
     this.views.clear();

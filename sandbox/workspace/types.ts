@@ -120,3 +120,16 @@ export type WorkspaceChange =
   | { kind: 'member'; channel: string; user: string; joined: boolean; inviter?: string }
   | { kind: 'view'; user?: string; viewId: string }
   | { kind: 'home'; user: string };
+
+/** A file uploaded through files.uploadV2 (getUploadURLExternal, the POST, completeUploadExternal). */
+export interface FakeFile {
+  id: string;
+  filename: string;
+  length: number;
+  title: string;
+  /** What was POSTed to the upload URL; null until then. */
+  content: string | null;
+  /** Channels it was shared in by files.completeUploadExternal. */
+  channels: string[];
+  initialComment: string | null;
+}

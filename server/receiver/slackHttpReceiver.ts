@@ -98,6 +98,20 @@ export class SlackHttpReceiver implements Receiver {
     }
   }
 
+  /** An exact path, or one whose last segment is a `:name` parameter (e.g. /charts/:token). */
+  private findRoute(path: string, method: string): { route?: CustomRoute['handler']; params: Record<string, string> } {
+    const exact = this.routes.get(path)?.get(method);
+    if (exact) return { route: exact, params: {} };
+    const slash = path.lastIndexOf('/');
+    for (const [pattern, methods] of this.routes) {
+      const parameter = /^(.*\/):([A-Za-z]+)$/.exec(pattern);
+      const route = methods.get(method);
+      if (!parameter || !route || path.slice(0, slash + 1) !== parameter[1] || slash === path.length - 1) continue;
+      return { route, params: { [parameter[2]]: decodeURIComponent(path.slice(slash + 1)) } };
+    }
+    return { params: {} };
+  }
+
   init(app: App): void {
     this.app = app;
   }
@@ -179,10 +193,10 @@ export class SlackHttpReceiver implements Receiver {
       });
       return;
     }
-    const route = this.routes.get(path)?.get(method);
+    const { route, params } = this.findRoute(path, method);
     if (route) {
       try {
-        route(Object.assign(request, { params: {} }), response);
+        route(Object.assign(request, { params }), response);
       } catch (error) {
         this.options.logger.error('a route failed', { path, error: errorMessage(error) });
         answer(response, 500);

@@ -14,6 +14,11 @@ export const ACTIONS = {
   addResource: 'resource_add',
   showTimeline: 'timeline_show',
   postTimeline: 'timeline_post',
+  followUpDone: 'follow_up_done',
+  homeTaskDone: 'home_task_done',
+  makeFollowUp: 'task_make_follow_up',
+  openFeedback: 'feedback_open',
+  postmortem: 'postmortem_post',
 } as const;
 
 export const VIEWS = {
@@ -26,11 +31,15 @@ export const VIEWS = {
   addTask: 'task_add',
   addResource: 'resource_add',
   timeline: 'timeline',
+  followUp: 'follow_up_add',
+  makeFollowUp: 'task_make_follow_up',
+  feedback: 'feedback_form',
 } as const;
 
 export const SHORTCUTS = {
   reportIncident: 'report_incident_from_message',
   addTask: 'add_task_from_message',
+  addFollowUp: 'add_follow_up_from_message',
 } as const;
 
 /** Every input in our modals uses this action_id; the block_id names the field. */

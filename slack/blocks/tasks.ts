@@ -70,7 +70,12 @@ export function taskListMessage(incident: Incident, tasks: Task[]): SlackMessage
   blocks.push({
     type: 'actions',
     block_id: 'task_list_actions',
-    elements: [{ type: 'button', text: plain('Add task'), action_id: ACTIONS.addTask, value: String(incident.id) }],
+    elements: [
+      { type: 'button', text: plain('Add task'), action_id: ACTIONS.addTask, value: String(incident.id) },
+      ...(open.length > 0
+        ? [{ type: 'button' as const, text: plain('Make a follow-up'), action_id: ACTIONS.makeFollowUp, value: String(incident.id) }]
+        : []),
+    ],
   });
   return { text: `Tasks of ${incident.name}: ${summary}`, blocks };
 }

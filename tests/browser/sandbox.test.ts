@@ -159,6 +159,19 @@ describe('the sandbox page', () => {
     await see(report.getByLabel('Description')).value(/Search is slow/);
     await report.getByRole('button', { name: 'Close' }).click();
     await see(report).hidden();
+
+    // A payload Slack would refuse is refused, and the page says where it is wrong.
+    const refused = await fetch(`${sandbox.workspace.apiUrl}chat.postMessage`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sandbox.settings.slack.botToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        channel: 'C0SBXGENRL',
+        text: 'x',
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'hi', emoji: true } }],
+      }),
+    });
+    expect(await refused.json()).toMatchObject({ ok: false, error: 'invalid_blocks' });
+    await see(page.getByRole('region', { name: 'Slack refused' })).text('unsupported field: emoji [json-pointer:/blocks/0/text]');
   });
 
   test('the demo plays an incident from report to close while the page follows it', async () => {

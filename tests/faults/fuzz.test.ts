@@ -54,8 +54,8 @@ describe.each(postgresUrl ? ['sqlite', 'postgres'] : ['sqlite'])('fuzzed request
     await database?.drop();
   });
 
-  // On PostgreSQL a quarter of the requests: the same code paths, a second engine under them.
-  const total = kind === 'postgres' ? Math.ceil(REQUESTS / 4) : REQUESTS;
+  // On PostgreSQL a tenth of the requests: the same code paths, a second engine under them.
+  const total = kind === 'postgres' ? Math.ceil(REQUESTS / 10) : REQUESTS;
 
   test(`${total} generated requests over the four paths: no 5xx, no crash, health 200 throughout, nothing leaked`, async () => {
     const random = new Random(SEED);
@@ -81,10 +81,12 @@ describe.each(postgresUrl ? ['sqlite', 'postgres'] : ['sqlite'])('fuzzed request
           const answer = await app.post(request.path, request.body, request.contentType, request.headers);
           check(request, answer.status, answer.text);
         } catch (error) {
-          // A connection cut for a 413 can surface as a fetch error; the app must still be alive.
+          // A huge body is answered 413 while it is still being sent, which fetch may report as
+          // a broken connection; anything else without an answer is a failure.
+          const huge = request.body.length > 1024 * 1024;
           if (!app.alive) failures.push(`the app died during ${request.label}`);
+          else if (!huge) failures.push(`no answer to ${request.label}: ${error instanceof Error ? error.name : String(error)}`);
           else statuses.set(-1, (statuses.get(-1) ?? 0) + 1);
-          void error;
         }
         if (sent % 250 === 0) healthAnswers.push(await app.health());
       }
@@ -113,5 +115,5 @@ describe.each(postgresUrl ? ['sqlite', 'postgres'] : ['sqlite'])('fuzzed request
     expect(app.logLines().filter((line) => String(line.message).startsWith('unhandled promise rejection'))).toEqual([]);
     // Valid requests were among them and were served.
     expect(statuses.get(200) ?? 0).toBeGreaterThan(total / 10);
-  }, 300_000);
+  }, 900_000);
 });

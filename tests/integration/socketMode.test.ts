@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { SLACK_EVENT_WORK } from '../../server/receiver/eventInbox';
 import { FakeSlack } from '../support/fakeSlack';
-import { readSample, slashCommand } from '../support/payloads';
+import { envelope, memberJoined, readSample, slashCommand } from '../support/payloads';
 import { TestApp } from '../support/testApp';
 
 const APP_TOKEN = 'xapp-1-A0APPTEST1-socket-test';
@@ -65,3 +66,47 @@ test('with SLACK_SOCKET_MODE=true the app connects with the app token and handle
     await socketMode.close();
   }
 });
+
+test('in Socket Mode an event envelope is acknowledged once the event is stored, and its redelivery takes effect once', async () => {
+  const socketMode = await socketModeServer();
+  const fake = await FakeSlack.start({ appId: 'A0APPTEST1', appToken: APP_TOKEN, socketModeUrl: socketMode.url });
+  const app = await TestApp.start({ fake, env: { SLACK_SOCKET_MODE: 'true', SLACK_APP_TOKEN: APP_TOKEN } });
+  try {
+    await socketMode.connected;
+    const body = envelope(memberJoined('U0ALICE001', 'C0GENERAL1'));
+    const delivery = (envelopeId: string, retryAttempt: number) => ({
+      envelope_id: envelopeId,
+      type: 'events_api',
+      accepts_response_payload: false,
+      retry_attempt: retryAttempt,
+      retry_reason: retryAttempt > 0 ? 'timeout' : '',
+      payload: body,
+    });
+    socketMode.send(delivery('env-first', 0));
+    await waitUntil(() => socketMode.acks.some((ack) => ack.envelope_id === 'env-first'));
+    // By the time Slack has the ack, the event is in the inbox.
+    expect(await app.deps.store.workQueue.find(SLACK_EVENT_WORK, body.event_id)).toBeDefined();
+    socketMode.send(delivery('env-retry', 1));
+    await waitUntil(() => socketMode.acks.some((ack) => ack.envelope_id === 'env-retry'));
+    await app.settle();
+    const rows = await app.deps.store.db
+      .selectFrom('work_items')
+      .select(['dedupe_key', 'status'])
+      .where('kind', '=', SLACK_EVENT_WORK)
+      .execute();
+    expect(rows).toEqual([{ dedupe_key: body.event_id, status: 'done' }]);
+    expect(app.logs.filter((line) => line.includes('skipped an event delivered before'))).toHaveLength(1);
+  } finally {
+    await app.stop();
+    await fake.stop();
+    await socketMode.close();
+  }
+});
+
+async function waitUntil(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

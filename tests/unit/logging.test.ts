@@ -229,3 +229,41 @@ describe('toBoltLogger', () => {
     expect(line).not.toContain(SIGNING_SECRET);
   });
 });
+
+describe('lines below the active level cost nothing', () => {
+  /** Metadata that counts how often anything reads it: redaction and JSON both would. */
+  function watchedMeta() {
+    const reads = { count: 0 };
+    const meta = {
+      get detail() {
+        reads.count += 1;
+        return 'expensive';
+      },
+    };
+    return { meta, reads };
+  }
+
+  test('a hidden level is dropped before formats run, whichever method logs it', async () => {
+    const { logger, lines } = capture({ level: 'info' });
+    const { meta, reads } = watchedMeta();
+    logger.debug('hidden', meta);
+    logger.log('debug', 'hidden too', meta);
+    logger.child({ part: 'child' }).debug('hidden in a child', meta);
+    toBoltLogger(logger).debug('hidden from Bolt', meta);
+    await flushed();
+    expect(lines).toEqual([]);
+    expect(reads.count).toBe(0);
+  });
+
+  test('a shown level still goes through redaction, and changing the level at run time is obeyed', async () => {
+    const { logger, records } = capture({ level: 'info' });
+    const { meta, reads } = watchedMeta();
+    logger.info('shown', meta);
+    logger.level = 'debug';
+    logger.debug('shown now', { token: BOT_TOKEN });
+    await flushed();
+    expect(reads.count).toBeGreaterThan(0);
+    expect(records().map((record) => record.message)).toEqual(['shown', 'shown now']);
+    expect(JSON.stringify(records())).not.toContain('configuredbottoken');
+  });
+});

@@ -23,6 +23,8 @@ export interface AppProcessOptions {
   databaseUrl: string;
   port?: number;
   env?: Record<string, string>;
+  /** Extra node flags (a profiler, say). */
+  nodeArgs?: string[];
 }
 
 /**
@@ -55,7 +57,7 @@ export class AppProcess {
 
   static async start(options: AppProcessOptions): Promise<AppProcess> {
     const port = options.port ?? (await freePort());
-    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', ENTRY], {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',

@@ -282,10 +282,10 @@ export function generateRequest(random: Random, context: FuzzContext): FuzzReque
       'payload=%7B%22type%22%3Anull%7D',
       '',
     ]);
-  } else if (kind < 86) {
+  } else if (kind < 85) {
     label = 'deeply nested';
     // Written as text: building 20,000 levels as objects would overflow JSON.stringify here.
-    const depth = random.pick([100, 1_000, 20_000]);
+    const depth = random.pick([100, 100, 1_000, 1_000, 20_000]);
     const nested = `${'[{"a":'.repeat(depth)}1${'}]'.repeat(depth)}`;
     if (random.chance(0.5))
       body = `{"type":"event_callback","event_id":"Ev0DEEP${random.int(1e9)}","event":{"type":"message","deep":${nested}}}`;
@@ -293,9 +293,9 @@ export function generateRequest(random: Random, context: FuzzContext): FuzzReque
       contentType = 'application/x-www-form-urlencoded';
       body = formBody({ payload: `{"type":"block_actions","user":{"id":"U1"},"actions":[${nested}]}` });
     }
-  } else if (kind < 88) {
+  } else if (kind < 86) {
     label = 'huge';
-    const size = random.pick([200_000, 900_000, 1_200_000, 3_000_000]);
+    const size = random.pick([300_000, 900_000, 1_100_000, 2_000_000]);
     body = JSON.stringify({
       type: 'event_callback',
       event_id: `Ev0HUGE${random.int(1e9)}`,

@@ -1,0 +1,56 @@
+import { type App, type ReceiverEvent, SocketModeReceiver, type SocketModeReceiverOptions } from '@slack/bolt';
+import type { AppLogger } from '../../logging/logger';
+import { classifySlackBody } from './payloads';
+import type { EventAcceptance, EventDelivery } from './slackHttpReceiver';
+
+/**
+ * Socket Mode with the same inbox as HTTP: Bolt acknowledges an Events API envelope before any
+ * middleware runs, so an event would be "received" with nothing stored. Here the envelope is
+ * acknowledged only once the event is in the database; its listeners then run from there.
+ */
+export class InboxSocketModeReceiver extends SocketModeReceiver {
+  private readonly acceptEvent: (delivery: EventDelivery) => Promise<EventAcceptance>;
+  private readonly appLogger: AppLogger;
+
+  constructor(
+    options: SocketModeReceiverOptions & { acceptEvent(delivery: EventDelivery): Promise<EventAcceptance>; appLogger: AppLogger },
+  ) {
+    const { acceptEvent, appLogger, ...socketOptions } = options;
+    super(socketOptions);
+    this.acceptEvent = acceptEvent;
+    this.appLogger = appLogger;
+  }
+
+  override init(app: App): void {
+    const route = (event: ReceiverEvent) => this.route(app, event);
+    // Everything else of the app stays as it is; only the entry point for envelopes is ours.
+    super.init(
+      new Proxy(app, {
+        get: (target, property, receiver) => (property === 'processEvent' ? route : Reflect.get(target, property, receiver)),
+      }),
+    );
+  }
+
+  private async route(app: App, event: ReceiverEvent): Promise<void> {
+    const classified = classifySlackBody(event.body);
+    if (classified.kind === 'refused') {
+      this.appLogger.warn('refused a Socket Mode envelope: not a payload this app can route', { reason: classified.reason });
+      await event.ack();
+      return;
+    }
+    if (classified.kind !== 'event') {
+      await app.processEvent(event);
+      return;
+    }
+    try {
+      await this.acceptEvent({ body: classified.body, retryNum: event.retryNum, retryReason: event.retryReason });
+    } catch (error) {
+      // Not acknowledged: Slack delivers the envelope again.
+      this.appLogger.error('could not store a Slack event; Slack will deliver it again', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return;
+    }
+    await event.ack();
+  }
+}
