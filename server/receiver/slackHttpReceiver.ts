@@ -107,7 +107,14 @@ export class SlackHttpReceiver implements Receiver {
       const parameter = /^(.*\/):([A-Za-z]+)$/.exec(pattern);
       const route = methods.get(method);
       if (!parameter || !route || path.slice(0, slash + 1) !== parameter[1] || slash === path.length - 1) continue;
-      return { route, params: { [parameter[2]]: decodeURIComponent(path.slice(slash + 1)) } };
+      // A malformed escape (%zz) is no match, never an exception out of the request handler.
+      let value: string;
+      try {
+        value = decodeURIComponent(path.slice(slash + 1));
+      } catch {
+        continue;
+      }
+      return { route, params: { [parameter[2]]: value } };
     }
     return { params: {} };
   }
@@ -127,7 +134,15 @@ export class SlackHttpReceiver implements Receiver {
         // Node checks the two timeouts above this often (default 30 s, too coarse for them).
         connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
       },
-      (request, response) => this.handle(request, response),
+      (request, response) => {
+        try {
+          this.handle(request, response);
+        } catch (error) {
+          // A throw here would escape Node's request listener and end the process.
+          this.options.logger.error('a request failed in the receiver', { error: errorMessage(error) });
+          answer(response, 400, 'Bad request.');
+        }
+      },
     );
     // A connection that goes quiet (a client that stopped reading or writing) is closed.
     server.setTimeout(limits.requestTimeoutMs + limits.keepAliveTimeoutMs);

@@ -46,7 +46,11 @@ describe.each(postgresUrl ? ['sqlite', 'postgres'] : ['sqlite'])('fuzzed request
         drop: async () => rmSync(directory, { recursive: true, force: true }),
       };
     }
-    app = await AppProcess.start({ fake, databaseUrl: database.url, env: { LOG_LEVEL: 'warn' } });
+    app = await AppProcess.start({
+      fake,
+      databaseUrl: database.url,
+      env: { LOG_LEVEL: 'warn', PUBLIC_URL: 'https://dispatch.example.com' },
+    });
   });
   afterAll(async () => {
     await app?.stop();

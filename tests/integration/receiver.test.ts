@@ -90,7 +90,8 @@ describe('odd requests get a 4xx at once and the app keeps serving', () => {
   const PATHS = ['/api/v1/events/slack/event', '/api/v1/events/slack/command', '/api/v1/events/slack/action', '/api/v1/events/slack/menu'];
   let app: TestApp;
   beforeAll(async () => {
-    app = await TestApp.start();
+    // PUBLIC_URL serves chart images under /charts/:token, a route with a parameter.
+    app = await TestApp.start({ env: { PUBLIC_URL: 'https://dispatch.example.com' } });
   });
   afterAll(async () => {
     await app.stop();
@@ -174,6 +175,15 @@ describe('odd requests get a 4xx at once and the app keeps serving', () => {
     const port = app.running.port as number;
     expect(await rawStatus(port, 'POST http://[::1 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n')).toBe(400);
     expect(await rawStatus(port, 'GET http://[::1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n')).toBe(400);
+  });
+
+  test('a malformed escape in a routed path gets 4xx, and the app keeps serving', async () => {
+    const port = app.running.port as number;
+    for (const target of ['/charts/%zz', '/charts/%E0%A4%A', '/healthz%zz']) {
+      const status = await rawStatus(port, `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+      expect(status).toBeGreaterThanOrEqual(400);
+      expect(status).toBeLessThan(500);
+    }
   });
 
   test('a GET to a Slack path gets 405', async () => {
