@@ -14,4 +14,5 @@ export const COMMANDS = {
   statusReport: ['SLACK_COMMAND_STATUS_REPORT_SLUG', '/dispatch-status-report', 'Posts a status report.'],
   listTasks: ['SLACK_COMMAND_LIST_TASKS_SLUG', '/dispatch-list-tasks', 'Lists the incident\'s tasks.'],
   listResources: ['SLACK_COMMAND_LIST_RESOURCES', '/dispatch-list-resources', 'Lists the incident\'s resources.'],
+  dispatch: ['SLACK_COMMAND_DISPATCH_SLUG', '/dispatch', 'The root command: its first word picks the action (`/dispatch help` lists what you can do where you are).'],
 } as const;

@@ -1,8 +1,8 @@
 import type { Incident } from '../incidents/model';
-import { PRIVILEGED_ROLES } from '../incidents/participants';
 import { noticeMessage, problemMessage } from '../slack/blocks/feedback';
-import { type CommandHint, commanderGoneLine, commanderMustHandOverMessage, welcomeMessage } from '../slack/blocks/participantMessages';
+import { commanderGoneLine, commanderMustHandOverMessage } from '../slack/blocks/participantMessages';
 import { channelMention } from '../slack/blocks/text';
+import { greetArrival, type WelcomeDependencies } from './catchUp';
 import type { FlowDependencies } from './dependencies';
 import { type Reply, replyAfterSubmission } from './reply';
 
@@ -11,36 +11,20 @@ import { type Reply, replyAfterSubmission } from './reply';
  * and writing there. Slack says who moved; the domain records it; this tells the people concerned.
  */
 
-type MembershipDependencies = Pick<FlowDependencies, 'participants' | 'gateway' | 'settings' | 'logger'>;
+type MembershipDependencies = WelcomeDependencies & Pick<FlowDependencies, 'logger'>;
 type JoinDependencies = MembershipDependencies & Pick<FlowDependencies, 'incidents'>;
 
-/** The commands this person can run; the restricted ones only for the commander and scribes. */
-function commandsFor(deps: Pick<FlowDependencies, 'settings'>, commands: CommandHint[], privileged: boolean): CommandHint[] {
-  return commands.filter((hint) => privileged || !deps.settings.slack.restrictedCommands.includes(hint.slug));
-}
-
-/** Shown only to the person who joined: the incident, who does what, and what they can run. */
-async function welcome(deps: MembershipDependencies, incident: Incident, userId: string, commands: CommandHint[]): Promise<void> {
-  if (!incident.channelId) return;
-  const holders = await deps.participants.roleHolders(incident.id);
-  const privileged = PRIVILEGED_ROLES.some((role) => holders[role].includes(userId));
-  await deps.gateway.postEphemeral(incident.channelId, userId, welcomeMessage(incident, holders, commandsFor(deps, commands, privileged)));
-}
-
 /**
- * Someone joined the incident channel: a participant (again), welcomed privately with the
- * commands they can run (`commands`: every slash command, as the listener registry lists them).
+ * Someone joined the incident channel: a participant (again), greeted privately within seconds:
+ * the first join with the welcome (the catch-up, their role, first steps), a return with a catch-up.
  */
-export async function memberJoined(
-  deps: JoinDependencies,
-  request: { incidentId: number; userId: string; commands: CommandHint[] },
-): Promise<void> {
+export async function memberJoined(deps: JoinDependencies, request: { incidentId: number; userId: string }): Promise<void> {
   const joined = await deps.participants.join(request.incidentId, request.userId);
   // A repeated join (the commander added back after leaving) is not a new arrival. Only a new
-  // one needs the whole incident (read now, so the welcome shows it as it is).
+  // one needs the whole incident (read now, so the catch-up shows it as it is).
   if (!joined?.changed) return;
   const incident = await deps.incidents.get(request.incidentId);
-  if (incident) await welcome(deps, incident, request.userId, request.commands);
+  if (incident) await greetArrival(deps, incident, request.userId, joined.firstJoin);
 }
 
 /** Someone left: recorded as gone; the commander is added back and asked to hand over first. */
@@ -102,3 +86,6 @@ export async function joinFromAnnouncement(
   const where = channelMention(incident.channelId);
   await reply(noticeMessage(outcome.invited.length > 0 ? `You joined ${incident.name}: ${where}` : `You are already in ${where}.`));
 }
+
+/** The flows listeners may start from this module (bound to their dependencies by createFlows). */
+export const flows = { memberJoined, memberLeft, memberWrote, joinFromAnnouncement };

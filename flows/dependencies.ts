@@ -1,6 +1,7 @@
 import type { Settings } from '../config';
 import type { Clock } from '../incidents/clock';
 import type { FeedbackService } from '../incidents/feedback';
+import type { FollowService } from '../incidents/follows';
 import type { FollowUpService } from '../incidents/followUps';
 import type { IncidentService } from '../incidents/incidentService';
 import type { MetricsService } from '../incidents/metrics';
@@ -53,6 +54,8 @@ export interface FlowDependencies {
   tasks: TaskService;
   resources: ResourceService;
   timeline: TimelineService;
+  /** People who get an incident's updates by DM without joining its channel. */
+  follows: FollowService;
   /** Follow-ups: tasks with an owner and a due day that outlive the incident. */
   followUps: FollowUpService;
   /** The feedback form after close. */

@@ -39,7 +39,7 @@ export async function editIncident(
     await postStep(deps, failures, 'Posting the changes in the channel', channelId, editLine(incident, changes, request.actorId));
   }
   if (status) {
-    failures.push(...(await announceStatus(deps, incident, request.actorId)));
+    failures.push(...(await announceStatus(deps, incident, request.actorId, { post: false })));
   } else {
     const topicChanged = changes.some((change) => change.field === 'priority');
     failures.push(...(await refreshIncidentChannel(deps, incident, { topic: topicChanged })));
@@ -47,3 +47,6 @@ export async function editIncident(
   await deferFailedSteps(deps.deferred, incident, failures);
   await reportOutcome(request.reply, `${incident.name} was updated`, failures);
 }
+
+/** The flows listeners may start from this module (bound to their dependencies by createFlows). */
+export const flows = { openEditForm, editIncident };

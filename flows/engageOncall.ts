@@ -2,7 +2,7 @@ import type { InputBlock } from '@slack/types';
 import { DomainError } from '../incidents/errors';
 import type { Incident } from '../incidents/model';
 import type { OncallPerson, OncallService, PageRequest, PageSeverity } from '../oncall';
-import { UnknownServiceError } from '../oncall';
+import { ONCALL_SETUP_HINT, UnknownServiceError } from '../oncall';
 import { noticeMessage, problemMessage } from '../slack/blocks/feedback';
 import {
   type EngagementReport,
@@ -18,6 +18,7 @@ import { SlackCallError } from '../slack/errors';
 import type { FlowDependencies } from './dependencies';
 import { type IncidentChannelDependencies, refreshIncidentChannel } from './incidentChannel';
 import type { Reply } from './reply';
+import { timelineNames } from './roles';
 import { attemptStep, type StepFailure } from './steps';
 
 /** What offering a service choice uses: the provider directory and a log line when it is down. */
@@ -60,7 +61,8 @@ export async function openEngageForm(
 ): Promise<void> {
   const directory = deps.oncall;
   if (!directory) {
-    await request.reply(problemMessage(oncallNotConfiguredText(deps.settings.commands.engageOncall)));
+    deps.logger.info('on-call was asked for but no provider is configured', { setup: ONCALL_SETUP_HINT });
+    await request.reply(problemMessage(oncallNotConfiguredText()));
     return;
   }
   let choice: ServiceChoice;
@@ -166,7 +168,8 @@ async function findInSlack(deps: Pick<FlowDependencies, 'gateway' | 'botUserId'>
 export async function engageOncall(deps: EngageDependencies, request: EngageOncallRequest): Promise<void> {
   const directory = deps.oncall;
   if (!directory) {
-    await request.reply(problemMessage(oncallNotConfiguredText(deps.settings.commands.engageOncall)));
+    deps.logger.info('on-call was asked for but no provider is configured', { setup: ONCALL_SETUP_HINT });
+    await request.reply(problemMessage(oncallNotConfiguredText()));
     return;
   }
   const { provider } = directory;
@@ -233,8 +236,15 @@ export async function engageOncall(deps: EngageDependencies, request: EngageOnca
   if (
     request.makeCommander &&
     engaged.length > 0 &&
-    (await deps.participants.assignRole({ incidentId: incident.id, userId: engaged[0], role: 'commander', actorId: request.actorId }))
-      .changed
+    (
+      await deps.participants.assignRole({
+        incidentId: incident.id,
+        userId: engaged[0],
+        role: 'commander',
+        actorId: request.actorId,
+        names: await timelineNames(deps, incident.id, engaged[0]),
+      })
+    ).changed
   ) {
     newCommander = engaged[0];
     incident = await deps.incidents.require(incident.id);
@@ -282,3 +292,6 @@ async function tellRequester(reply: Reply, report: EngagementReport, failures: S
   if (problems.length === 0) return;
   await reply(noticeMessage(`The on-call for *${service}* was engaged, but not everything worked:\n${problems.join('\n')}`));
 }
+
+/** The flows listeners may start from this module (bound to their dependencies by createFlows). */
+export const flows = { openEngageForm, engageOncall };

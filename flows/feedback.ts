@@ -83,3 +83,6 @@ export async function submitFeedback(
   await deps.gateway.sendDirectMessage(request.userId, feedbackThanksMessage(incident));
   return undefined;
 }
+
+/** The flows listeners may start from this module (bound to their dependencies by createFlows). */
+export const flows = { openFeedbackForm, submitFeedback };

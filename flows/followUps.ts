@@ -182,3 +182,6 @@ export async function resolveTaskFromHome(
   }
   await deps.tasks.resolve(task.id, request.actorId);
 }
+
+/** The flows listeners may start from this module (bound to their dependencies by createFlows). */
+export const flows = { openFollowUpForm, addFollowUps, openMakeFollowUpForm, makeTaskAFollowUp, completeFollowUp, resolveTaskFromHome };

@@ -88,3 +88,6 @@ export async function showHome(deps: HomeDependencies, request: { userId: string
   const incidentBlocks = view.blocks.slice(0, Math.max(3, 100 - sections.length));
   await deps.gateway.publishHome(userId, { ...view, blocks: [...incidentBlocks, ...sections] });
 }
+
+/** The flows listeners may start from this module (bound to their dependencies by createFlows). */
+export const flows = { showHome };

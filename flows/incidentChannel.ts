@@ -135,7 +135,11 @@ async function upsertSummary(deps: IncidentChannelDependencies, incident: Incide
   const { gateway, incidents, links } = deps;
   const channelId = incident.channelId;
   if (!channelId) return incident;
-  const message = incidentSummary(incident, links, { lastReportAt: latest?.createdAt ?? null, buttons: summaryButtons(incident) });
+  const message = incidentSummary(incident, links, {
+    lastReportAt: latest?.createdAt ?? null,
+    buttons: summaryButtons(incident),
+    defaultType: deps.settings.incident.types[0],
+  });
   if (incident.summaryTs) {
     await gateway.updateMessage(channelId, incident.summaryTs, message);
     return incident;
@@ -178,3 +182,6 @@ async function syncAnnouncements(deps: IncidentChannelDependencies, incident: In
   }
   if (problems.length > 0) throw problems[0];
 }
+
+/** The flows listeners may start from this module (bound to their dependencies by createFlows). */
+export const flows = { retrySetup: setUpIncidentChannel };

@@ -63,3 +63,6 @@ export async function postPostmortem(
   const incident = await deps.incidents.require(request.incidentId);
   await uploadPostmortem(deps, { incident, requestedBy: request.actorId });
 }
+
+/** The flows listeners may start from this module (bound to their dependencies by createFlows). */
+export const flows = { postPostmortem };

@@ -41,3 +41,6 @@ export async function redrawnInPlace(redraw: () => Promise<void>): Promise<boole
     throw error;
   }
 }
+
+/** The flows listeners may start from this module (bound to their dependencies by createFlows). */
+export const flows = { replyByResponseUrl, replyAfterSubmission };

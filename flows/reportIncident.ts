@@ -2,6 +2,7 @@ import type { ReportIncidentInput } from '../incidents/incidentService';
 import type { Incident } from '../incidents/model';
 import { addToRequestContext } from '../logging/context';
 import { type ReportMetadata, reportIncidentModal } from '../slack/blocks/incidentModals';
+import { markupToPlainText, mentionedUserIds } from '../slack/markup';
 import { deferFailedSteps } from './deferredSlack';
 import type { FlowDependencies } from './dependencies';
 import { type OncallChoiceDependencies, reportFormOncallBlocks } from './engageOncall';
@@ -18,6 +19,32 @@ export async function openReportForm(
     request.triggerId,
     reportIncidentModal(deps.settings.incident, request.prefill, request.metadata, oncallBlocks),
   );
+}
+
+/**
+ * "Report incident" on a message: the form with the message as plain text and a link back. The
+ * form's inputs are plain text, so Slack's markup (<@U…>, <url|label>, &lt;) would show
+ * literally there and in the summary later: mentions become names, links "label (url)".
+ */
+export async function openReportFormFromMessage(
+  deps: OncallChoiceDependencies & Pick<FlowDependencies, 'gateway' | 'settings' | 'users' | 'links'>,
+  request: { triggerId: string; channelId: string; message: { ts: string; text?: string; user?: string } },
+): Promise<void> {
+  const raw = request.message.text ?? '';
+  const authorId = request.message.user;
+  const profiles = await deps.users.profiles([...mentionedUserIds(raw), ...(authorId ? [authorId] : [])]);
+  const names = new Map([...profiles].flatMap(([id, profile]) => (profile ? [[id, profile.realName] as const] : [])));
+  const text = markupToPlainText(raw, names);
+  const permalink = deps.links.message(request.channelId, request.message.ts);
+  const authorName = authorId ? names.get(authorId) : undefined;
+  const origin = authorName ? `Reported from a message by ${authorName}` : 'Reported from a message';
+  const description = `${text}\n\n${origin}: ${permalink}`.trim();
+  const title = text.split('\n')[0]?.slice(0, 150) ?? '';
+  await openReportForm(deps, {
+    triggerId: request.triggerId,
+    prefill: { title, description },
+    metadata: { originChannelId: request.channelId },
+  });
 }
 
 /**
@@ -38,3 +65,6 @@ export async function reportIncident(
   await deferFailedSteps(deps.deferred, setUp.incident, setUp.failures);
   return setUp.incident;
 }
+
+/** The flows listeners may start from this module (bound to their dependencies by createFlows). */
+export const flows = { openReportForm, openReportFormFromMessage, reportIncident };

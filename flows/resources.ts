@@ -73,3 +73,6 @@ export async function addResource(
     await request.reply(noticeMessage(`The resource is recorded, but bookmarking it in the channel failed: ${bookmarkProblem}.`));
   }
 }
+
+/** The flows listeners may start from this module (bound to their dependencies by createFlows). */
+export const flows = { showResourceList, openResourceForm, addResource };

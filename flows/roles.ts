@@ -48,6 +48,17 @@ export async function openAssignRoleForm(
   await deps.gateway.openView(request.triggerId, assignRoleModal(request.incident));
 }
 
+/** Names of the new holder and the current commander, so the timeline says who, not which id. */
+export async function timelineNames(
+  deps: Pick<FlowDependencies, 'incidents' | 'users'>,
+  incidentId: number,
+  userId: string,
+): Promise<Map<string, string>> {
+  const commanderId = (await deps.incidents.get(incidentId))?.commanderId;
+  const profiles = await deps.users.profiles(commanderId ? [userId, commanderId] : [userId]);
+  return new Map([...profiles].flatMap(([id, profile]) => (profile ? [[id, profile.realName] as const] : [])));
+}
+
 /**
  * Gives a person a role (from the assign-role form): records it (the commander hand-over in one
  * transaction), invites them if they are not in the channel, says so in the channel, tells them
@@ -58,7 +69,8 @@ export async function assignRole(
   request: { incidentId: number; userId: string; role: Role; actorId: string; reply: Reply },
 ): Promise<void> {
   const { userId, role, actorId, reply } = request;
-  const outcome = await deps.participants.assignRole({ incidentId: request.incidentId, userId, role, actorId });
+  const names = await timelineNames(deps, request.incidentId, userId);
+  const outcome = await deps.participants.assignRole({ incidentId: request.incidentId, userId, role, actorId, names });
   const { incident } = outcome;
   if (!outcome.changed) {
     await reply(roleAlreadyHeldMessage(incident, userId, role));
@@ -84,3 +96,6 @@ export async function assignRole(
   await deferFailedSteps(deps.deferred, incident, failures);
   await reportOutcome(reply, `The ${ROLE_LABELS[role]} role was assigned`, failures);
 }
+
+/** The flows listeners may start from this module (bound to their dependencies by createFlows). */
+export const flows = { listParticipants, participantListNow, openAssignRoleForm, assignRole };

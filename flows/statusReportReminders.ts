@@ -61,3 +61,6 @@ export async function snoozeReminder(
   await deps.gateway.respond(request.responseUrl, { ...snoozedReminderMessage(incident, until, request.minutes), replaceOriginal: true });
   return incident.name;
 }
+
+/** The flows listeners may start from this module (bound to their dependencies by createFlows). */
+export const flows = { snoozeReminder };

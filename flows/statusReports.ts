@@ -3,6 +3,7 @@ import type { StatusReportInput } from '../incidents/reports';
 import { statusReportMessage, statusReportModal } from '../slack/blocks/statusReport';
 import { deferFailedSteps } from './deferredSlack';
 import type { FlowDependencies } from './dependencies';
+import { type FollowDependencies, tellFollowersOfReport } from './follow';
 import { type IncidentChannelDependencies, refreshIncidentChannel } from './incidentChannel';
 import type { Reply } from './reply';
 import { attemptStep, reportOutcome, type StepFailure } from './steps';
@@ -25,7 +26,7 @@ export async function openStatusReportForm(
  * announcement. Slack failures are told to the author; the report stays recorded.
  */
 export async function submitStatusReport(
-  deps: IncidentChannelDependencies,
+  deps: IncidentChannelDependencies & FollowDependencies,
   request: { incidentId: number; input: StatusReportInput; authorId: string; reply: Reply; submission?: Submission },
 ): Promise<void> {
   const submitted = await recordSubmission(request.submission, (submissionKey) =>
@@ -43,6 +44,7 @@ export async function submitStatusReport(
     if (previousTs) await attempt('Unpinning the previous report', () => deps.gateway.unpin(channelId, previousTs));
   }
   failures.push(...(await refreshIncidentChannel(deps, incident)));
+  await tellFollowersOfReport(deps, incident, report);
   await deferFailedSteps(deps.deferred, incident, failures);
   await reportOutcome(request.reply, `The status report for ${incident.name} is recorded`, failures);
 }
@@ -59,3 +61,6 @@ export async function postAndPinReport(
   await deps.reports.recordMessage(report.id, ts);
   await deps.gateway.pin(channelId, ts);
 }
+
+/** The flows listeners may start from this module (bound to their dependencies by createFlows). */
+export const flows = { openStatusReportForm, submitStatusReport };

@@ -76,3 +76,6 @@ export async function changeTaskStatus(
   await showTaskList(deps, incident, request.responseUrl, true);
   return incident;
 }
+
+/** The flows listeners may start from this module (bound to their dependencies by createFlows). */
+export const flows = { showTaskList, openTaskForm, addTask, changeTaskStatus };

@@ -57,3 +57,6 @@ export async function postTimeline(
   for (const message of messages) await deps.gateway.postMessage(channelId, message);
   if (request.viewId) await deps.gateway.updateView(request.viewId, timelineModal(incident, events, { postedBy: request.actorId }));
 }
+
+/** The flows listeners may start from this module (bound to their dependencies by createFlows). */
+export const flows = { addMessageToTimeline, showTimeline, postTimeline };

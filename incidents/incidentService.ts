@@ -167,6 +167,11 @@ export class IncidentService {
     return incident;
   }
 
+  /** By its name, e.g. dispatch-42 (what people type). */
+  findByName(name: string): Promise<Incident | undefined> {
+    return this.store.incidents.findByName(name);
+  }
+
   /**
    * Open incidents reported before `before` whose Slack setup never finished (no channel, or no
    * pinned summary): the process setting them up was stopped mid-way.

@@ -23,7 +23,9 @@ export type RoleHolders = Record<Role, string[]>;
 export const PRIVILEGED_ROLES: readonly Role[] = ['commander', 'scribe'];
 
 /** A repeated join of someone already taking part changes nothing (changed: false). */
-export type JoinOutcome = { changed: true; participant: Participant } | { changed: false };
+export type JoinOutcome =
+  /** firstJoin: their very first join of this incident (they get the welcome, later joins a catch-up). */
+  { changed: true; participant: Participant; firstJoin: boolean } | { changed: false };
 
 export type LeaveOutcome =
   | { kind: 'left'; participant: Participant }
@@ -36,6 +38,11 @@ export interface RoleAssignmentRequest {
   userId: string;
   role: Role;
   actorId: string;
+  /**
+   * People's names by id, for the timeline: its text is read in exports and modals where ids
+   * mean nothing. Whoever has no name here is called by their role alone.
+   */
+  names?: ReadonlyMap<string, string>;
 }
 
 export type RoleAssignmentOutcome =
@@ -49,6 +56,23 @@ export type RoleAssignmentOutcome =
       /** Set when the commander changed hands: who led before and is now a Participant. */
       previousCommanderId: string | null;
     };
+
+/** "Incident Commander handed over from Ada Lovelace to Grace Hopper": names, never ids. */
+export function roleChangeText(
+  role: Role,
+  userId: string,
+  previousCommanderId: string | null,
+  names: ReadonlyMap<string, string> = new Map(),
+): string {
+  const to = names.get(userId);
+  if (previousCommanderId) {
+    const from = names.get(previousCommanderId);
+    if (from && to) return `${ROLE_LABELS.commander} handed over from ${from} to ${to}`;
+    if (to) return `${ROLE_LABELS.commander} handed over to ${to}`;
+    return `${ROLE_LABELS.commander} handed over to a new commander`;
+  }
+  return to ? `${ROLE_LABELS[role]} role given to ${to}` : `${ROLE_LABELS[role]} role given`;
+}
 
 const rank = (participant: Participant) => Math.min(...participant.roles.map((role) => ROLES.indexOf(role)), ROLES.length);
 
@@ -71,11 +95,11 @@ export class ParticipantService {
     if (await this.store.participants.isActive(incidentId, userId)) return { changed: false };
     const now = this.clock.now();
     return this.store.transaction(async (tx): Promise<JoinOutcome> => {
-      const { changed } = await tx.participants.join(incidentId, userId, now);
+      const { changed, firstJoin } = await tx.participants.join(incidentId, userId, now);
       // Another request added them between the read above and this transaction.
       if (!changed) return { changed: false };
       await this.ensureSomeRole(tx, incidentId, userId, now);
-      return { changed: true, participant: await this.participant(tx, incidentId, userId) };
+      return { changed: true, participant: await this.participant(tx, incidentId, userId), firstJoin };
     });
   }
 
@@ -139,9 +163,7 @@ export class ParticipantService {
             incidentId,
             occurredAt: now,
             kind: 'role',
-            text: previousCommanderId
-              ? `${ROLE_LABELS.commander} handed over from ${previousCommanderId} to ${userId}`
-              : `${ROLE_LABELS[role]} role given to ${userId}`,
+            text: roleChangeText(role, userId, previousCommanderId, request.names),
             actorId,
             source: 'command',
           },

@@ -102,6 +102,8 @@ export interface JoinResult {
   participant: Participant;
   /** false when the person was already an active participant (a repeated join). */
   changed: boolean;
+  /** true when they had never been a participant of this incident before. */
+  firstJoin: boolean;
 }
 
 export interface ParticipantRepository {
@@ -219,6 +221,17 @@ export interface OncallEngagementRepository {
   listForIncident(incidentId: number): Promise<OncallEngagement[]>;
 }
 
+/** People who get an incident's updates by DM without joining its channel. */
+export interface FollowerRepository {
+  /** True when this made them a follower (false: they already were). */
+  add(incidentId: number, userId: string, at: Date): Promise<boolean>;
+  /** True when they were a follower. */
+  remove(incidentId: number, userId: string): Promise<boolean>;
+  list(incidentId: number): Promise<string[]>;
+  /** Removes every follower and returns who they were. */
+  clear(incidentId: number): Promise<string[]>;
+}
+
 export interface SubmissionRepository {
   /**
    * Records a submission's key; true the first time, false for any repeat (on any replica).
@@ -239,6 +252,7 @@ export interface Repositories {
   readonly timeline: TimelineRepository;
   readonly reminders: ReminderRepository;
   readonly oncallEngagements: OncallEngagementRepository;
+  readonly followers: FollowerRepository;
   readonly followUps: FollowUpRepository;
   readonly feedback: FeedbackRepository;
   readonly submissions: SubmissionRepository;

@@ -109,3 +109,7 @@ export function createOncallDirectory(settings: Settings['oncall'], clock: Clock
       );
   }
 }
+
+/** For the log when someone asks for on-call and no provider is configured: what the admin sets. */
+export const ONCALL_SETUP_HINT =
+  'set ONCALL_PROVIDER=schedule with ONCALL_SCHEDULE_FILE (a YAML file of rotations), or ONCALL_PROVIDER=pagerduty with PAGERDUTY_API_TOKEN (docs/oncall.md)';

@@ -269,10 +269,11 @@ function describeFailure(error: HttpStatusError, doing: 'read' | 'page'): Oncall
   const what = doing === 'page' ? 'the page' : 'the request';
   const withDetail = detail ? ` (HTTP ${status}: ${detail})` : ` (HTTP ${status})`;
   let message: string;
-  if (status === 401) message = "PagerDuty refused the app's API token (HTTP 401); ask your Dispatch admin to check PAGERDUTY_API_TOKEN.";
+  if (status === 401)
+    message = "PagerDuty refused the app's API token (HTTP 401); ask whoever runs Dispatch to check the PagerDuty connection.";
   else if (status === 403)
     message =
-      'The PagerDuty API token is not allowed to do this (HTTP 403); ask your Dispatch admin for a token that can read services and on-calls.';
+      'The PagerDuty API token is not allowed to do this (HTTP 403); ask whoever runs Dispatch to give the app access to services and on-calls.';
   else if (status === 402) message = 'The PagerDuty account does not include what this needs (HTTP 402).';
   else if (status === 404) message = `PagerDuty could not find what was asked for${withDetail}.`;
   else if (status === 429) message = 'PagerDuty is limiting how often the app may call it (HTTP 429); try again in a minute.';

@@ -8,6 +8,7 @@ import type { AfterCloseScan } from '../flows/afterClose';
 import type { ReminderScanResult } from '../flows/statusReportReminders';
 import { type Clock, systemClock } from '../incidents/clock';
 import { FeedbackService } from '../incidents/feedback';
+import { FollowService } from '../incidents/follows';
 import { FollowUpService } from '../incidents/followUps';
 import { IncidentService } from '../incidents/incidentService';
 import { MetricsService } from '../incidents/metrics';
@@ -246,6 +247,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     tasks: new TaskService(store, clock),
     resources: new ResourceService(store, clock, settings.incident),
     timeline: new TimelineService(store, clock),
+    follows: new FollowService(store, clock),
     deferred: new QueuedSlackWork(store.workQueue),
     followUps: new FollowUpService(store, clock),
     feedback: new FeedbackService(store, clock, identity.userId),

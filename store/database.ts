@@ -8,6 +8,7 @@ import { reportingConflicts } from './errors';
 import { initialMigration } from './migrations/001_initial';
 import { workQueueMigration } from './migrations/002_receiver_work_queue';
 import { afterfireMigration } from './migrations/003_afterfire';
+import { followsMigration } from './migrations/003_messages_follows';
 import { submissionsMigration } from './migrations/004_races_submissions';
 import { PreparingPostgresPool, StatementCachingSqlite } from './preparedStatements';
 import type { Database } from './schema';
@@ -62,6 +63,7 @@ function migrationsFor(dialect: DialectName) {
   return {
     '001_initial': initialMigration(dialect),
     '002_receiver_work_queue': workQueueMigration(dialect),
+    '003_messages_follows': followsMigration(),
     '003_afterfire': afterfireMigration(dialect),
     '004_races_submissions': submissionsMigration(),
   };

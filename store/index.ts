@@ -4,6 +4,7 @@ import type { Repositories, UnitOfWork } from '../incidents/ports';
 import { type DialectName, migrateToLatest, openDatabase, ping } from './database';
 import { ProcessedEventRepository } from './events';
 import { KyselyFeedbackRepository } from './feedback';
+import { KyselyFollowerRepository } from './follows';
 import { KyselyFollowUpRepository } from './followUps';
 import { KyselyIncidentRepository } from './incidents';
 import { KyselyMetricsQueries } from './metrics';
@@ -49,6 +50,7 @@ export class StoreRepositories implements Repositories {
   readonly submissions: KyselySubmissionRepository;
   /** Durable background work; enqueued inside a transaction, it commits with the change. */
   readonly workQueue: WorkQueueRepository;
+  readonly followers: KyselyFollowerRepository;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -68,6 +70,7 @@ export class StoreRepositories implements Repositories {
     this.metrics = new KyselyMetricsQueries(db);
     this.submissions = new KyselySubmissionRepository(db);
     this.workQueue = new WorkQueueRepository(db);
+    this.followers = new KyselyFollowerRepository(db);
     // Last: the log is built over the repositories above (the outbox enqueues into workQueue).
     const log = incidentEvents ? incidentEvents(this) : noIncidentEvents;
     this.events = {

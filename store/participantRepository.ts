@@ -27,13 +27,15 @@ export class KyselyParticipantRepository implements ParticipantRepository {
       .where('incident_id', '=', incidentId)
       .where('user_id', '=', userId)
       .executeTakeFirst();
-    if (existing && existing.left_at === null) return { participant: await this.getOrThrow(incidentId, userId), changed: false };
+    if (existing && existing.left_at === null) {
+      return { participant: await this.getOrThrow(incidentId, userId), changed: false, firstJoin: false };
+    }
     await this.db
       .insertInto('participants')
       .values({ incident_id: incidentId, user_id: userId, joined_at: toIso(at), left_at: null, last_activity_at: null })
       .onConflict((conflict) => conflict.columns(['incident_id', 'user_id']).doUpdateSet({ joined_at: toIso(at), left_at: null }))
       .execute();
-    return { participant: await this.getOrThrow(incidentId, userId), changed: true };
+    return { participant: await this.getOrThrow(incidentId, userId), changed: true, firstJoin: !existing };
   }
 
   /** Marks them inactive; returns false when they were not an active participant. */

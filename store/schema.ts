@@ -23,6 +23,13 @@ export interface Database {
   feedback_requests: FeedbackRequestsTable;
   feedback: FeedbackTable;
   work_items: WorkItemsTable;
+  incident_followers: IncidentFollowersTable;
+}
+
+export interface IncidentFollowersTable {
+  incident_id: number;
+  user_id: string;
+  followed_at: string;
 }
 
 export interface IncidentsTable {

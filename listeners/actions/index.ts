@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import type { ListenerDependencies, ListenerModule } from '../types';
 import * as afterCloseButtons from './afterCloseButtons';
 import * as incidentButtons from './incidentButtons';
+import * as messageButtons from './messageButtons';
 import * as oncallOptions from './oncallOptions';
 import * as resourceButtons from './resourceButtons';
 import * as statusReportButtons from './statusReportButtons';
@@ -16,6 +17,7 @@ const ACTION_MODULES: ListenerModule[] = [
   taskButtons,
   resourceButtons,
   timelineButtons,
+  messageButtons,
   afterCloseButtons,
 ];
 

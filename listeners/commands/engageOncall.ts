@@ -1,3 +1,4 @@
+import { ONCALL_SETUP_HINT } from '../../oncall';
 import { problemMessage } from '../../slack/blocks/feedback';
 import { oncallNotConfiguredText } from '../../slack/blocks/oncall';
 import { incidentCommand } from '../incidentScope';
@@ -10,7 +11,8 @@ export const engageOncallCommand = incidentCommand({
   async handle({ command, ack }, deps, incident) {
     // Known without any call: answered in the ack itself.
     if (!deps.oncall) {
-      await ack(problemMessage(oncallNotConfiguredText(command.command)));
+      deps.logger.info('on-call was asked for but no provider is configured', { setup: ONCALL_SETUP_HINT });
+      await ack(problemMessage(oncallNotConfiguredText()));
       return;
     }
     if (incident.status === 'closed') {

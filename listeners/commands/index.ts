@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { ListenerDependencies, SlashCommandListener } from '../types';
 import { assignRoleCommand } from './assignRole';
+import { dispatchCommand } from './dispatch';
 import { editIncidentCommand } from './editIncident';
 import { engageOncallCommand } from './engageOncall';
 import { listParticipantsCommand } from './listParticipants';
@@ -23,6 +24,7 @@ export const COMMAND_LISTENERS: SlashCommandListener[] = [
   statusReportCommand,
   listTasksCommand,
   listResourcesCommand,
+  dispatchCommand,
 ];
 
 export function register(app: App, deps: ListenerDependencies): void {

@@ -2,8 +2,6 @@ import type { App } from '@slack/bolt';
 import type { Incident } from '../../incidents/model';
 import type { IncidentRef } from '../../incidents/ports';
 import { addToRequestContext } from '../../logging/context';
-import type { CommandHint } from '../../slack/blocks/participantMessages';
-import { COMMAND_LISTENERS } from '../commands';
 import type { EventListenerModule, ListenerDependencies } from '../types';
 
 /** Message subtypes a person writes; the rest (bot_message, channel_join, message_changed...) is not activity. */
@@ -23,19 +21,14 @@ async function incidentRefOfChannel(deps: ListenerDependencies, channelId: strin
   return ref;
 }
 
-/** Every slash command with what it does, as the welcome lists them (the flow leaves out the restricted ones). */
-function commandHints(deps: ListenerDependencies): CommandHint[] {
-  return COMMAND_LISTENERS.map((listener) => ({ slug: deps.settings.commands[listener.setting], description: listener.description }));
-}
-
-/** Someone joined an incident channel: a participant (again), welcomed privately. */
+/** Someone joined an incident channel: a participant (again), welcomed or caught up privately. */
 export const memberJoinedListener: EventListenerModule = {
   subscriptions: ['member_joined_channel'],
   register(app: App, deps: ListenerDependencies) {
     app.event('member_joined_channel', async ({ event }) => {
       const incident = await incidentRefOfChannel(deps, event.channel);
       if (!incident) return;
-      await deps.flows.memberJoined({ incidentId: incident.id, userId: event.user, commands: commandHints(deps) });
+      await deps.flows.memberJoined({ incidentId: incident.id, userId: event.user });
     });
   },
 };

@@ -8,15 +8,10 @@ export const reportFromMessageShortcut: MessageShortcutListener = {
   description: 'Report an incident about this message',
   async handle({ ack, shortcut }, deps) {
     await ack();
-    const text = shortcut.message.text ?? '';
-    const permalink = deps.links.message(shortcut.channel.id, shortcut.message.ts);
-    const author = shortcut.message.user ? ` (posted by <@${shortcut.message.user}>)` : '';
-    const description = `${text}\n\nReported from a message${author}: ${permalink}`.trim();
-    const title = text.split('\n')[0]?.slice(0, 150) ?? '';
-    await deps.flows.openReportForm({
+    await deps.flows.openReportFormFromMessage({
       triggerId: shortcut.trigger_id,
-      prefill: { title, description },
-      metadata: { originChannelId: shortcut.channel.id },
+      channelId: shortcut.channel.id,
+      message: { ts: shortcut.message.ts, text: shortcut.message.text, user: shortcut.message.user },
     });
   },
 };

@@ -28,10 +28,12 @@ function fallbackText(incident: Incident): string {
   return `${incident.name}: ${escapeText(truncate(incident.title, 150))} (${STATUS_LABELS[incident.status]}, ${escapeText(incident.priority)})`;
 }
 
-/** Extra buttons other features put on the summary (status report, timeline...). */
+/** Extra content other features give the summary (the status report button, when the last report was). */
 export interface SummaryExtras {
   lastReportAt?: Date | null;
   buttons?: Button[];
+  /** The type nobody has to pick (INCIDENT_TYPES' first): not worth a line when it is the incident's. */
+  defaultType?: string;
 }
 
 function statusButtons(incident: Incident): Button[] {
@@ -45,34 +47,48 @@ function statusButtons(incident: Incident): Button[] {
   }
 }
 
-/** The pinned summary in the incident channel: what, how bad, who, since when, and the common actions. */
-export function incidentSummary(incident: Incident, links: WorkspaceLinks, extras: SummaryExtras = {}): SlackMessage {
+/** "Catch me up" on the summary: a private catch-up for whoever presses it. */
+export function catchUpButton(incident: Incident): Button {
+  return button('Catch me up', ACTIONS.catchUp, incident);
+}
+
+/** How long, in words that stay true while the message is not edited: Slack renders {ago} live. */
+function howLong(incident: Incident): string {
+  if (incident.status === 'closed' && incident.closedAt) {
+    return `closed after ${formatDuration(incident.closedAt.getTime() - incident.reportedAt.getTime())}`;
+  }
+  if (incident.status === 'stable' && incident.stableAt) return `stable since ${slackDate(incident.stableAt, '{ago}')}`;
+  return `reported ${slackDate(incident.reportedAt, '{ago}')}`;
+}
+
+/** One line that says it all: status · priority · commander · how long. */
+export function leadLine(incident: Incident): string {
+  const commander = incident.commanderId ? `Commander ${mention(incident.commanderId)}` : '*No commander*';
+  return `${STATUS_EMOJI[incident.status]} *${STATUS_LABELS[incident.status]}* · *${escapeText(incident.priority)}* priority · ${commander} · ${howLong(incident)}`;
+}
+
+/**
+ * The pinned summary in the incident channel, edited in place: the lead line, what is going on,
+ * the resolution once there is one, what is not a default in one context line, and the main actions.
+ */
+export function incidentSummary(incident: Incident, _links: WorkspaceLinks, extras: SummaryExtras = {}): SlackMessage {
   const blocks: KnownBlock[] = [
     { type: 'header', text: plain(`${incident.name}: ${incident.title}`, 150) },
-    section(escapeText(incident.description)),
-    fields([
-      ['Status', statusText(incident.status)],
-      ['Priority', escapeText(incident.priority)],
-      ['Type', escapeText(incident.type)],
-      ['Visibility', incident.visibility === 'restricted' ? ':lock: Restricted' : 'Open'],
-      ['Commander', person(incident.commanderId)],
-      ['Reporter', person(incident.reporterId)],
-      ['Reported', slackDate(incident.reportedAt)],
-      ['Last status report', extras.lastReportAt ? slackDate(extras.lastReportAt, '{ago}') : '_none yet_'],
-    ]),
+    section(`${leadLine(incident)}\n${escapeText(truncate(incident.description, 1500))}`),
   ];
-  if (incident.resolution) blocks.push(section(`*Resolution*\n${escapeText(incident.resolution)}`));
-  const times = [];
-  if (incident.stableAt) times.push(`Stable ${slackDate(incident.stableAt)}`);
-  if (incident.closedAt) times.push(`Closed ${slackDate(incident.closedAt)}`);
-  if (incident.channelId) times.push(link(links.channel(incident.channelId), `#${incident.channelName ?? incident.name}`));
-  if (times.length > 0) blocks.push(context(times.join('  ·  ')));
-  const buttons = [...statusButtons(incident), button('Edit', ACTIONS.edit, incident), ...(extras.buttons ?? [])].slice(0, 25);
-  blocks.push({ type: 'actions', block_id: 'incident_actions', elements: buttons } satisfies ActionsBlock);
-  return {
-    text: fallbackText(incident),
-    blocks,
-  };
+  if (incident.resolution) blocks.push(section(`*Resolution:* ${escapeText(truncate(incident.resolution, 2500))}`));
+  const details: string[] = [];
+  if (incident.reporterId !== incident.commanderId) details.push(`Reported by ${mention(incident.reporterId)}`);
+  if (extras.defaultType === undefined || incident.type !== extras.defaultType) details.push(`Type ${escapeText(incident.type)}`);
+  if (incident.visibility === 'restricted') details.push(':lock: Restricted');
+  if (extras.lastReportAt) details.push(`Last status report ${slackDate(extras.lastReportAt, '{ago}')}`);
+  if (incident.stableAt && incident.status === 'closed') {
+    details.push(`Stable after ${formatDuration(incident.stableAt.getTime() - incident.reportedAt.getTime())}`);
+  }
+  if (details.length > 0) blocks.push(context(details.join('  ·  ')));
+  const buttons = [...statusButtons(incident), ...(extras.buttons ?? []), catchUpButton(incident)];
+  blocks.push({ type: 'actions', block_id: 'incident_actions', elements: buttons.slice(0, 25) } satisfies ActionsBlock);
+  return { text: fallbackText(incident), blocks };
 }
 
 /** The channel topic: status, priority, commander (plain text, at most 250 characters). */
@@ -120,7 +136,7 @@ export function incidentAnnouncement(incident: Incident, links: WorkspaceLinks, 
   if (incident.status === 'closed') {
     if (incident.resolution) blocks.push(context(`*Resolution:* ${escapeText(truncate(incident.resolution, 1000))}`));
   } else {
-    const elements: Button[] = [button('Join incident', ACTIONS.join, incident, 'primary')];
+    const elements: Button[] = [button('Join incident', ACTIONS.join, incident, 'primary'), button('Follow', ACTIONS.follow, incident)];
     blocks.push({ type: 'actions', block_id: 'announcement_actions', elements });
   }
   if (incident.channelId)
@@ -128,42 +144,45 @@ export function incidentAnnouncement(incident: Incident, links: WorkspaceLinks, 
   return { text: fallbackText(incident), blocks };
 }
 
-/** One line in the channel: who changed the status to what, when. */
+/** What a close adds to the one post about it: how long it took and how it ended. */
+function closingDetails(incident: Incident): KnownBlock[] {
+  const closedAt = incident.closedAt ?? incident.updatedAt;
+  const times = [`*Duration* ${formatDuration(closedAt.getTime() - incident.reportedAt.getTime())}`];
+  times.push(
+    incident.stableAt
+      ? `*Time to stable* ${formatDuration(incident.stableAt.getTime() - incident.reportedAt.getTime())}`
+      : '*Time to stable* _never marked stable_',
+  );
+  return [section(`*Resolution:* ${escapeText(truncate(incident.resolution ?? '', 2500))}`), context(times.join('  ·  '))];
+}
+
+function statusFallback(incident: Incident): string {
+  if (incident.status === 'closed') return `${incident.name} is closed: ${truncate(incident.resolution ?? '', 150)}`;
+  return `${incident.name} is now ${STATUS_LABELS[incident.status]}`;
+}
+
+/**
+ * The one post about a status change: who changed it to what, when; a close carries its
+ * duration, time to stable and resolution in the same message (the summary is edited in place).
+ */
 export function statusChangeLine(incident: Incident, actorId: string, at: Date): SlackMessage {
   const text = `${mention(actorId)} marked ${escapeText(incident.name)} *${STATUS_LABELS[incident.status]}* ${STATUS_EMOJI[incident.status]} at ${slackDate(at, '{time}')}`;
-  return { text: `${incident.name} is now ${STATUS_LABELS[incident.status]}`, blocks: [section(text)] };
+  const blocks: KnownBlock[] = [section(text)];
+  if (incident.status === 'closed') blocks.push(...closingDetails(incident));
+  return { text: escapeText(statusFallback(incident)), blocks };
 }
 
-/** Posted on close: how long it took and how it ended (`now` stands in for a close time not recorded). */
-export function closingSummary(incident: Incident, now: Date): SlackMessage {
-  const closedAt = incident.closedAt ?? now;
-  const pairs: Array<[string, string]> = [
-    ['Duration', formatDuration(closedAt.getTime() - incident.reportedAt.getTime())],
-    ['Time to stable', incident.stableAt ? formatDuration(incident.stableAt.getTime() - incident.reportedAt.getTime()) : '_never stable_'],
-    ['Commander', person(incident.commanderId)],
-    ['Priority', escapeText(incident.priority)],
-  ];
-  return {
-    text: `${incident.name} is closed`,
-    blocks: [
-      section(`:white_check_mark: *${escapeText(incident.name)} is closed.*`),
-      fields(pairs),
-      section(`*Resolution*\n${escapeText(incident.resolution ?? '')}`),
-    ],
-  };
-}
-
-/** What an edit changed, old -> new, and who changed it. */
+/** What an edit changed, old -> new, and who changed it; an edit that closes carries the close's details. */
 export function editLine(incident: Incident, changes: FieldChange[], actorId: string): SlackMessage {
   const lines = changes.map((change) => {
     const from = change.from ? escapeText(truncate(change.from, 300)) : '_empty_';
     const to = change.to ? escapeText(truncate(change.to, 300)) : '_empty_';
     return `• *${change.label}*: ${from} → ${to}`;
   });
-  return {
-    text: `${incident.name} was edited`,
-    blocks: [section(`:pencil2: ${mention(actorId)} edited ${escapeText(incident.name)}:\n${lines.join('\n')}`)],
-  };
+  const closed = incident.status === 'closed' && changes.some((change) => change.field === 'status');
+  const blocks: KnownBlock[] = [section(`:pencil2: ${mention(actorId)} edited ${escapeText(incident.name)}:\n${lines.join('\n')}`)];
+  if (closed) blocks.push(...closingDetails(incident));
+  return { text: closed ? escapeText(statusFallback(incident)) : `${incident.name} was edited`, blocks };
 }
 
 /** The reporter's DM once the incident is set up. */

@@ -87,13 +87,12 @@ export function reportOncallBlocks(choice: ServiceChoice, provider: ProviderTrai
   ];
 }
 
-/** The answer when no provider is set up: what the admin sets. */
-export function oncallNotConfiguredText(command: string): string {
-  return (
-    `No on-call provider is configured, so ${command} has nobody to look up. ` +
-    'Ask your Dispatch admin to set ONCALL_PROVIDER=schedule with ONCALL_SCHEDULE_FILE (a YAML file of rotations), ' +
-    'or ONCALL_PROVIDER=pagerduty with PAGERDUTY_API_TOKEN; docs/oncall.md explains both.'
-  );
+/**
+ * The answer when no provider is set up: what the person can do, in plain words. The setting
+ * names are for whoever runs Dispatch: they go to the log (ONCALL_SETUP_HINT) and docs/oncall.md.
+ */
+export function oncallNotConfiguredText(): string {
+  return "On-call isn't set up here — ask whoever runs Dispatch to connect an on-call schedule or PagerDuty.";
 }
 
 export interface EngagementReport {

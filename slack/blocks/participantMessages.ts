@@ -4,15 +4,8 @@ import { ROLE_LABELS, ROLES } from '../../incidents/model';
 import { ROLE_RESPONSIBILITIES, type RoleHolders } from '../../incidents/participants';
 import type { WorkspaceLinks } from '../links';
 import type { SlackUserProfile } from '../userProfile';
-import { statusText } from './incident';
 import type { SlackMessage } from './message';
-import { context, escapeText, fields, LIMITS, link, mention, plain, section, slackDate, truncate } from './text';
-
-/** A command a participant can run, as the welcome lists it. */
-export interface CommandHint {
-  slug: string;
-  description: string;
-}
+import { context, escapeText, LIMITS, link, mention, plain, section, slackDate, truncate } from './text';
 
 /** At most this many participants are listed by name; the rest are counted. */
 export const PARTICIPANT_LIST_MAX = 100;
@@ -34,28 +27,6 @@ export function rolesOverview(holders: RoleHolders): string {
 
 const channelLink = (incident: Incident, links: WorkspaceLinks) =>
   incident.channelId ? link(links.channel(incident.channelId), `#${incident.channelName ?? incident.name}`) : escapeText(incident.name);
-
-/** Shown privately to whoever joins an incident channel: what is going on, who does what, what they can run. */
-export function welcomeMessage(incident: Incident, holders: RoleHolders, commands: CommandHint[]): SlackMessage {
-  const blocks: KnownBlock[] = [
-    section(
-      `:wave: Welcome to *${escapeText(incident.name)}: ${escapeText(incident.title)}*\n${escapeText(truncate(incident.description, 600))}`,
-    ),
-    fields([
-      ['Status', statusText(incident.status)],
-      ['Priority', escapeText(incident.priority)],
-      ['Type', escapeText(incident.type)],
-      ['Reported', slackDate(incident.reportedAt, '{date_short_pretty} at {time} ({ago})')],
-    ]),
-    section(`*Who does what*\n${rolesOverview(holders)}`),
-  ];
-  if (commands.length > 0) {
-    const lines = commands.map((command) => `• \`${command.slug}\` ${escapeText(command.description)}`);
-    blocks.push(section(`*Commands you can use here*\n${lines.join('\n')}`));
-  }
-  blocks.push(context('Only you can see this message.'));
-  return { text: `Welcome to ${incident.name}: ${escapeText(truncate(incident.title, 150))}`, blocks };
-}
 
 function participantLine(participant: Participant, profile: SlackUserProfile | null | undefined): string {
   const who = profile

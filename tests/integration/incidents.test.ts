@@ -175,14 +175,20 @@ describe('reporting an incident', () => {
     expect(fake.messagesIn(announcements.id)).toHaveLength(0);
   });
 
-  test('the "Report incident" message shortcut prefills the message text and links to it', async () => {
-    const { app } = context;
+  test('the "Report incident" message shortcut prefills the message as plain text with names, and links to it', async () => {
+    const { app, fake } = context;
+    fake.addUser({ id: 'U0CUSTOMER', name: 'cara', real_name: 'Cara Customer' });
+    fake.addUser({ id: 'U0ONCALL01', name: 'otto', real_name: 'Otto Oncall' });
     const answer = await app.interact(
       messageShortcut({
         callbackId: 'report_incident_from_message',
         userId: REPORTER,
         channelId: 'C0SUPPORT1',
-        message: { ts: '1700000000.000100', text: 'Customers cannot log in since 10:02', user: 'U0CUSTOMER' },
+        message: {
+          ts: '1700000000.000100',
+          text: 'Customers cannot log in since 10:02 &lt;ping <@U0ONCALL01>&gt; see <https://status.example|status>',
+          user: 'U0CUSTOMER',
+        },
         triggerId: app.fake.issueTriggerId(),
         responseUrl: app.fake.responseUrl(),
       }),
@@ -191,8 +197,10 @@ describe('reporting an incident', () => {
     await app.settle();
     const view = openedView(app);
     const text = JSON.stringify(view.blocks);
-    expect(text).toContain('Customers cannot log in since 10:02');
-    expect(text).toContain('https://acme.slack.com/archives/C0SUPPORT1/p1700000000000100');
+    expect(text).toContain('Customers cannot log in since 10:02 <ping @Otto Oncall> see status (https://status.example)');
+    expect(text).toContain('Reported from a message by Cara Customer: https://acme.slack.com/archives/C0SUPPORT1/p1700000000000100');
+    expect(text).not.toContain('<@U');
+    expect(text).not.toContain('&lt;');
     await submitOpenedView(app, {}, REPORTER);
     const [incident] = await app.deps.store.incidents.listRecent(1);
     expect(incident.description).toContain('https://acme.slack.com/archives/C0SUPPORT1/p1700000000000100');
@@ -262,7 +270,7 @@ describe('status changes', () => {
   });
   afterEach(() => stopApp(context));
 
-  test('stable, then closed with a resolution: times recorded, summary and announcement edited in place, closing summary posted', async () => {
+  test('stable, then closed with a resolution: times recorded, summary and announcement edited in place, one closing post', async () => {
     const { app, fake, announcements } = context;
     const incident = await reportIncident(app, { answers: { commander: COMMANDER } });
     const channelId = incident.channelId as string;
@@ -294,7 +302,7 @@ describe('status changes', () => {
     expect(closed?.status).toBe('closed');
     expect(closed?.resolution).toBe('Rolled back deploy 4711.');
     expect(closed?.closedAt).toBeInstanceOf(Date);
-    const closing = fake.messagesIn(channelId).find((message) => message.text === 'dispatch-1 is closed');
+    const closing = fake.messagesIn(channelId).find((message) => message.text?.startsWith('dispatch-1 is closed:'));
     expect(blockText(closing ?? {})).toContain('Rolled back deploy 4711.');
     expect(blockText(closing ?? {})).toContain('Duration');
     expect(blockText(closing ?? {})).toContain('Time to stable');
@@ -392,7 +400,7 @@ describe('status changes', () => {
     await app.command('/dispatch-mark-closed', { channel_id: incident.channelId as string, user_id: REPORTER });
     await app.settle();
     expect(fake.channels.get(incident.channelId as string)?.is_archived).toBe(true);
-    expect(fake.messagesIn(incident.channelId as string).some((message) => message.text === 'dispatch-1 is closed')).toBe(true);
+    expect(fake.messagesIn(incident.channelId as string).some((message) => message.text?.startsWith('dispatch-1 is closed:'))).toBe(true);
   });
 
   test('a failed Slack update after a status change is reported, and the change is kept', async () => {

@@ -199,7 +199,7 @@ describe('engaging on-call through PagerDuty', () => {
       (fakePd: FakePagerDuty) => fakePd.failNext('/oncalls', 500),
       'PagerDuty had a problem answering (HTTP 500); try again in a minute.',
     ],
-    ['401', (fakePd: FakePagerDuty) => fakePd.failNext('/services/', 401), 'ask your Dispatch admin to check PAGERDUTY_API_TOKEN.'],
+    ['401', (fakePd: FakePagerDuty) => fakePd.failNext('/services/', 401), 'ask whoever runs Dispatch to check the PagerDuty connection.'],
     ['429', (fakePd: FakePagerDuty) => fakePd.failNext('/oncalls', 429), 'PagerDuty is limiting how often the app may call it (HTTP 429)'],
     ['a dropped connection', (fakePd: FakePagerDuty) => fakePd.disconnectNext('/oncalls'), 'The app could not reach PagerDuty'],
   ])('PagerDuty answering %s at submission: the asker is told in plain words, nothing is engaged', async (_case, inject, words) => {

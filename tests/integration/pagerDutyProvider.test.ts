@@ -89,7 +89,7 @@ describe('the PagerDuty provider, against a fake PagerDuty', () => {
   });
 
   test.each([
-    [401, /refused the app's API token \(HTTP 401\); ask your Dispatch admin to check PAGERDUTY_API_TOKEN/],
+    [401, /refused the app's API token \(HTTP 401\); ask whoever runs Dispatch to check the PagerDuty connection/],
     [403, /not allowed to do this \(HTTP 403\)/],
     [429, /limiting how often the app may call it \(HTTP 429\); try again in a minute/],
     [500, /PagerDuty had a problem answering \(HTTP 500\); try again in a minute/],

@@ -85,7 +85,7 @@ describe('status reports', () => {
 
     const summary = fake.messageAt(channelId, incident.summaryTs as string);
     expect(blockText(summary ?? {})).not.toContain('_none yet_');
-    expect(blockText(summary ?? {})).toMatch(/Last status report\*\\n<!date\^\d+\^\{ago\}/);
+    expect(blockText(summary ?? {})).toMatch(/Last status report <!date\^\d+\^\{ago\}/);
     const announcement = fake.messagesIn(announcements.id)[0];
     expect(blockText(announcement)).toContain('Latest status');
     expect(blockText(announcement)).toContain('Checkout errors at 5% &amp; falling');

@@ -61,6 +61,7 @@ describe('loadSettings', () => {
     const settings = load();
     expect(settings.slack.userIdOverride).toBeNull();
     expect(settings.commands).toEqual({
+      dispatch: '/dispatch',
       markActive: '/dispatch-mark-active',
       markStable: '/dispatch-mark-stable',
       markClosed: '/dispatch-mark-closed',

@@ -1,12 +1,5 @@
 import type { Incident } from '../../incidents/model';
-import {
-  closingSummary,
-  editLine,
-  incidentAnnouncement,
-  incidentSummary,
-  incidentTopic,
-  setupFailureMessage,
-} from '../../slack/blocks/incident';
+import { editLine, incidentAnnouncement, incidentSummary, incidentTopic, setupFailureMessage } from '../../slack/blocks/incident';
 import { editIncidentModal, reportIncidentModal, resolutionModal } from '../../slack/blocks/incidentModals';
 import { escapeText, formatAge, formatDuration, link, slackDate } from '../../slack/blocks/text';
 import { channelNameFromTemplate, slugifyChannelName, withSuffix } from '../../slack/channelNames';
@@ -70,11 +63,10 @@ describe('incident summary', () => {
     const message = incidentSummary(incident(), links, { lastReportAt: new Date('2026-11-28T10:00:00Z') });
     const text = json(message.blocks);
     expect(text).toContain('dispatch-42: Checkout is failing');
-    expect(text).toContain('*Priority*\\nHigh');
+    expect(text).toContain('*High* priority');
     expect(text).toContain('<@U0COMMAND1>');
     expect(text).toContain('<@U0REPORTER>');
     expect(text).toContain('{ago}');
-    expect(text).toContain('https://acme.slack.com/archives/C0INCIDENT');
     expect(text).toContain('incident_mark_stable');
     expect(text).toContain('incident_mark_closed');
     expect(message.text).toBe('dispatch-42: Checkout is failing (Active, High)');
@@ -109,27 +101,6 @@ describe('announcement, lines and topic', () => {
   test('the topic names status, priority and commander within 250 characters', () => {
     expect(incidentTopic(incident(), 'Jane Doe')).toBe('Status: Active | Priority: High | Commander: Jane Doe');
     expect(incidentTopic(incident({ priority: 'p'.repeat(300) }), 'Jane').length).toBeLessThanOrEqual(250);
-  });
-  test('the closing summary has duration, time to stable, commander and resolution', () => {
-    const text = json(
-      closingSummary(
-        incident({
-          status: 'closed',
-          resolution: 'Rolled back',
-          stableAt: new Date('2026-11-28T09:45:00Z'),
-          closedAt: new Date('2026-11-28T12:12:00Z'),
-        }),
-        new Date('2026-11-30T00:00:00Z'),
-      ).blocks,
-    );
-    expect(text).toContain('3h 12m');
-    expect(text).toContain('45m');
-    expect(text).toContain('<@U0COMMAND1>');
-    expect(text).toContain('Rolled back');
-  });
-  test('the closing summary measures to the time it is given when no close time is recorded (no clock read)', () => {
-    const text = json(closingSummary(incident({ status: 'closed' }), new Date('2026-11-28T10:30:00Z')).blocks);
-    expect(text).toContain('1h 30m');
   });
   test('the edit line shows old -> new with escaped values', () => {
     const text = json(editLine(incident(), [{ field: 'title', label: 'Title', from: 'a <b>', to: 'c' }], 'U0EDITOR1').blocks);

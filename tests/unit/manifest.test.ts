@@ -68,6 +68,7 @@ function designCommandDefaults(): Map<string, string> {
     ['SLACK_COMMAND_ENGAGE_ONCALL', '/dispatch-engage-oncall'],
     ['SLACK_COMMAND_LIST_RESOURCES', '/dispatch-list-resources'],
     ['SLACK_COMMAND_REPORT_INCIDENT_SLUG', '/dispatch-report-incident'],
+    ['SLACK_COMMAND_DISPATCH_SLUG', '/dispatch'],
   ]);
 }
 
@@ -108,7 +109,7 @@ describe('manifest.yml', () => {
 
   test("uses DESIGN.md's default slug for every command it implements, and only those", () => {
     const designDefaults = designCommandDefaults();
-    expect(designDefaults.size).toBe(11);
+    expect(designDefaults.size).toBe(12);
     const implemented = new Set(registeredSlugs(defaults));
     const designSlugs = new Set(designDefaults.values());
     const inManifest = new Set(fromFile.features.slash_commands.map((command) => command.command));

@@ -9,7 +9,6 @@ import {
   roleAlreadyHeldMessage,
   roleAssignedLine,
   roleDutiesMessage,
-  welcomeMessage,
 } from '../../slack/blocks/participantMessages';
 import { assignRoleModal } from '../../slack/blocks/participantModals';
 import type { SlackUserProfile } from '../../slack/gateway';
@@ -66,41 +65,6 @@ const allText = (blocks: KnownBlock[] | undefined) => JSON.stringify(blocks ?? [
 function sectionTexts(blocks: KnownBlock[] | undefined): string[] {
   return (blocks ?? []).flatMap((block) => (block.type === 'section' && block.text ? [block.text.text] : []));
 }
-
-describe('welcomeMessage', () => {
-  const holders: RoleHolders = { ...noHolders(), commander: ['U0COMMAND1'], reporter: ['U0REPORTER'], scribe: ['U0SCRIBE01'] };
-  const message = welcomeMessage(incident, holders, [
-    { slug: '/dispatch-list-participants', description: 'List participants' },
-    { slug: '/dispatch-assign-role', description: 'Give someone a <role>' },
-  ]);
-
-  test('says what the incident is, with user text escaped', () => {
-    const text = allText(message.blocks);
-    expect(text).toContain('dispatch-7: Checkout &lt;!channel&gt; fails &amp; more');
-    expect(text).toContain('HTTP 500 on &lt;https://evil.example|checkout&gt;');
-    expect(text).not.toContain('<!channel>');
-    expect(message.text).not.toContain('<!channel>');
-    expect(text).toContain('High');
-  });
-
-  test('says who holds which role and which commands they can run', () => {
-    const text = sectionTexts(message.blocks).join('\n');
-    expect(text).toContain('*Incident Commander*: <@U0COMMAND1>');
-    expect(text).toContain('*Scribe*: <@U0SCRIBE01>');
-    expect(text).toContain('*Reporter*: <@U0REPORTER>');
-    expect(text).toContain('`/dispatch-list-participants` List participants');
-    expect(text).toContain('`/dispatch-assign-role` Give someone a &lt;role&gt;');
-    expect(messageBlockErrors(message.blocks)).toEqual([]);
-  });
-
-  test('says when nobody leads and shortens long lists of holders', () => {
-    const many = Array.from({ length: 25 }, (_, index) => `U0PART${String(index).padStart(4, '0')}`);
-    const text = sectionTexts(welcomeMessage(incident, { ...noHolders(), participant: many }, []).blocks).join('\n');
-    expect(text).toContain('*Incident Commander*: _nobody; assign one_');
-    expect(text).toContain('<@U0PART0009> and 15 more');
-    expect(text).not.toContain('<@U0PART0010>');
-  });
-});
 
 describe('participantList', () => {
   test('shows name, title, roles, joined, in channel or left, and last activity; the commander comes first as given', () => {

@@ -132,7 +132,17 @@ describe.each(databaseKinds)('ParticipantService on %s', (kind) => {
       await participants.join(incident.id, COMMANDER);
       await participants.join(incident.id, ALICE);
       clock.advance(60_000);
-      const outcome = await participants.assignRole({ incidentId: incident.id, userId: ALICE, role: 'commander', actorId: COMMANDER });
+      const names = new Map([
+        [ALICE, 'Alice Smith'],
+        [COMMANDER, 'Casey Commander'],
+      ]);
+      const outcome = await participants.assignRole({
+        incidentId: incident.id,
+        userId: ALICE,
+        role: 'commander',
+        actorId: COMMANDER,
+        names,
+      });
 
       expect(outcome).toMatchObject({ changed: true, userId: ALICE, role: 'commander', previousCommanderId: COMMANDER });
       expect(outcome.incident.commanderId).toBe(ALICE);
@@ -146,7 +156,7 @@ describe.each(databaseKinds)('ParticipantService on %s', (kind) => {
       expect(previous?.revokedAt).toEqual(new Date('2024-05-01T09:01:00.000Z'));
       const timeline = await store.timeline.list(incident.id);
       expect(timeline.at(-1)).toMatchObject({ kind: 'role', actorId: COMMANDER, source: 'command' });
-      expect(timeline.at(-1)?.text).toContain(ALICE);
+      expect(timeline.at(-1)?.text).toBe('Incident Commander handed over from Casey Commander to Alice Smith');
     });
 
     test('another role is added to those the person holds', async () => {

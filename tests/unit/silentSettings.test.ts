@@ -93,8 +93,8 @@ describe('no setting silently does nothing', () => {
   });
 
   describe('every command setting accepts both spellings', () => {
-    test('all eleven have two spellings', () => {
-      expect(Object.keys(COMMAND_ALIASES)).toHaveLength(11);
+    test('all twelve (the eleven of Dispatch and the root command) have two spellings', () => {
+      expect(Object.keys(COMMAND_ALIASES)).toHaveLength(12);
     });
 
     test.each([
@@ -105,6 +105,7 @@ describe('no setting silently does nothing', () => {
       ['SLACK_COMMAND_LIST_TASKS', 'listTasks'],
       ['SLACK_COMMAND_LIST_PARTICIPANTS', 'listParticipants'],
       ['SLACK_COMMAND_REPORT_INCIDENT', 'reportIncident'],
+      ['SLACK_COMMAND_DISPATCH', 'dispatch'],
     ] as const)('%s (without _SLUG) is read', (name, key) => {
       expect(loadSettings({ ...REQUIRED, [name]: '/custom' }).commands[key]).toBe('/custom');
       const error = refusal({ [name]: '/one', [`${name}_SLUG`]: '/two' });

@@ -358,6 +358,10 @@ function signingFor(random: Random, body: string): { headers: Record<string, str
 /** Request targets and request lines fetch cannot produce. */
 export function rawRequests(): RawFuzzRequest[] {
   const targets = [
+    '/charts/%zz',
+    '/charts/%E0%A4%A',
+    '/charts/',
+    '/charts/x/y',
     'http://[::1',
     'http://[::1]:x/api',
     '*',
