@@ -309,3 +309,18 @@ function dedupe(problems: SettingProblem[]): SettingProblem[] {
 export function loadDotEnv(path = '.env'): void {
   if (existsSync(path)) process.loadEnvFile(path);
 }
+
+/**
+ * DATABASE_URL alone, validated like loadSettings validates it: for the maintenance commands
+ * (npm run migrate, npm run backup), which need no Slack settings.
+ */
+export function loadDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string {
+  registerFormats();
+  const config = convict({ database: settingsSchema.database }, { env, args: [] });
+  try {
+    config.validate({ allowed: 'warn' });
+  } catch (error) {
+    throw new SettingsError(convictProblems(error instanceof Error ? error.message : String(error), envNamesByPath(settingsSchema)));
+  }
+  return config.get('database.url');
+}

@@ -7,7 +7,7 @@
  *
  * Plain JavaScript on purpose: it must run before anything is compiled.
  */
-const { existsSync, readdirSync, statSync, readFileSync } = require('node:fs');
+const { existsSync, readdirSync, statSync } = require('node:fs');
 const { join } = require('node:path');
 const { spawnSync } = require('node:child_process');
 
@@ -15,14 +15,16 @@ const root = join(__dirname, '..');
 const built = join(root, 'dist', 'app.js');
 const buildConfig = join(root, 'tsconfig.build.json');
 
-/** Newest modification time (ms) of the .ts files under `path`. */
+/** Folders that are never part of the build (tests and benchmarks are run by jest and tsx). */
+const NOT_BUILT = new Set(['node_modules', 'dist', 'tests', 'bench', 'docs', 'data', 'coverage', '.git', '.ci']);
+
+/** Newest modification time (ms) of the .ts and tsconfig files under `path`. */
 function newestSource(path) {
-  if (!existsSync(path)) return 0;
   const stat = statSync(path);
-  if (stat.isFile()) return path.endsWith('.ts') || path.endsWith('.json') ? stat.mtimeMs : 0;
+  if (stat.isFile()) return path.endsWith('.ts') || /tsconfig.*\.json$/.test(path) ? stat.mtimeMs : 0;
   let newest = 0;
   for (const entry of readdirSync(path)) {
-    if (entry === 'node_modules' || entry === 'dist') continue;
+    if (NOT_BUILT.has(entry)) continue;
     newest = Math.max(newest, newestSource(join(path, entry)));
   }
   return newest;
@@ -35,12 +37,8 @@ function main() {
     process.stderr.write('dist/app.js is missing and there are no sources to build it from.\n');
     return 1;
   }
-  const { include = [] } = JSON.parse(readFileSync(buildConfig, 'utf8'));
-  const sources = Math.max(
-    ...include.map((entry) => newestSource(join(root, entry))),
-    newestSource(buildConfig),
-    newestSource(join(root, 'tsconfig.json')),
-  );
+  // Every folder, not only tsconfig's `include`: a folder reached only through imports is compiled too.
+  const sources = newestSource(root);
   if (existsSync(built) && statSync(built).mtimeMs >= sources) return 0;
   let tsc;
   try {

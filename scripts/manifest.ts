@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { loadDotEnv, loadSettings, SettingsError } from '../config';
 import { buildManifest, PLACEHOLDER_HOST, renderManifestYaml } from '../listeners/manifest';
 
@@ -7,12 +8,13 @@ import { buildManifest, PLACEHOLDER_HOST, renderManifestYaml } from '../listener
  * command slugs and INCIDENT_OPEN_CHANNELS_PUBLIC are reflected. Runs before the app is
  * configured: the settings Slack only hands out once the app exists get placeholders.
  *
- *   npm run --silent manifest [-- --host https://dispatch.example.com] [--socket-mode] [--out FILE]
+ *   npm run --silent manifest -- --host https://dispatch.example.com --out slack-manifest.yml [--socket-mode]
  *
  * --defaults ignores the environment and .env: that is how the committed manifest.yml is made.
  */
 
-const USAGE = 'usage: npm run --silent manifest -- [--host https://dispatch.example.com] [--socket-mode] [--defaults] [--out manifest.yml]';
+const USAGE =
+  'usage: npm run --silent manifest -- [--host https://dispatch.example.com] [--socket-mode] [--defaults] [--out slack-manifest.yml]';
 
 /** Values the manifest does not depend on, for settings not set yet. */
 const PLACEHOLDERS: Record<string, string> = {
@@ -68,10 +70,29 @@ export function manifestText(argv: string[], env: NodeJS.ProcessEnv): string {
   return renderManifestYaml(buildManifest(settings, options.host, options.socketMode ? { socketMode: true } : {}));
 }
 
+/** The manifest.yml this repository tracks (made with --defaults; a test compares it). */
+function trackedManifest(): string {
+  let folder = __dirname;
+  while (!existsSync(join(folder, 'package.json')) && dirname(folder) !== folder) folder = dirname(folder);
+  return join(folder, 'manifest.yml');
+}
+
+/** Refuses to write over the tracked manifest with this environment's settings: it is regenerated with --defaults only. */
+export function checkOutput(options: ManifestCommandLine, tracked = trackedManifest()): void {
+  if (options.out && !options.defaults && resolve(options.out) === tracked) {
+    throw new UsageError(
+      'refusing to write over the tracked manifest.yml with your settings: pick a file of your own, e.g. --out slack-manifest.yml\n' +
+        '(manifest.yml itself is regenerated with --defaults --out manifest.yml)',
+    );
+  }
+}
+
 function main(): void {
   const argv = process.argv.slice(2);
   try {
-    const { out, defaults } = parseArguments(argv);
+    const options = parseArguments(argv);
+    checkOutput(options);
+    const { out, defaults } = options;
     if (!defaults) loadDotEnv();
     const text = manifestText(argv, process.env);
     if (out) {

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type CustomRoute, type Receiver, SocketModeReceiver } from '@slack/bolt';
-import { type RetryOptions, WebClient } from '@slack/web-api';
+import type { RetryOptions } from '@slack/web-api';
 import { effectiveWarnings, type SettingProblem, type Settings } from '../config';
 import { createFlows, type FlowDependencies } from '../flows';
 import type { AfterCloseScan } from '../flows/afterClose';
@@ -37,7 +37,9 @@ import { installErrorHandling, reportFailures } from './errorHandling';
 import { InFlightWork } from './inflight';
 import { QueuedSlackWork, registerSlackWork, SetupRecovery } from './jobs/slackRetries';
 import { WorkQueueWorker } from './jobs/workQueueWorker';
+import { attachMetricSources, instrumentRequests, MeteredWebClient } from './metrics';
 import { ackUnhandled, ignoreOwnEvents, isOwnEvent, trackRequests } from './middleware';
+import { probeRoutes, Readiness, trackSocketConnection } from './probes';
 import { SlackEventInbox } from './receiver/eventInbox';
 import { SlackHttpReceiver } from './receiver/slackHttpReceiver';
 import { InboxSocketModeReceiver } from './receiver/socketModeInbox';
@@ -109,19 +111,6 @@ export class BootError extends Error {
   }
 }
 
-function healthRoute(store: Store): CustomRoute {
-  return {
-    path: '/healthz',
-    method: ['GET'],
-    handler: (_request, response) => {
-      void store.ping().then((healthy) => {
-        response.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
-        response.end(JSON.stringify({ status: healthy ? 'ok' : 'database unavailable' }));
-      });
-    },
-  };
-}
-
 /** Headers must be in within this (Slack sends a whole request in well under a second). */
 const HEADERS_TIMEOUT_MS = 3_000;
 const KEEP_ALIVE_TIMEOUT_MS = 5_000;
@@ -135,6 +124,7 @@ function createReceiver(
   store: Store,
   logger: AppLogger,
   inbox: SlackEventInbox,
+  readiness: Readiness,
   extraRoutes: CustomRoute[] = [],
 ): Receiver {
   const boltLogger = toBoltLogger(logger, 'receiver');
@@ -144,7 +134,7 @@ function createReceiver(
       appLogger: logger,
       appToken: settings.slack.appToken ?? '',
       logger: boltLogger,
-      customRoutes: [healthRoute(store)],
+      customRoutes: probeRoutes(store, readiness),
       // The app-level connection (apps.connections.open) goes to the same Web API as everything else.
       installerOptions: { port: settings.server.port, clientOptions: { slackApiUrl: settings.slack.apiUrl } },
       processEventErrorHandler: async ({ error }) => {
@@ -157,7 +147,7 @@ function createReceiver(
     signingSecret: settings.slack.signingSecret,
     endpoints: SLACK_ENDPOINTS,
     port: settings.server.port,
-    customRoutes: [healthRoute(store), ...extraRoutes],
+    customRoutes: [...probeRoutes(store, readiness), ...extraRoutes],
     logger,
     boltLogger,
     limits: {
@@ -212,7 +202,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     await store.close();
     throw new BootError(error instanceof Error ? error.message : String(error), { cause: error });
   }
-  const client = new WebClient(settings.slack.botToken, {
+  const client = new MeteredWebClient(settings.slack.botToken, {
     slackApiUrl: settings.slack.apiUrl,
     logger: toBoltLogger(logger, 'web-api'),
     // A short budget: the person who acted hears within seconds when Slack is failing. What
@@ -276,7 +266,10 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     ackBudgetMs: ACK_BUDGET_MS,
   });
   const chartRoutes = flowDependencies.chartLinks ? [chartRoute(flowDependencies, flowDependencies.chartLinks)] : [];
-  const receiver = createReceiver(settings, store, logger, inbox, chartRoutes);
+  const readiness = new Readiness();
+  readiness.botUserId = identity.userId;
+  const receiver = createReceiver(settings, store, logger, inbox, readiness, chartRoutes);
+  if (receiver instanceof SocketModeReceiver) trackSocketConnection(receiver.client, readiness);
   const app = new App({
     receiver,
     token: settings.slack.botToken,
@@ -285,6 +278,12 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     logger: toBoltLogger(logger),
     clientOptions: { slackApiUrl: settings.slack.apiUrl, retryConfig: SLACK_RETRY_BUDGET, timeout: SLACK_CALL_TIMEOUT_MS },
     extendedErrorHandler: true,
+  });
+  // Both receivers store events and acknowledge them themselves (the HTTP one is timed there).
+  instrumentRequests(app, { eventsObservedByReceiver: true });
+  const detachMetrics = attachMetricSources({
+    incidentsByStatus: () => store.incidents.countByStatus(),
+    requestsInFlight: () => inflight.count,
   });
   app.use(trackRequests(inflight, logger));
   app.use(reportFailures(gateway, logger));
@@ -353,6 +352,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     afterClose,
     stop() {
       stopping ??= (async () => {
+        readiness.draining = true;
         clearInterval(housekeeping);
         await reminders.stop();
         setupRecovery.stop();
@@ -365,6 +365,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
         await deps.work.stop(25_000);
         await webhooks.close();
         await ackLane.close();
+        detachMetrics();
         await store.close();
         await gateway.close();
         logger.info('dispatch for slack stopped');

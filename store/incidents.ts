@@ -1,5 +1,5 @@
 import type { Kysely, Selectable, Updateable } from 'kysely';
-import type { Announcement, Incident, IncidentStatus, Visibility } from '../incidents/model';
+import { type Announcement, INCIDENT_STATUSES, type Incident, type IncidentStatus, type Visibility } from '../incidents/model';
 import type { IncidentChanges, IncidentRef, IncidentRepository, NewIncidentRecord } from '../incidents/ports';
 import type { Database, IncidentsTable } from './schema';
 import { fromIso, fromIsoOrNull, toIso, toIsoOrNull } from './time';
@@ -146,6 +146,18 @@ export class KyselyIncidentRepository implements IncidentRepository {
   async listByStatus(status: IncidentStatus): Promise<Incident[]> {
     const rows = await this.selectIncidents().where('i.status', '=', status).orderBy('i.id').execute();
     return rows.map(toIncident);
+  }
+
+  /** How many incidents have each status (every status present, zero included): the metrics gauge. */
+  async countByStatus(): Promise<Record<IncidentStatus, number>> {
+    const rows = await this.db
+      .selectFrom('incidents')
+      .select(['status', (eb) => eb.fn.countAll<string | number>().as('count')])
+      .groupBy('status')
+      .execute();
+    const counts = Object.fromEntries(INCIDENT_STATUSES.map((status) => [status, 0])) as Record<IncidentStatus, number>;
+    for (const row of rows) counts[row.status as IncidentStatus] = Number(row.count);
+    return counts;
   }
 
   async listRecent(limit: number): Promise<Incident[]> {

@@ -13,6 +13,7 @@ import type { BufferedIncomingMessage } from '@slack/bolt/dist/receivers/Buffere
 import { runWithRequestContext } from '../../logging/context';
 import type { AppLogger } from '../../logging/logger';
 import { ReportedError } from '../errorHandling';
+import { observeRequest } from '../metrics';
 import { describeRequest } from '../requestInfo';
 import { classifySlackBody } from './payloads';
 
@@ -289,9 +290,12 @@ export class SlackHttpReceiver implements Receiver {
         logger.warn('Slack reports that event deliveries to this app are rate limited', { minute: body.minute_rate_limited });
         answer(response, 200);
         return;
-      case 'event':
+      case 'event': {
+        const acked = observeRequest('event');
         await runWithRequestContext(describeRequest(body), () => this.acceptEvent(request, response, body));
+        acked();
         return;
+      }
       default:
         await runWithRequestContext(describeRequest(body), () => this.dispatch(buffered, request, response, body));
     }
