@@ -4,6 +4,7 @@ import type { SlackGateway } from '../slack/gateway';
 import { WorkspaceLinks } from '../slack/links';
 import type { IncidentEventLogFactory, Store } from '../store';
 import { WebhookClient } from '../webhooks/client';
+import { webhookMetrics } from '../webhooks/metrics';
 import { WebhookOutbox } from '../webhooks/outbox';
 import { registerWebhookDelivery } from './jobs/webhookDelivery';
 import type { WorkQueueWorker } from './jobs/workQueueWorker';
@@ -38,6 +39,8 @@ export function setUpWebhookDelivery(options: {
 }): { close(): Promise<void> } {
   const { settings, work, gateway, store } = options;
   const client = new WebhookClient(settings.webhooks.timeoutMs);
+  // Registered now, so /metrics shows the counters (at 0) before the first delivery.
+  webhookMetrics();
   registerWebhookDelivery(work, {
     webhooks: settings.webhooks,
     sender: client,

@@ -95,6 +95,9 @@ describe('webhook delivery', () => {
     );
     expect(taskIds.size).toBe(1);
     expect(await metric('dispatch_webhook_deliveries_total', { outcome: 'delivered' })).toBeGreaterThanOrEqual(5);
+    const exposed = await (await fetch(`${app.url}/metrics`)).text();
+    expect(exposed).toMatch(/dispatch_webhook_deliveries_total\{outcome="delivered"\} \d+/);
+    expect(exposed).toMatch(/dispatch_webhook_attempts_total\{result="delivered"\} \d+/);
   });
 
   test('a restricted incident goes only to the endpoint that opted in, carrying its visibility', async () => {
