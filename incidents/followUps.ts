@@ -105,7 +105,10 @@ export class FollowUpService {
           now,
         );
         const followUp = await tx.followUps.findByTask(task.id);
-        if (followUp) created.push(followUp);
+        if (followUp) {
+          created.push(followUp);
+          await tx.events.record({ type: 'followup.created', incident, actorId: input.creatorId, occurredAt: now, followUp });
+        }
       }
       return created;
     });
@@ -137,6 +140,8 @@ export class FollowUpService {
       );
       const followUp = await tx.followUps.findByTask(taskId);
       if (!followUp) throw new Error(`follow-up ${taskId} vanished inside its transaction`);
+      const incident = await tx.incidents.getById(task.incidentId);
+      await tx.events.record({ type: 'followup.created', incident, actorId: input.actorId, occurredAt: now, followUp });
       return followUp;
     });
   }

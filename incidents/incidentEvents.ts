@@ -29,17 +29,18 @@ export interface FieldValueChange {
   to: string | null;
 }
 
-/** A follow-up: work that outlives the incident (issue 15 builds them; the event is defined here). */
+/** A follow-up: work that outlives the incident, with an owner and a due day (a FollowUp has all of these). */
 export interface FollowUpRecord {
   id: number;
   incidentId: number;
   description: string;
   ownerId: string | null;
   creatorId: string;
-  dueAt: Date | null;
+  /** The UTC day it is due (YYYY-MM-DD), or null. */
+  dueOn: string | null;
   createdAt: Date;
-  /** A link to the ticket it was filed as, when it was. */
-  url: string | null;
+  /** The message it was made from, when it was. */
+  sourceUrl: string | null;
 }
 
 interface EventBase {
@@ -54,7 +55,12 @@ export type IncidentEvent = EventBase &
   (
     | { type: 'incident.reported' }
     /** Between active and stable; closing and reopening have events of their own. */
-    | { type: 'incident.status_changed' | 'incident.closed' | 'incident.reopened'; previousStatus: IncidentStatus }
+    | {
+        type: 'incident.status_changed' | 'incident.closed' | 'incident.reopened';
+        previousStatus: IncidentStatus;
+        /** Fields set by the same change (the resolution given when closing). */
+        changes?: FieldValueChange[];
+      }
     | { type: 'incident.updated'; changes: FieldValueChange[] }
     | { type: 'status_report.posted'; report: StatusReport }
     | { type: 'participant.role_assigned'; userId: string; role: Role; previousCommanderId: string | null }

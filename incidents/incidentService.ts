@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Clock } from './clock';
 import { DomainError } from './errors';
+import { type FieldValueChange, statusEventType } from './incidentEvents';
 import { type Announcement, type Incident, type IncidentStatus, ROLE_LABELS, VISIBILITIES, type Visibility } from './model';
 import type { IncidentRef, Repositories, UnitOfWork } from './ports';
 import { claimSubmission } from './submissions';
@@ -150,7 +151,9 @@ export class IncidentService {
           now,
         );
       }
-      return tx.incidents.getById(incident.id);
+      const reported = await tx.incidents.getById(incident.id);
+      await tx.events.record({ type: 'incident.reported', incident: reported, actorId: input.reporterId, occurredAt: now });
+      return reported;
     });
   }
 
@@ -284,7 +287,17 @@ export class IncidentService {
       );
       from = status;
     }
-    return { incident: await tx.incidents.getById(incident.id), previous, entered };
+    const changed = await tx.incidents.getById(incident.id);
+    const resolutionSet = target === 'closed' && finalResolution !== (incident.resolution ?? '');
+    await tx.events.record({
+      type: statusEventType(previous, target),
+      incident: changed,
+      actorId,
+      occurredAt: now,
+      previousStatus: previous,
+      changes: resolutionSet ? [{ field: 'resolution', from: incident.resolution, to: finalResolution }] : [],
+    });
+    return { incident: changed, previous, entered };
   }
 
   /**
@@ -313,12 +326,18 @@ export class IncidentService {
         visibility: input.visibility,
       };
       const changes: FieldChange[] = [];
+      const edited: FieldValueChange[] = [];
       for (const field of ['title', 'description', 'resolution', 'type', 'priority', 'visibility'] as const) {
         const from = before[field] ?? '';
         const to = next[field] ?? '';
-        if (from !== to) changes.push({ field, label: FIELD_LABELS[field], from, to });
+        if (from === to) continue;
+        changes.push({ field, label: FIELD_LABELS[field], from, to });
+        edited.push({ field, from: before[field], to: next[field] });
       }
-      if (changes.length > 0) await tx.incidents.update(id, next, now);
+      if (edited.length > 0) {
+        const incident = await tx.incidents.update(id, next, now);
+        await tx.events.record({ type: 'incident.updated', incident, actorId, occurredAt: now, changes: edited });
+      }
       let status: StatusChange | undefined;
       if (input.status !== before.status) {
         status = await this.applyStatus(

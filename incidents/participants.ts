@@ -169,7 +169,17 @@ export class ParticipantService {
           },
           now,
         );
-        return { changed: true, incident: await tx.incidents.getById(incidentId), userId, role, previousCommanderId };
+        const changed = await tx.incidents.getById(incidentId);
+        await tx.events.record({
+          type: 'participant.role_assigned',
+          incident: changed,
+          actorId,
+          occurredAt: now,
+          userId,
+          role,
+          previousCommanderId,
+        });
+        return { changed: true, incident: changed, userId, role, previousCommanderId };
       });
     } catch (error) {
       if (error instanceof ConflictError) {

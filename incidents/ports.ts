@@ -4,6 +4,7 @@
  * ids, model types); how they become rows is the store's business.
  */
 import type { FeedbackRepository, FollowUpRepository } from './afterClosePorts';
+import type { IncidentEventLog } from './incidentEvents';
 import type {
   Announcement,
   Incident,
@@ -241,6 +242,8 @@ export interface SubmissionRepository {
 
 /** The repositories, over one connection or inside one transaction. */
 export interface Repositories {
+  /** What happened, recorded with the change (incidentEvents.ts); record inside a transaction. */
+  readonly events: IncidentEventLog;
   readonly incidents: IncidentRepository;
   readonly participants: ParticipantRepository;
   readonly tasks: TaskRepository;

@@ -100,6 +100,7 @@ export class StatusReportService {
         now,
       );
       const updated = incident.reminderSnoozedUntil ? await tx.incidents.update(incidentId, { reminderSnoozedUntil: null }, now) : incident;
+      await tx.events.record({ type: 'status_report.posted', incident: updated, actorId: authorId, occurredAt: now, report });
       return { incident: updated, report, previous };
     });
   }

@@ -53,6 +53,7 @@ export class TaskService {
         createdAt: now,
       });
       await this.addToTimeline(tx, task, `Task added: ${task.description}`, input.creatorId, now);
+      await tx.events.record({ type: 'task.created', incident, actorId: input.creatorId, occurredAt: now, task });
       return task;
     });
   }
@@ -84,6 +85,11 @@ export class TaskService {
       const task = await tx.tasks.findById(taskId);
       if (!task) throw new DomainError('That task no longer exists.', 'task_not_found');
       if (changed) await this.addToTimeline(tx, task, `Task ${TIMELINE_VERB[status]}: ${task.description}`, actorId, now);
+      // Reopening a task has no event of its own in the catalogue.
+      if (changed && status === 'resolved') {
+        const incident = await tx.incidents.getById(task.incidentId);
+        await tx.events.record({ type: 'task.resolved', incident, actorId, occurredAt: now, task });
+      }
       return { task, changed };
     });
   }

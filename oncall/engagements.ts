@@ -51,6 +51,16 @@ export class OncallEngagements {
         },
         now,
       );
+      await tx.events.record({
+        type: 'oncall.engaged',
+        incident: await tx.incidents.getById(input.incidentId),
+        actorId: input.engagedBy,
+        occurredAt: now,
+        service: input.service,
+        userIds: input.userIds,
+        paged: input.paged,
+        note: input.note,
+      });
       return engagements;
     });
   }

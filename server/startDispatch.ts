@@ -44,6 +44,7 @@ import { SlackEventInbox } from './receiver/eventInbox';
 import { SlackHttpReceiver } from './receiver/slackHttpReceiver';
 import { InboxSocketModeReceiver } from './receiver/socketModeInbox';
 import { ReminderJob } from './reminderJob';
+import { FAILED_WEBHOOK_RETENTION_MS, setUpWebhookDelivery, webhookEventLog, webhookSecrets } from './webhooks';
 
 /** Dispatch's documented paths; Bolt routes by payload, so each one takes any Slack payload. */
 export const SLACK_ENDPOINTS = [
@@ -169,7 +170,13 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     createLogger({
       level: settings.log.level,
       format: settings.log.format,
-      secrets: [settings.slack.botToken, settings.slack.signingSecret, settings.slack.appToken, settings.oncall.pagerdutyApiToken],
+      secrets: [
+        settings.slack.botToken,
+        settings.slack.signingSecret,
+        settings.slack.appToken,
+        settings.oncall.pagerdutyApiToken,
+        ...webhookSecrets(settings),
+      ],
     });
 
   reportEffectiveSettings(logger, settings, options.settingWarnings ?? effectiveWarnings(settings));
@@ -182,7 +189,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     throw error;
   }
 
-  const store = await Store.open(settings.database.url).catch((error: unknown) => {
+  const store = await Store.open(settings.database.url, { incidentEvents: webhookEventLog(settings) }).catch((error: unknown) => {
     throw new BootError(`The database at DATABASE_URL could not be opened: ${error instanceof Error ? error.message : String(error)}`, {
       cause: error,
     });
@@ -315,12 +322,13 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
       .catch((error: unknown) => logger.warn('could not prune submission keys', { error: String(error) }));
     // Finished work keeps its dedupe key as long as an event id is remembered.
     store.workQueue
-      .prune(new Date(Date.now() - PROCESSED_EVENT_RETENTION_MS))
+      .prune(new Date(Date.now() - PROCESSED_EVENT_RETENTION_MS), new Date(Date.now() - FAILED_WEBHOOK_RETENTION_MS))
       .catch((error: unknown) => logger.warn('could not prune finished work items', { error: String(error) }));
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
   const reminders = new ReminderJob(flowDependencies, settings.incident.reminderCheckIntervalMs);
   reminders.start();
+  const webhooks = setUpWebhookDelivery({ settings, work: deps.work, gateway, store, logger });
   const afterClose = new AfterCloseJob(flowDependencies, settings.afterClose.checkIntervalMs);
   afterClose.start();
   registerSlackWork(deps.work, flowDependencies);
@@ -355,6 +363,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
         const finished = await inflight.idle(DRAIN_TIMEOUT_MS);
         if (!finished) logger.warn('stopped with work still in flight', { running: inflight.count });
         await deps.work.stop(25_000);
+        await webhooks.close();
         await ackLane.close();
         detachMetrics();
         await store.close();

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { type IncidentEvent, type IncidentEventLog, noIncidentEvents } from '../incidents/incidentEvents';
 import type { Repositories, UnitOfWork } from '../incidents/ports';
 import { type DialectName, migrateToLatest, openDatabase, ping } from './database';
 import { ProcessedEventRepository } from './events';
@@ -18,8 +19,21 @@ import { KyselyTaskRepository } from './tasks';
 import { KyselyTimelineRepository } from './timeline';
 import { WorkQueueRepository } from './workQueue';
 
+/**
+ * Where the incident events of a unit of work go (the webhook outbox), given that unit of work's
+ * repositories: whatever it writes commits or rolls back with the change.
+ */
+export type IncidentEventLogFactory = (repositories: StoreRepositories) => IncidentEventLog;
+
+export interface StoreOptions {
+  incidentEvents?: IncidentEventLogFactory;
+}
+
 /** The repositories over one connection or one transaction (the ports of incidents/ports.ts, plus the event ids). */
 export class StoreRepositories implements Repositories {
+  readonly events: IncidentEventLog;
+  /** Events recorded through this unit of work, so its commit can tell whoever sends them. */
+  eventsRecorded = 0;
   readonly incidents: KyselyIncidentRepository;
   readonly participants: KyselyParticipantRepository;
   readonly tasks: KyselyTaskRepository;
@@ -38,7 +52,10 @@ export class StoreRepositories implements Repositories {
   readonly workQueue: WorkQueueRepository;
   readonly followers: KyselyFollowerRepository;
 
-  constructor(readonly db: Kysely<Database>) {
+  constructor(
+    readonly db: Kysely<Database>,
+    incidentEvents?: IncidentEventLogFactory,
+  ) {
     this.incidents = new KyselyIncidentRepository(db);
     this.participants = new KyselyParticipantRepository(db);
     this.tasks = new KyselyTaskRepository(db);
@@ -54,6 +71,14 @@ export class StoreRepositories implements Repositories {
     this.submissions = new KyselySubmissionRepository(db);
     this.workQueue = new WorkQueueRepository(db);
     this.followers = new KyselyFollowerRepository(db);
+    // Last: the log is built over the repositories above (the outbox enqueues into workQueue).
+    const log = incidentEvents ? incidentEvents(this) : noIncidentEvents;
+    this.events = {
+      record: (event: IncidentEvent) => {
+        this.eventsRecorded += 1;
+        return log.record(event);
+      },
+    };
   }
 }
 
@@ -62,15 +87,18 @@ export class StoreRepositories implements Repositories {
  * Every query goes through a driver that turns unique violations into ConflictError.
  */
 export class Store extends StoreRepositories implements UnitOfWork {
+  private readonly committedListeners = new Set<() => void>();
+
   private constructor(
     db: Kysely<Database>,
     readonly dialect: DialectName,
+    private readonly options: StoreOptions,
   ) {
-    super(db);
+    super(db, options.incidentEvents);
   }
 
   /** Opens DATABASE_URL and brings its schema up to date. */
-  static async open(url: string): Promise<Store> {
+  static async open(url: string, options: StoreOptions = {}): Promise<Store> {
     const opened = openDatabase(url);
     try {
       await migrateToLatest(opened);
@@ -78,12 +106,23 @@ export class Store extends StoreRepositories implements UnitOfWork {
       await opened.db.destroy();
       throw error;
     }
-    return new Store(opened.db, opened.dialect);
+    return new Store(opened.db, opened.dialect, options);
   }
 
   /** Runs `work` in one transaction: everything it writes lands together or not at all. */
-  transaction<T>(work: (repositories: StoreRepositories) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => work(new StoreRepositories(trx)));
+  async transaction<T>(work: (repositories: StoreRepositories) => Promise<T>): Promise<T> {
+    let repositories: StoreRepositories | undefined;
+    const result = await this.db.transaction().execute((trx) => {
+      repositories = new StoreRepositories(trx, this.options.incidentEvents);
+      return work(repositories);
+    });
+    if (repositories && repositories.eventsRecorded > 0) for (const listener of this.committedListeners) listener();
+    return result;
+  }
+
+  /** Calls `listener` after each commit that recorded incident events (to send them without waiting for a poll). */
+  onEventsCommitted(listener: () => void): void {
+    this.committedListeners.add(listener);
   }
 
   ping(): Promise<boolean> {

@@ -307,13 +307,58 @@ export class WorkQueueRepository implements WorkEnqueuer {
     return row?.due ? fromIso(String(row.due)) : undefined;
   }
 
-  /** Forgets finished items older than `olderThan` (dedupe keys are kept that long). */
-  async prune(olderThan: Date): Promise<number> {
+  /**
+   * Forgets finished items older than `olderThan` (dedupe keys are kept that long). Failed items
+   * are kept until `failedOlderThan` when given: operators list and redeliver them.
+   */
+  async prune(olderThan: Date, failedOlderThan: Date = olderThan): Promise<number> {
     const result = await this.db
       .deleteFrom('work_items')
-      .where('status', 'in', ['done', 'failed'])
-      .where('finished_at', '<', toIso(olderThan))
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('status', '=', 'done'), eb('finished_at', '<', toIso(olderThan))]),
+          eb.and([eb('status', '=', 'failed'), eb('finished_at', '<', toIso(failedOlderThan))]),
+        ]),
+      )
       .executeTakeFirst();
     return Number(result.numDeletedRows);
+  }
+
+  /** Failed items of `kind`, most recently failed first. */
+  async listFailed(kind: string, limit = 100): Promise<WorkItem[]> {
+    const rows = await this.db
+      .selectFrom('work_items')
+      .selectAll()
+      .where('kind', '=', kind)
+      .where('status', '=', 'failed')
+      .orderBy('finished_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toItem);
+  }
+
+  /**
+   * Puts a failed item back to work: pending, due at `at`, attempts counted from zero, the last
+   * error kept for reference; `payload` replaces the stored one when given. False when the item
+   * is not failed (unknown, done, or still pending).
+   */
+  async requeue(id: number, at: Date, payload?: JsonValue): Promise<boolean> {
+    const result = await this.db
+      .updateTable('work_items')
+      .set({
+        status: 'pending',
+        attempts: 0,
+        next_attempt_at: toIso(at),
+        lease_owner: null,
+        lease_until: null,
+        finished_at: null,
+        updated_at: toIso(at),
+        ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }),
+      })
+      .where('id', '=', id)
+      .where('status', '=', 'failed')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 }

@@ -105,7 +105,10 @@ function changesAndData(event: IncidentEvent): Pick<WebhookPayload, 'changes' | 
     case 'incident.closed':
     case 'incident.reopened':
       return {
-        changes: { status: { old: event.previousStatus, new: event.incident.status } },
+        changes: {
+          status: { old: event.previousStatus, new: event.incident.status },
+          ...Object.fromEntries((event.changes ?? []).map((change) => [change.field, { old: change.from, new: change.to }])),
+        },
         data: {},
       };
     case 'incident.updated':
@@ -132,8 +135,8 @@ function changesAndData(event: IncidentEvent): Pick<WebhookPayload, 'changes' | 
             description: event.followUp.description,
             owner_id: event.followUp.ownerId,
             creator_id: event.followUp.creatorId,
-            due_at: iso(event.followUp.dueAt),
-            url: event.followUp.url,
+            due_on: event.followUp.dueOn,
+            source_url: event.followUp.sourceUrl,
             created_at: event.followUp.createdAt.toISOString(),
           },
         },

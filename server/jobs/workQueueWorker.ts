@@ -12,6 +12,21 @@ export class PermanentWorkError extends Error {
   }
 }
 
+/**
+ * Thrown by a handler that knows when trying again makes sense (an endpoint's Retry-After, a
+ * policy of its own): the item is retried after `retryInMs` instead of the kind's backoff.
+ */
+export class RetryWorkError extends Error {
+  constructor(
+    message: string,
+    readonly retryInMs: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'RetryWorkError';
+  }
+}
+
 export type WorkHandler = (payload: JsonValue, item: WorkItem) => Promise<void>;
 
 export interface KindOptions {
@@ -21,10 +36,16 @@ export interface KindOptions {
   retryBaseMs?: number;
   /** The longest retry delay (default 5 minutes). */
   retryMaxMs?: number;
+  /**
+   * Called once when an item of this kind is given up on (after it is marked failed), with the
+   * error that ended it: to count it or tell someone. Its own failure is logged, not retried.
+   */
+  onFailure?: (item: WorkItem, error: unknown) => Promise<void>;
 }
 
-interface RegisteredKind extends Required<KindOptions> {
+interface RegisteredKind extends Required<Omit<KindOptions, 'onFailure'>> {
   handler: WorkHandler;
+  onFailure?: KindOptions['onFailure'];
 }
 
 /** Which function runs each kind of work item. Every replica registers the same kinds. */
@@ -38,6 +59,7 @@ export class WorkRegistry {
       maxAttempts: options.maxAttempts ?? 8,
       retryBaseMs: options.retryBaseMs ?? 1_000,
       retryMaxMs: options.retryMaxMs ?? 300_000,
+      onFailure: options.onFailure,
     });
     return this;
   }
@@ -254,19 +276,30 @@ export class WorkQueueWorker {
     const permanent = error instanceof PermanentWorkError;
     const maxAttempts = kind?.maxAttempts ?? 1;
     if (permanent || item.attempts >= maxAttempts) {
-      await this.queue.fail(item.id, this.owner, this.now(), message);
+      const recorded = await this.queue.fail(item.id, this.owner, this.now(), message);
       workMetrics().failed.inc({ kind: item.kind });
       this.logger.error('work item failed for good', {
         workId: item.id,
         kind: item.kind,
         attempts: item.attempts,
         error: message,
-        stack: error instanceof Error ? error.stack : undefined,
+        // A permanent error is an expected outcome with a message that says it all; a stack says nothing more.
+        stack: error instanceof Error && !permanent ? error.stack : undefined,
       });
+      if (recorded && kind?.onFailure) {
+        await kind.onFailure(item, error).catch((hookError: unknown) => {
+          this.logger.warn('the failure hook of a work item failed', { workId: item.id, kind: item.kind, error: errorText(hookError) });
+        });
+      }
       return;
     }
-    const delay = retryDelayMs(item.attempts, kind?.retryBaseMs ?? 1_000, kind?.retryMaxMs ?? 300_000);
+    const delay =
+      error instanceof RetryWorkError
+        ? Math.max(0, error.retryInMs)
+        : retryDelayMs(item.attempts, kind?.retryBaseMs ?? 1_000, kind?.retryMaxMs ?? 300_000);
     await this.queue.retryLater(item.id, this.owner, new Date(this.now().getTime() + delay), message);
+    // A retry due before the next poll would otherwise wait for it.
+    if (delay < this.pollIntervalMs) setTimeout(() => this.wake(), delay).unref();
     workMetrics().retried.inc({ kind: item.kind });
     this.logger.warn('work item failed; it will be retried', {
       workId: item.id,

@@ -151,9 +151,9 @@ export const EXAMPLE_EVENTS: IncidentEvent[] = [
       description: 'Alert on the gateway error rate',
       ownerId: 'U0ENGINEER',
       creatorId: 'U0COMMANDR',
-      dueAt: new Date('2026-12-05T17:00:00.000Z'),
+      dueOn: '2026-12-05',
       createdAt: at(65),
-      url: null,
+      sourceUrl: null,
     },
   },
   {

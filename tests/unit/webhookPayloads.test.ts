@@ -52,7 +52,7 @@ describe('webhook payloads', () => {
     });
     expect(byType('task.created').data.task).toMatchObject({ id: 7, status: 'open', assignee_ids: ['U0ENGINEER'] });
     expect(byType('task.resolved').data.task).toMatchObject({ id: 7, status: 'resolved', resolved_by: 'U0ENGINEER' });
-    expect(byType('followup.created').data.followup).toMatchObject({ id: 1, owner_id: 'U0ENGINEER', due_at: '2026-12-05T17:00:00.000Z' });
+    expect(byType('followup.created').data.followup).toMatchObject({ id: 1, owner_id: 'U0ENGINEER', due_on: '2026-12-05' });
     expect(byType('oncall.engaged').data).toEqual({
       service: 'payments',
       user_ids: ['U0ONCALL01'],
