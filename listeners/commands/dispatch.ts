@@ -1,7 +1,7 @@
 import type { CommandName } from '../../config';
 import type { HelpVerb } from '../../flows/help';
 import type { IncidentStatus } from '../../incidents/model';
-import { problemMessage } from '../../slack/blocks/feedback';
+import { noticeMessage, problemMessage } from '../../slack/blocks/feedback';
 import type { CommandArgs, ListenerDependencies, SlashCommandListener } from '../types';
 import { assignRoleCommand } from './assignRole';
 import { editIncidentCommand } from './editIncident';
@@ -78,6 +78,22 @@ function following(kind: 'follow' | 'unfollow'): VerbHandler {
   };
 }
 
+/** `followup [text]`: the follow-up form, prefilled with the text. */
+async function followUp(args: CommandArgs, deps: ListenerDependencies, rest: string): Promise<void> {
+  const incident = await incidentHere(args, deps, 'followup');
+  if (!incident) return;
+  await args.ack();
+  await deps.flows.openFollowUpForm({ triggerId: args.command.trigger_id, incident, description: rest });
+}
+
+/** `postmortem`: the draft from the record as it stands, uploaded to the incident channel. */
+async function postmortem(args: CommandArgs, deps: ListenerDependencies): Promise<void> {
+  const incident = await incidentHere(args, deps, 'postmortem');
+  if (!incident) return;
+  await args.ack(noticeMessage(`Building the postmortem draft of ${incident.name} from the record; it is uploaded to this channel.`));
+  await deps.flows.postPostmortem({ incidentId: incident.id, actorId: args.command.user_id });
+}
+
 export const VERBS: Verb[] = [
   { names: ['report'], argument: '[title]', description: 'Report a new incident', group: 'report', shares: reportIncidentCommand },
   {
@@ -111,6 +127,14 @@ export const VERBS: Verb[] = [
     handle: following('follow'),
   },
   { names: ['unfollow'], argument: '[dispatch-N]', description: 'Stop those DMs', group: 'incident', handle: following('unfollow') },
+  {
+    names: ['followup', 'follow-up'],
+    argument: '[text]',
+    description: 'Add a follow-up: work that outlives the incident',
+    group: 'incident',
+    handle: followUp,
+  },
+  { names: ['postmortem'], description: 'Upload a postmortem draft built from the record', group: 'incident', handle: postmortem },
   { names: ['help'], description: 'What you can do here', group: 'help' },
 ];
 
@@ -146,7 +170,7 @@ export const dispatchCommand: SlashCommandListener = {
     doc: 'The root command: its first word picks the action (`/dispatch help` lists what you can do where you are).',
   },
   details:
-    'Verbs: report [title], active, stable, close, edit, status-report (or update), participants, role, oncall, tasks, resources, catchup, follow / unfollow [dispatch-N], help; each runs the same flow as its named command. Works in any channel.',
+    'Verbs: report [title], active, stable, close, edit, status-report (or update), participants, role, oncall, tasks, resources, catchup, follow / unfollow [dispatch-N], followup [text], postmortem, help; each runs the same flow as its named command. Works in any channel.',
   description: 'Everything Dispatch does: /dispatch help lists what you can do where you are',
   usageHint: '[verb], e.g. help, stable, catchup',
   async handle(args, deps) {

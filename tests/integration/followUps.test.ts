@@ -251,3 +251,47 @@ describe('overdue follow-up reminders go out once a day', () => {
     }
   });
 });
+
+describe('the /dispatch verbs of after the fire', () => {
+  let app: TestApp;
+  let incident: Incident;
+  beforeEach(async () => {
+    app = await TestApp.start({ clock: new ManualClock(START) });
+    incident = await reportIncident(app, { answers: { commander: COMMANDER } });
+  });
+  afterEach(() => app.stop());
+
+  test('`/dispatch followup TEXT` opens the follow-up form prefilled with the text; submitted, the follow-up is recorded', async () => {
+    const answer = await app.command('/dispatch', {
+      text: 'followup Alert on pool saturation',
+      channel_id: incident.channelId as string,
+      user_id: COMMANDER,
+    });
+    expect(answer.status).toBe(200);
+    await app.settle();
+    const view = openedView(app);
+    expect(JSON.stringify(view.blocks)).toContain('Alert on pool saturation');
+    await submitOpenedView(app, { owner: OWNER }, COMMANDER);
+    const followUps = await app.deps.followUps.listForIncident(incident.id);
+    expect(followUps.map((followUp) => [followUp.description, followUp.ownerId])).toEqual([['Alert on pool saturation', OWNER]]);
+  });
+
+  test('`/dispatch postmortem` uploads the draft to the channel; outside an incident channel it says where it works', async () => {
+    const answer = await app.command('/dispatch', { text: 'postmortem', channel_id: incident.channelId as string, user_id: COMMANDER });
+    expect(answer.text).toContain('postmortem draft');
+    await app.settle();
+    const [file] = app.fake.files;
+    expect(file.channels).toEqual([incident.channelId]);
+    expect(file.content).toContain('# Postmortem: dispatch-1');
+
+    const elsewhere = await app.command('/dispatch', { text: 'postmortem', channel_id: 'C0GENERAL1', user_id: COMMANDER });
+    expect(elsewhere.text).toContain("works in an incident's channel");
+    expect(app.fake.files).toHaveLength(1);
+  });
+
+  test('help lists both verbs in an incident channel', async () => {
+    const answer = await app.command('/dispatch', { text: 'help', channel_id: incident.channelId as string, user_id: COMMANDER });
+    expect(answer.text).toContain('/dispatch followup');
+    expect(answer.text).toContain('/dispatch postmortem');
+  });
+});
