@@ -3,6 +3,7 @@ import type { AfterCloseQueue, FlowDependencies } from '../flows/dependencies';
 import { type PostmortemDependencies, uploadPostmortem } from '../flows/postmortem';
 import type { JsonValue, WorkEnqueuer } from '../store/workQueue';
 import { PermanentWorkError, type WorkQueueWorker } from './jobs/workQueueWorker';
+import { PeriodicScan } from './periodicScan';
 
 /** Work kind: upload the postmortem draft of a close (retried with backoff by the work queue). */
 export const POSTMORTEM_UPLOAD_WORK = 'postmortem.upload';
@@ -43,36 +44,8 @@ type AfterCloseJobDependencies = Parameters<typeof afterCloseScan>[0];
  * Every AFTER_CLOSE_CHECK_INTERVAL: the daily reminders of overdue follow-ups and the feedback
  * forms whose delay has passed. Every replica scans; claims in the database make each go out once.
  */
-export class AfterCloseJob {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<AfterCloseScan> | undefined;
-
-  constructor(
-    private readonly deps: AfterCloseJobDependencies,
-    private readonly intervalMs: number,
-  ) {}
-
-  start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
-      this.runOnce().catch((error: unknown) =>
-        this.deps.logger.error('after-close scan failed', { error: error instanceof Error ? error.message : String(error) }),
-      );
-    }, this.intervalMs);
-    this.timer.unref();
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => undefined);
-  }
-
-  /** One scan now; a scan already running is joined, not doubled. */
-  runOnce(): Promise<AfterCloseScan> {
-    this.running ??= afterCloseScan(this.deps).finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+export class AfterCloseJob extends PeriodicScan<AfterCloseScan> {
+  constructor(deps: AfterCloseJobDependencies, intervalMs: number) {
+    super('after-close scan', () => afterCloseScan(deps), intervalMs, deps.logger);
   }
 }
