@@ -70,7 +70,9 @@ export class Child {
   /** Starts `script` (TypeScript, through tsx's loader in the same node process: its pid is the program's). */
   static start(name: string, script: string, env: Record<string, string>, timeoutMs = 30_000): Promise<Child> {
     const started = performance.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, script)], {
+    // BENCH_CPU_PROF=folder writes a .cpuprofile per process on exit (NODE_OPTIONS refuses --cpu-prof).
+    const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+    const child = spawn(process.execPath, [...profile, '--import', 'tsx', join(__dirname, script)], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
