@@ -92,6 +92,12 @@ export interface WorkerOptions {
   leaseMs?: number;
   /** Lease owner id; unique per process by default. */
   owner?: string;
+  /**
+   * True while the process should answer requests before anything else (the event loop is late,
+   * acknowledged requests wait): then one item at a time is claimed, a few a second, so stored
+   * work still moves but leaves the CPU and the connections to the acks.
+   */
+  busy?: () => boolean;
   now?: () => Date;
 }
 
@@ -109,6 +115,7 @@ export class WorkQueueWorker {
   private readonly pollIntervalMs: number;
   private readonly leaseMs: number;
   private readonly now: () => Date;
+  private readonly busy: () => boolean;
   private readonly running = new Map<number, Promise<void>>();
   private loop: Promise<void> | undefined;
   private stopping = false;
@@ -127,6 +134,7 @@ export class WorkQueueWorker {
     this.leaseMs = options.leaseMs ?? 30_000;
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     this.now = options.now ?? (() => new Date());
+    this.busy = options.busy ?? (() => false);
   }
 
   /** Adds the handler for one kind of work (every replica registers the same kinds). */
@@ -196,10 +204,16 @@ export class WorkQueueWorker {
 
   private async run(): Promise<void> {
     while (!this.stopping) {
-      const capacity = this.maxInFlight - this.running.size;
+      let capacity = this.maxInFlight - this.running.size;
       if (capacity <= 0) {
         await this.pause(this.pollIntervalMs);
         continue;
+      }
+      if (this.busy()) {
+        // Requests first: one item at a time, a few a second, until the process has room again.
+        await this.sleep(Math.min(this.pollIntervalMs, 250));
+        if (this.stopping) break;
+        if (this.busy()) capacity = 1;
       }
       this.woken = false;
       let claimed: WorkItem[] = [];
@@ -223,6 +237,12 @@ export class WorkQueueWorker {
       this.claiming = false;
       if (claimed.length < capacity && !this.woken) await this.pause(this.pollIntervalMs);
     }
+  }
+
+  /** Waits `ms` whatever wakes the worker meanwhile (only stopping cuts it short). */
+  private async sleep(ms: number): Promise<void> {
+    const until = Date.now() + ms;
+    while (!this.stopping && Date.now() < until) await this.pause(until - Date.now());
   }
 
   /** Waits for a wake-up, a finished item or the poll interval, whichever comes first. */
