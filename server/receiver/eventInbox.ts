@@ -12,8 +12,8 @@ import type { EventAcceptance, EventDelivery } from './slackHttpReceiver';
 export const SLACK_EVENT_WORK = 'slack.event';
 
 export interface EventInboxOptions {
-  /** The queue on the ack lane: its own connections, so an ack never waits behind background work. */
-  ackLane: WorkQueueRepository;
+  /** The durable queue; called before the ack, its insert runs on the ack lane (store/ackLane.ts). */
+  queue: WorkQueueRepository;
   worker: WorkQueueWorker;
   logger: AppLogger;
   /** Events that are not ours to store (the app's own messages and reactions). */
@@ -63,7 +63,7 @@ export class SlackEventInbox {
     if (!eventId) throw new Error('an event without event_id reached the inbox');
     const payload: StoredDelivery = { body: delivery.body, retryNum: delivery.retryNum ?? null, retryReason: delivery.retryReason ?? null };
     const stored = await withinBudget(
-      this.options.ackLane.enqueue({ kind: SLACK_EVENT_WORK, dedupeKey: eventId, payload: payload as unknown as JsonValue }),
+      this.options.queue.enqueue({ kind: SLACK_EVENT_WORK, dedupeKey: eventId, payload: payload as unknown as JsonValue }),
       this.options.ackBudgetMs,
     );
     if (!stored.created) {

@@ -1,5 +1,6 @@
 import { type App, type ReceiverEvent, SocketModeReceiver, type SocketModeReceiverOptions } from '@slack/bolt';
 import type { AppLogger } from '../../logging/logger';
+import { runBeforeAck } from '../../store/ackLane';
 import { classifySlackBody } from './payloads';
 import type { EventAcceptance, EventDelivery } from './slackHttpReceiver';
 
@@ -39,11 +40,23 @@ export class InboxSocketModeReceiver extends SocketModeReceiver {
       return;
     }
     if (classified.kind !== 'event') {
-      await app.processEvent(event);
+      // What the listener reads before its ack runs on the ack lane (store/ackLane.ts).
+      await runBeforeAck((acknowledged) =>
+        app.processEvent({
+          ...event,
+          ack: async (reply) => {
+            try {
+              await event.ack(reply);
+            } finally {
+              acknowledged();
+            }
+          },
+        }),
+      );
       return;
     }
     try {
-      await this.acceptEvent({ body: classified.body, retryNum: event.retryNum, retryReason: event.retryReason });
+      await runBeforeAck(() => this.acceptEvent({ body: classified.body, retryNum: event.retryNum, retryReason: event.retryReason }));
     } catch (error) {
       // Not acknowledged: Slack delivers the envelope again.
       this.appLogger.error('could not store a Slack event; Slack will deliver it again', {
