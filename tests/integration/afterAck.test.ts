@@ -30,11 +30,7 @@ describe('work after the ack, past its bound', () => {
     expect(answers.map((answer) => answer.status)).toEqual(responseUrls.map(() => 200));
     await app.settle();
 
-    const deferred = await app.deps.store.db
-      .selectFrom('work_items')
-      .select(['status'])
-      .where('kind', '=', SLACK_REQUEST_WORK)
-      .execute();
+    const deferred = await app.deps.store.db.selectFrom('work_items').select(['status']).where('kind', '=', SLACK_REQUEST_WORK).execute();
     expect(deferred.length).toBeGreaterThan(0);
     expect(deferred.every((item) => item.status === 'done')).toBe(true);
     // Every command answered its person once, whether it ran at once or from the queue.

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { createLogger } from '../../logging/logger';
-import { AfterAckWork, DeferredRequest, isReplayable, SLACK_REQUEST_WORK } from '../../server/receiver/afterAck';
 import type { WorkQueueWorker } from '../../server/jobs/workQueueWorker';
+import { AfterAckWork, DeferredRequest, isReplayable, SLACK_REQUEST_WORK } from '../../server/receiver/afterAck';
 import type { WorkQueueRepository } from '../../store/workQueue';
 
 const quietLogger = () => createLogger({ level: 'error', format: 'json', secrets: [], stream: new PassThrough() });
