@@ -17,6 +17,11 @@ export interface DeferredSlackWork {
   post(channelId: string, message: SlackMessage): Promise<void>;
   /** Posts and pins a recorded status report later (unless it was posted meanwhile). */
   postStatusReport(incidentId: number, reportId: number): Promise<void>;
+  /**
+   * Sends a direct message from the queue, until Slack accepts it (a person's messages in the
+   * order they were handed over). `key` names the message: the same key twice sends it once.
+   */
+  directMessage(userId: string, message: SlackMessage, key: string): Promise<void>;
 }
 
 /**

@@ -12,6 +12,7 @@ import { PermanentWorkError, type WorkQueueWorker } from './workQueueWorker';
 export const SLACK_RESYNC = 'slack.incident_resync';
 export const SLACK_POST = 'slack.post';
 export const SLACK_STATUS_REPORT_POST = 'slack.status_report_post';
+export const SLACK_DIRECT_MESSAGE = 'slack.direct_message';
 
 /** Slack outages last minutes, not days: retries back off to 5 minutes and give up after about a day. */
 const RETRIES = { maxAttempts: 300, retryBaseMs: 2_000, retryMaxMs: 300_000 };
@@ -29,9 +30,11 @@ function numberField(payload: JsonValue, field: string): number {
 
 /** The deferred Slack work of flows/deferredSlack.ts, as items in the durable work queue. */
 export class QueuedSlackWork implements DeferredSlackWork {
+  /** `wake`: tells this process's worker that work is waiting (instead of its next poll). */
   constructor(
     private readonly queue: WorkEnqueuer,
     private readonly now: () => Date = () => new Date(),
+    private readonly wake: () => void = () => undefined,
   ) {}
 
   async resync(incidentId: number): Promise<void> {
@@ -49,6 +52,12 @@ export class QueuedSlackWork implements DeferredSlackWork {
   async post(channelId: string, message: SlackMessage): Promise<void> {
     const payload: JsonValue = { channelId, text: message.text, blocks: JSON.parse(JSON.stringify(message.blocks ?? [])) as JsonValue };
     await this.queue.enqueue({ kind: SLACK_POST, payload, orderingKey: `slack:channel:${channelId}` });
+  }
+
+  async directMessage(userId: string, message: SlackMessage, key: string): Promise<void> {
+    const payload: JsonValue = { userId, text: message.text, blocks: JSON.parse(JSON.stringify(message.blocks ?? [])) as JsonValue };
+    await this.queue.enqueue({ kind: SLACK_DIRECT_MESSAGE, payload, dedupeKey: key, orderingKey: `slack:dm:${userId}` });
+    this.wake();
   }
 
   async postStatusReport(incidentId: number, reportId: number): Promise<void> {
@@ -102,6 +111,18 @@ export function registerSlackWork(worker: WorkQueueWorker, deps: SlackWorkDepend
       }
       const blocks = Array.isArray(payload.blocks) ? (payload.blocks as unknown as KnownBlock[]) : undefined;
       await deps.gateway.postMessage(payload.channelId, { text: payload.text, blocks }).catch(rethrow);
+    },
+    RETRIES,
+  );
+  worker.register(
+    SLACK_DIRECT_MESSAGE,
+    async (payload) => {
+      if (!isRecord(payload) || typeof payload.userId !== 'string' || typeof payload.text !== 'string') {
+        throw new PermanentWorkError('the work item is not a direct message');
+      }
+      const blocks = Array.isArray(payload.blocks) ? (payload.blocks as unknown as KnownBlock[]) : undefined;
+      // Slack refusing this person (a deactivated account) ends it; Slack not answering retries it.
+      await deps.gateway.sendDirectMessage(payload.userId, { text: payload.text, blocks }).catch(rethrow);
     },
     RETRIES,
   );
