@@ -134,7 +134,9 @@ export class WorkQueueRepository implements WorkEnqueuer {
       .where('w.status', '=', sql.lit('pending'))
       .where('w.next_attempt_at', '<=', now)
       .where((eb) => eb.or([eb('w.lease_until', 'is', null), eb('w.lease_until', '<', now)]))
-      .where('w.kind', 'in', [...kinds])
+      // SQLite: "+kind" keeps the planner off the dedupe index (kind, dedupe_key), which walks
+      // every item of the kind ever stored, done ones included, instead of the pending ones.
+      .where((eb) => (this.isPostgres ? eb('w.kind', 'in', [...kinds]) : eb(sql<string>`+${sql.ref('w.kind')}`, 'in', [...kinds])))
       .where((eb) =>
         eb.or([
           eb('w.ordering_key', 'is', null),
