@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import { DomainError } from '../../incidents/errors';
 import type { AppLogger } from '../../logging/logger';
-import type { JsonValue, WorkQueueRepository } from '../../store/workQueue';
+import type { JsonValue, WorkEnqueuer } from '../../store/workQueue';
 import { ReportedError } from '../errorHandling';
 import { workMetrics } from '../jobs/metrics';
 import { PermanentWorkError, type WorkQueueWorker } from '../jobs/workQueueWorker';
@@ -13,7 +13,7 @@ export const SLACK_EVENT_WORK = 'slack.event';
 
 export interface EventInboxOptions {
   /** The queue on the ack lane: its own connections, so an ack never waits behind background work. */
-  ackLane: WorkQueueRepository;
+  ackLane: WorkEnqueuer;
   worker: WorkQueueWorker;
   logger: AppLogger;
   /** Events that are not ours to store (the app's own messages and reactions). */
