@@ -238,7 +238,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     resources: new ResourceService(store, clock, settings.incident),
     timeline: new TimelineService(store, clock),
     follows: new FollowService(store, clock),
-    deferred: new QueuedSlackWork(store.workQueue),
+    deferred: new QueuedSlackWork(store.workQueue, undefined, () => work.wake()),
     followUps: new FollowUpService(store, clock),
     feedback: new FeedbackService(store, clock, identity.userId),
     metrics: new MetricsService(store.metrics, clock, settings.incident),
