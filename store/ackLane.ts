@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
-import { Pool } from 'pg';
 import type { DialectName } from './database';
+import { postgresPool } from './postgresPool';
 import { PreparingPostgresPool } from './preparedStatements';
 import type { Database } from './schema';
 import { type EnqueueResult, type NewWorkItem, type WorkEnqueuer, WorkQueueRepository } from './workQueue';
@@ -89,7 +89,7 @@ export class GroupedEnqueue implements WorkEnqueuer {
  */
 export function openAckLane(url: string, dialect: DialectName, shared: Kysely<Database>, statementTimeoutMs = 2_000): AckLane {
   if (dialect !== 'postgres') return { queue: new GroupedEnqueue(new WorkQueueRepository(shared)), close: async () => undefined };
-  const pool = new Pool({
+  const pool = postgresPool({
     connectionString: url,
     max: ACK_LANE_CONNECTIONS,
     statement_timeout: statementTimeoutMs,
