@@ -2,15 +2,35 @@ import type { App } from '@slack/bolt';
 import * as actions from './actions';
 import * as commands from './commands';
 import * as events from './events';
+import { ListenerRouter } from './routes';
 import * as shortcuts from './shortcuts';
-import type { ListenerDependencies } from './types';
+import type { ListenerDependencies, ListenerRoutes } from './types';
 import * as views from './views';
 
-/** Wires every listener module to the app. */
-export function registerListeners(app: App, deps: ListenerDependencies): void {
-  commands.register(app, deps);
-  shortcuts.register(app, deps);
-  actions.register(app, deps);
-  views.register(app, deps);
-  events.register(app, deps);
+/** The routes of requests Slack waits on: commands, shortcuts, buttons, forms and menus. */
+function registerRequestRoutes(routes: ListenerRoutes, deps: ListenerDependencies): void {
+  commands.register(routes, deps);
+  shortcuts.register(routes, deps);
+  actions.register(routes, deps);
+  views.register(routes, deps);
+}
+
+/** Registers every listener module's routes (the manifest test records them without an app). */
+export function registerRoutes(routes: ListenerRoutes, deps: ListenerDependencies): void {
+  registerRequestRoutes(routes, deps);
+  events.register(routes, deps);
+}
+
+/** Wires the request listeners to the app: one Bolt listener per surface (see ListenerRouter). */
+export function registerRequestListeners(app: App, deps: ListenerDependencies): void {
+  const router = new ListenerRouter();
+  registerRequestRoutes(router, deps);
+  router.mount(app);
+}
+
+/** Wires the Events API listeners (the app that runs stored events has only these). */
+export function registerEventListeners(app: App, deps: ListenerDependencies): void {
+  const router = new ListenerRouter();
+  events.register(router, deps);
+  router.mount(app);
 }

@@ -19,7 +19,7 @@ import { StatusReportService } from '../incidents/reports';
 import { ResourceService } from '../incidents/resources';
 import { TaskService } from '../incidents/tasks';
 import { TimelineService } from '../incidents/timeline';
-import { registerListeners } from '../listeners';
+import { registerEventListeners, registerRequestListeners } from '../listeners';
 import { type AppLogger, createLogger, toBoltLogger } from '../logging/logger';
 import { createOncallDirectory, type OncallDirectory, ScheduleFileError } from '../oncall';
 import { OncallEngagements } from '../oncall/engagements';
@@ -28,6 +28,7 @@ import { SlackGateway } from '../slack/gateway';
 import { WorkspaceLinks } from '../slack/links';
 import { UserDirectory } from '../slack/userDirectory';
 import { Store } from '../store';
+import { openAckLane } from '../store/ackLane';
 import { AfterCloseJob, afterCloseQueue, registerAfterCloseWork } from './afterCloseJob';
 import { type BootCheckBudget, checkSlackToken, reportEffectiveSettings } from './bootCheck';
 import { chartRoute } from './chartRoute';
@@ -41,7 +42,7 @@ import { attachMetricSources, instrumentRequests, MeteredWebClient } from './met
 import { ackUnhandled, ignoreOwnEvents, isOwnEvent, trackRequests } from './middleware';
 import { probeRoutes, Readiness, trackSocketConnection } from './probes';
 import { AfterAckWork } from './receiver/afterAck';
-import { SlackEventInbox } from './receiver/eventInbox';
+import { SlackEventInbox, StoredEventReceiver } from './receiver/eventInbox';
 import { SlackHttpReceiver } from './receiver/slackHttpReceiver';
 import { InboxSocketModeReceiver } from './receiver/socketModeInbox';
 import { ReminderJob } from './reminderJob';
@@ -266,8 +267,9 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   registerAfterCloseWork(work, flowDependencies);
 
   const inflight = new InFlightWork();
+  const ackLane = openAckLane(settings.database.url, store.dialect, store.db, ACK_BUDGET_MS);
   const inbox = new SlackEventInbox({
-    queue: store.workQueue,
+    ackLane: ackLane.queue,
     worker: deps.work,
     logger,
     ignore: (body) => isOwnEvent(body, settings.slack.appUserSlug, identity.userId),
@@ -294,6 +296,11 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     logger: toBoltLogger(logger),
     clientOptions: { slackApiUrl: settings.slack.apiUrl, retryConfig: SLACK_RETRY_BUDGET, timeout: SLACK_CALL_TIMEOUT_MS },
     extendedErrorHandler: true,
+    // Neither is used, and each is a global middleware every request runs: the app keeps no
+    // conversation state, and ignoreOwnEvents (below, and the inbox before it) already skips
+    // the app's own events, more completely than Bolt's ignoreSelf.
+    convoStore: false,
+    ignoreSelf: false,
   });
   // Both receivers store events and acknowledge them themselves (the HTTP one is timed there).
   instrumentRequests(app, { eventsObservedByReceiver: true });
@@ -309,7 +316,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   installErrorHandling(app, gateway, logger);
   // Listeners get the flows and read-only domain services, never the store or the gateway.
   const { incidents, participants, reports, tasks, resources, flows } = deps;
-  registerListeners(app, {
+  const listenerDependencies = {
     settings,
     logger,
     links,
@@ -323,8 +330,29 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     followUps: flowDependencies.followUps,
     feedback: flowDependencies.feedback,
     flows,
+  };
+  // Events never reach this app: both receivers store them and answer Slack themselves.
+  registerRequestListeners(app, listenerDependencies);
+  // Stored events run through a Bolt app of their own: only the Events API listeners (a replay
+  // does not run every command's and button's matchers), and only the middleware that matters
+  // once Slack has been answered (log context and in-flight tracking, failure reports, own
+  // events); no conversation store, no unhandled-request ack. Its authorization is the
+  // identity checked at boot (no auth.test of its own).
+  const replay = new App({
+    receiver: new StoredEventReceiver(),
+    authorize: async () => ({ botToken: settings.slack.botToken, botId: identity.botId ?? undefined, botUserId: identity.userId }),
+    logger: toBoltLogger(logger),
+    clientOptions: { slackApiUrl: settings.slack.apiUrl, retryConfig: SLACK_RETRY_BUDGET, timeout: SLACK_CALL_TIMEOUT_MS },
+    extendedErrorHandler: true,
+    convoStore: false,
   });
-  inbox.attach(app);
+  replay.use(trackRequests(inflight, logger));
+  replay.use(reportFailures(gateway, logger));
+  replay.use(ignoreOwnEvents(settings.slack.appUserSlug, identity.userId, logger));
+  installErrorHandling(replay, gateway, logger);
+  registerEventListeners(replay, listenerDependencies);
+  inbox.attach(replay);
+  // Commands and interactions whose work after the ack was stored run through the request app.
   afterAck.attach(app);
 
   const started = await app.start(settings.server.port);
@@ -381,6 +409,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
         if (!finished) logger.warn('stopped with work still in flight', { running: inflight.count });
         await deps.work.stop(25_000);
         lag.stop();
+        await ackLane.close();
         await webhooks.close();
         detachMetrics();
         await store.close();

@@ -1,58 +1,94 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { Pool } from 'pg';
+import { Kysely, PostgresDialect } from 'kysely';
+import { ACK_LANE_CONNECTIONS, openAckLanePool } from './ackPhase';
+import type { DialectName } from './database';
+import { PreparingPostgresPool } from './preparedStatements';
+import type { Database } from './schema';
+import { type EnqueueResult, type NewWorkItem, type WorkEnqueuer, WorkQueueRepository } from './workQueue';
+
+/** The queue an ack writes to, on connections nothing else uses (see ackPhase.ts for the rest of the ack lane). */
+export interface AckLane {
+  queue: WorkEnqueuer;
+  close(): Promise<void>;
+}
+
+/** Rows in one grouped insert: more waiting acks go in the next statement. */
+const MAX_GROUP = 64;
+
+interface Waiting {
+  item: NewWorkItem;
+  resolve(result: EnqueueResult): void;
+  reject(error: unknown): void;
+}
 
 /**
- * The ack lane: the queries a Slack request runs before it is acknowledged (the event stored in
- * the inbox, the incident a command or a form is about, the restricted-command check, a form
- * stored before its ack) take connections of their own, so they never queue behind background
- * work (stored events being replayed, posts after an ack) in the shared pool.
- *
- * The receiver marks that part of a request (runBeforeAck); the store's PostgreSQL pool hands
- * out a lane connection to any query started inside it, whichever repository or flow runs it,
- * so no listener has to know. Once the request is acknowledged, the rest of its work goes back
- * to the shared pool. SQLite has one writer anyway: there is no lane.
+ * Group commit for acks: the items of acks that arrive in the same turn of the event loop (or
+ * while the previous group is being written) are stored in one INSERT, one commit, instead of
+ * one commit each. Every caller's promise settles only when the statement holding its item has
+ * committed (or failed), so an ack still answers 200 only for what is durable.
+ * Items without a dedupe key are stored one by one.
  */
+export class GroupedEnqueue implements WorkEnqueuer {
+  private waiting: Waiting[] = [];
+  private scheduled = false;
+  private writing = 0;
+  /** What was written so far (tests and benchmarks read it). */
+  readonly stats = { items: 0, statements: 0 };
 
-/** The lane's connections: what the acks of a burst run at once (each holds one for a query or two). */
-export const ACK_LANE_CONNECTIONS = 8;
-/** A lane query that takes longer than this fails, so Slack hears 503 (and retries) instead of nothing. */
-export const ACK_LANE_STATEMENT_TIMEOUT_MS = 2_000;
+  constructor(
+    private readonly queue: WorkQueueRepository,
+    /** Groups written at once (one per connection the lane may use). */
+    private readonly concurrency = 1,
+  ) {}
 
-interface AckPhase {
-  open: boolean;
+  enqueue(item: NewWorkItem): Promise<EnqueueResult> {
+    if (item.dedupeKey === undefined) return this.queue.enqueue(item);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ item, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.writing >= this.concurrency || this.waiting.length === 0) return;
+    this.scheduled = true;
+    // The next turn: requests whose bodies arrived in this one join the group.
+    setImmediate(() => {
+      this.scheduled = false;
+      while (this.writing < this.concurrency && this.waiting.length > 0) this.write(this.waiting.splice(0, MAX_GROUP));
+    });
+  }
+
+  private write(group: Waiting[]): void {
+    this.writing += 1;
+    this.stats.items += group.length;
+    this.stats.statements += 1;
+    this.queue
+      .enqueueMany(group.map((waiting) => waiting.item))
+      .then(
+        (results) => {
+          for (const [index, waiting] of group.entries()) waiting.resolve(results[index]);
+        },
+        (error: unknown) => {
+          for (const waiting of group) waiting.reject(error);
+        },
+      )
+      .finally(() => {
+        this.writing -= 1;
+        this.schedule();
+      });
+  }
 }
-
-const phases = new AsyncLocalStorage<AckPhase>();
 
 /**
- * Runs the part of a request that Slack is waiting on. `work` is given `acknowledged`, to call
- * when the answer is sent (or given up on): from then on the request's queries, including those
- * of work it started before, use the shared pool again.
+ * PostgreSQL: a small pool of its own, with a statement timeout below Slack's 3 s, so an
+ * overloaded database makes Slack retry instead of the ack hanging. SQLite has one writer
+ * anyway (and an in-memory database exists on one connection only): the lane is the shared db.
+ * On both, concurrent acks share commits (GroupedEnqueue).
  */
-export function runBeforeAck<T>(work: (acknowledged: () => void) => Promise<T>): Promise<T> {
-  const phase: AckPhase = { open: true };
-  return phases.run(phase, () =>
-    work(() => {
-      phase.open = false;
-    }),
-  );
-}
-
-/** True inside runBeforeAck until the request was acknowledged. */
-export function isBeforeAck(): boolean {
-  return phases.getStore()?.open === true;
-}
-
-/** The lane's own pool (its connections open when first needed). */
-export function openAckLanePool(url: string, statementTimeoutMs = ACK_LANE_STATEMENT_TIMEOUT_MS): Pool {
-  const pool = new Pool({
-    connectionString: url,
-    max: ACK_LANE_CONNECTIONS,
-    statement_timeout: statementTimeoutMs,
-    // Waiting for a lane connection counts against the same budget.
-    connectionTimeoutMillis: statementTimeoutMs,
-  });
-  // An idle client's error (the server restarted) must not end the process; the next query reconnects.
-  pool.on('error', () => undefined);
-  return pool;
+export function openAckLane(url: string, dialect: DialectName, shared: Kysely<Database>, statementTimeoutMs = 2_000): AckLane {
+  if (dialect !== 'postgres') return { queue: new GroupedEnqueue(new WorkQueueRepository(shared)), close: async () => undefined };
+  const pool = openAckLanePool(url, statementTimeoutMs);
+  // Named statements here too: the ack runs the same few queries every time.
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new PreparingPostgresPool(pool) }) });
+  return { queue: new GroupedEnqueue(new WorkQueueRepository(db), ACK_LANE_CONNECTIONS), close: () => db.destroy() };
 }

@@ -2,8 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import { Pool } from 'pg';
-import { openAckLanePool } from './ackLane';
+import { openAckLanePool } from './ackPhase';
 import type { DialectName } from './dialect';
 import { reportingConflicts } from './errors';
 import { initialMigration } from './migrations/001_initial';
@@ -11,6 +10,7 @@ import { workQueueMigration } from './migrations/002_receiver_work_queue';
 import { afterfireMigration } from './migrations/003_afterfire';
 import { followsMigration } from './migrations/003_messages_follows';
 import { submissionsMigration } from './migrations/004_races_submissions';
+import { postgresPool } from './postgresPool';
 import { PreparingPostgresPool, StatementCachingSqlite } from './preparedStatements';
 import type { Database } from './schema';
 
@@ -24,11 +24,11 @@ export interface OpenedDatabase {
 /** Opens DATABASE_URL: sqlite:PATH (folder created, WAL), sqlite::memory: or postgres://... */
 export function openDatabase(url: string): OpenedDatabase {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    const connections = new Pool({ connectionString: url, max: 10 });
+    const connections = postgresPool({ connectionString: url, max: 10 });
     // An idle connection dropped by the server emits 'error' on the pool; unheard, it would end
     // the process. The next query simply opens a new connection.
     connections.on('error', () => undefined);
-    // Queries a request runs before its ack have connections of their own (store/ackLane.ts).
+    // Queries a request runs before its ack have connections of their own (store/ackPhase.ts).
     const pool = new PreparingPostgresPool(connections, openAckLanePool(url));
     return { db: new Kysely<Database>({ dialect: reportingConflicts(new PostgresDialect({ pool })) }), dialect: 'postgres' };
   }

@@ -3,7 +3,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { PostgresPool, PostgresPoolClient, PostgresQueryResult, SqliteDatabase, SqliteStatement } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
-import { isBeforeAck } from './ackLane';
+import { isBeforeAck } from './ackPhase';
 
 /**
  * Prepared statements, cached per connection, under every repository at once.
@@ -75,7 +75,7 @@ export class PreparingPostgresPool implements PostgresPool {
   readonly stats: StatementCacheStats = { prepared: 0, reused: 0 };
   private readonly named = new WeakMap<PoolClient, Set<string>>();
 
-  /** `ackLane`: the pool for queries started before a request's ack (store/ackLane.ts). */
+  /** `ackLane`: the pool for queries started before a request's ack (store/ackPhase.ts). */
   constructor(
     readonly pool: Pool,
     readonly ackLane?: Pool,

@@ -1,4 +1,4 @@
-import { type Kysely, PostgresAdapter, type Selectable, sql } from 'kysely';
+import { type Insertable, type Kysely, PostgresAdapter, type Selectable, sql } from 'kysely';
 import type { Database, WorkItemsTable } from './schema';
 import { fromIso, fromIsoOrNull, toIso } from './time';
 
@@ -15,12 +15,19 @@ export interface NewWorkItem {
   orderingKey?: string;
   /** Not claimed before this time (default: now). */
   runAfter?: Date;
+  /**
+   * Stored already claimed by this owner (its first attempt), for a worker that runs it at once
+   * with no claim query: until `until`, as if claimed; after it, any worker may take it over.
+   */
+  leaseTo?: { owner: string; until: Date };
 }
 
 export interface EnqueueResult {
   id: number;
   /** False when an item with the same kind and dedupe key already existed. */
   created: boolean;
+  /** The item as stored, when it was created with `leaseTo` (ready to run). */
+  leased?: WorkItem;
 }
 
 /**
@@ -96,30 +103,98 @@ export class WorkQueueRepository implements WorkEnqueuer {
   }
 
   async enqueue(item: NewWorkItem): Promise<EnqueueResult> {
-    const now = toIso(this.clock());
+    if (item.dedupeKey !== undefined) {
+      const [result] = await this.enqueueMany([item]);
+      return result;
+    }
+    const at = this.clock();
+    const inserted = await this.db.insertInto('work_items').values(this.rowOf(item, at)).returning('id').executeTakeFirstOrThrow();
+    const id = Number(inserted.id);
+    return item.leaseTo ? { id, created: true, leased: this.leasedItem(id, item, at) } : { id, created: true };
+  }
+
+  /**
+   * Enqueues several items with dedupe keys in one statement (one commit): the ack lane groups
+   * the events of concurrent acks this way. Results in the order of `items`; of items sharing a
+   * kind and key, only the first can be created.
+   */
+  async enqueueMany(items: readonly NewWorkItem[]): Promise<EnqueueResult[]> {
+    if (items.length === 0) return [];
+    const at = this.clock();
+    const keyOf = (item: NewWorkItem) => {
+      if (item.dedupeKey === undefined) throw new Error('enqueueMany takes items with a dedupe key');
+      return `${item.kind}\u0000${item.dedupeKey}`;
+    };
+    const firsts = new Map<string, NewWorkItem>();
+    for (const item of items) if (!firsts.has(keyOf(item))) firsts.set(keyOf(item), item);
     const inserted = await this.db
       .insertInto('work_items')
-      .values({
-        kind: item.kind,
-        dedupe_key: item.dedupeKey ?? null,
-        ordering_key: item.orderingKey ?? null,
-        payload: JSON.stringify(item.payload),
-        status: 'pending',
-        next_attempt_at: item.runAfter ? toIso(item.runAfter) : now,
-        created_at: now,
-        updated_at: now,
-      })
+      .values([...firsts.values()].map((item) => this.rowOf(item, at)))
       .onConflict((conflict) => conflict.columns(['kind', 'dedupe_key']).doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (inserted) return { id: Number(inserted.id), created: true };
-    const existing = await this.db
-      .selectFrom('work_items')
-      .select('id')
-      .where('kind', '=', item.kind)
-      .where('dedupe_key', '=', item.dedupeKey ?? '')
-      .executeTakeFirstOrThrow();
-    return { id: Number(existing.id), created: false };
+      .returning(['id', 'kind', 'dedupe_key'])
+      .execute();
+    const created = new Map(inserted.map((row) => [`${row.kind}\u0000${row.dedupe_key}`, Number(row.id)]));
+    const existing = new Map<string, number>();
+    const missing = [...firsts.values()].filter((item) => !created.has(keyOf(item)));
+    if (missing.length > 0) {
+      // Stored before (a retried delivery): the ids of what is there.
+      const rows = await this.db
+        .selectFrom('work_items')
+        .select(['id', 'kind', 'dedupe_key'])
+        .where((eb) => eb.or(missing.map((item) => eb.and([eb('kind', '=', item.kind), eb('dedupe_key', '=', item.dedupeKey ?? '')]))))
+        .execute();
+      for (const row of rows) existing.set(`${row.kind}\u0000${row.dedupe_key}`, Number(row.id));
+    }
+    return items.map((item): EnqueueResult => {
+      const key = keyOf(item);
+      const id = created.get(key);
+      if (id !== undefined && firsts.get(key) === item) {
+        return item.leaseTo ? { id, created: true, leased: this.leasedItem(id, item, at) } : { id, created: true };
+      }
+      const found = id ?? existing.get(key);
+      if (found === undefined) throw new Error(`work item ${item.kind} ${item.dedupeKey} was neither stored nor found`);
+      return { id: found, created: false };
+    });
+  }
+
+  private rowOf(item: NewWorkItem, at: Date): Insertable<WorkItemsTable> {
+    const now = toIso(at);
+    const lease = item.leaseTo;
+    return {
+      kind: item.kind,
+      dedupe_key: item.dedupeKey ?? null,
+      ordering_key: item.orderingKey ?? null,
+      payload: JSON.stringify(item.payload),
+      status: 'pending',
+      next_attempt_at: toIso(item.runAfter ?? at),
+      created_at: now,
+      updated_at: now,
+      // Every column in every row: a grouped insert mixes leased and unleased items, and SQLite
+      // has no DEFAULT in a VALUES list.
+      lease_owner: lease?.owner ?? null,
+      lease_until: lease ? toIso(lease.until) : null,
+      attempts: lease ? 1 : 0,
+    };
+  }
+
+  /** The item as a claim would have returned it, for one stored already leased. */
+  private leasedItem(id: number, item: NewWorkItem, at: Date): WorkItem {
+    return {
+      id,
+      kind: item.kind,
+      dedupeKey: item.dedupeKey ?? null,
+      orderingKey: item.orderingKey ?? null,
+      // The caller's own value (JSON already): not parsed back from the row, which costs as much as storing it.
+      payload: item.payload,
+      status: 'pending',
+      attempts: 1,
+      nextAttemptAt: item.runAfter ?? at,
+      leaseOwner: item.leaseTo?.owner ?? null,
+      leaseUntil: item.leaseTo?.until ?? null,
+      lastError: null,
+      createdAt: at,
+      finishedAt: null,
+    };
   }
 
   /**
@@ -129,27 +204,31 @@ export class WorkQueueRepository implements WorkEnqueuer {
   private claimable(kinds: readonly string[], now: string) {
     // 'pending' as a literal, not a parameter: only then may the planner use the partial indexes
     // on pending work (WHERE status = 'pending'); with "= ?" it walks every item of the kind.
-    return this.db
-      .selectFrom('work_items as w')
-      .where('w.status', '=', sql.lit('pending'))
-      .where('w.next_attempt_at', '<=', now)
-      .where((eb) => eb.or([eb('w.lease_until', 'is', null), eb('w.lease_until', '<', now)]))
-      .where('w.kind', 'in', [...kinds])
-      .where((eb) =>
-        eb.or([
-          eb('w.ordering_key', 'is', null),
-          eb.not(
-            eb.exists(
-              eb
-                .selectFrom('work_items as earlier')
-                .select('earlier.id')
-                .whereRef('earlier.ordering_key', '=', 'w.ordering_key')
-                .where('earlier.status', '=', sql.lit('pending'))
-                .whereRef('earlier.id', '<', 'w.id'),
+    return (
+      this.db
+        .selectFrom('work_items as w')
+        .where('w.status', '=', sql.lit('pending'))
+        .where('w.next_attempt_at', '<=', now)
+        .where((eb) => eb.or([eb('w.lease_until', 'is', null), eb('w.lease_until', '<', now)]))
+        // SQLite: "+kind" keeps the planner off the dedupe index (kind, dedupe_key), which walks
+        // every item of the kind ever stored, done ones included, instead of the pending ones.
+        .where((eb) => (this.isPostgres ? eb('w.kind', 'in', [...kinds]) : eb(sql<string>`+${sql.ref('w.kind')}`, 'in', [...kinds])))
+        .where((eb) =>
+          eb.or([
+            eb('w.ordering_key', 'is', null),
+            eb.not(
+              eb.exists(
+                eb
+                  .selectFrom('work_items as earlier')
+                  .select('earlier.id')
+                  .whereRef('earlier.ordering_key', '=', 'w.ordering_key')
+                  .where('earlier.status', '=', sql.lit('pending'))
+                  .whereRef('earlier.id', '<', 'w.id'),
+              ),
             ),
-          ),
-        ]),
-      );
+          ]),
+        )
+    );
   }
 
   /**
@@ -209,6 +288,23 @@ export class WorkQueueRepository implements WorkEnqueuer {
       .where('status', '=', 'pending')
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
+  }
+
+  /**
+   * Marks several items done in one statement; returns the ids that were (the others' leases
+   * had been taken over by another replica).
+   */
+  async completeMany(ids: readonly number[], owner: string, at: Date): Promise<number[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .updateTable('work_items')
+      .set({ status: 'done', lease_owner: null, lease_until: null, finished_at: toIso(at), updated_at: toIso(at) })
+      .where('id', 'in', [...ids])
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'pending')
+      .returning('id')
+      .execute();
+    return rows.map((row) => Number(row.id));
   }
 
   /** Gives the item back for another attempt at `retryAt`, keeping the error for operators. */

@@ -30,11 +30,11 @@ function numberField(payload: JsonValue, field: string): number {
 
 /** The deferred Slack work of flows/deferredSlack.ts, as items in the durable work queue. */
 export class QueuedSlackWork implements DeferredSlackWork {
-  /** `wake`: tells this process's worker that work is waiting (instead of its next poll). */
   constructor(
     private readonly queue: WorkEnqueuer,
     private readonly now: () => Date = () => new Date(),
-    private readonly wake: () => void = () => undefined,
+    /** Tells the worker there is new work (it does not look after every finished item). */
+    private readonly enqueued: () => void = () => undefined,
   ) {}
 
   async resync(incidentId: number): Promise<void> {
@@ -47,17 +47,19 @@ export class QueuedSlackWork implements DeferredSlackWork {
       orderingKey: `slack:incident:${incidentId}`,
       runAfter: new Date(now.getTime() + RESYNC_DELAY_MS),
     });
+    this.enqueued();
   }
 
   async post(channelId: string, message: SlackMessage): Promise<void> {
     const payload: JsonValue = { channelId, text: message.text, blocks: JSON.parse(JSON.stringify(message.blocks ?? [])) as JsonValue };
     await this.queue.enqueue({ kind: SLACK_POST, payload, orderingKey: `slack:channel:${channelId}` });
+    this.enqueued();
   }
 
   async directMessage(userId: string, message: SlackMessage, key: string): Promise<void> {
     const payload: JsonValue = { userId, text: message.text, blocks: JSON.parse(JSON.stringify(message.blocks ?? [])) as JsonValue };
     await this.queue.enqueue({ kind: SLACK_DIRECT_MESSAGE, payload, dedupeKey: key, orderingKey: `slack:dm:${userId}` });
-    this.wake();
+    this.enqueued();
   }
 
   async postStatusReport(incidentId: number, reportId: number): Promise<void> {
@@ -67,6 +69,7 @@ export class QueuedSlackWork implements DeferredSlackWork {
       dedupeKey: String(reportId),
       orderingKey: `slack:incident:${incidentId}`,
     });
+    this.enqueued();
   }
 }
 

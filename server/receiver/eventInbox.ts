@@ -1,19 +1,35 @@
-import type { App } from '@slack/bolt';
+import type { App, Receiver } from '@slack/bolt';
 import { DomainError } from '../../incidents/errors';
 import type { AppLogger } from '../../logging/logger';
-import type { JsonValue, WorkQueueRepository } from '../../store/workQueue';
+import type { JsonValue, WorkEnqueuer } from '../../store/workQueue';
 import { ReportedError } from '../errorHandling';
 import { workMetrics } from '../jobs/metrics';
 import { PermanentWorkError, type WorkQueueWorker } from '../jobs/workQueueWorker';
 import { eventIdOf } from '../requestInfo';
 import type { EventAcceptance, EventDelivery } from './slackHttpReceiver';
 
+/**
+ * The receiver of the app that runs stored events: it listens on nothing (the receivers in
+ * front store events and answer Slack); the inbox hands each stored event to the app.
+ */
+export class StoredEventReceiver implements Receiver {
+  init(): void {}
+
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  stop(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
 /** The work kind of an Events API delivery waiting in the inbox. */
 export const SLACK_EVENT_WORK = 'slack.event';
 
 export interface EventInboxOptions {
-  /** The durable queue; called before the ack, its insert runs on the ack lane (store/ackLane.ts). */
-  queue: WorkQueueRepository;
+  /** The queue on the ack lane: its own connections, so an ack never waits behind background work. */
+  ackLane: WorkEnqueuer;
   worker: WorkQueueWorker;
   logger: AppLogger;
   /** Events that are not ours to store (the app's own messages and reactions). */
@@ -62,21 +78,38 @@ export class SlackEventInbox {
     const eventId = eventIdOf(delivery.body);
     if (!eventId) throw new Error('an event without event_id reached the inbox');
     const payload: StoredDelivery = { body: delivery.body, retryNum: delivery.retryNum ?? null, retryReason: delivery.retryReason ?? null };
-    const stored = await withinBudget(
-      this.options.queue.enqueue({ kind: SLACK_EVENT_WORK, dedupeKey: eventId, payload: payload as unknown as JsonValue }),
-      this.options.ackBudgetMs,
-    );
+    // With room in this process's worker, the event is stored already claimed by it and handed
+    // over at once: no claim query per event. Without, it waits in the database for a claim.
+    const room = this.options.worker.reserve(SLACK_EVENT_WORK);
+    const enqueued = this.options.ackLane.enqueue({
+      kind: SLACK_EVENT_WORK,
+      dedupeKey: eventId,
+      payload: payload as unknown as JsonValue,
+      leaseTo: room?.lease,
+    });
+    if (room) {
+      // The room follows the insert, not the ack budget: stored late (Slack was told 503 and
+      // retries, finding it stored), the event still runs here rather than after its lease.
+      enqueued.then(
+        (result) => (result.leased ? room.adopt(result.leased) : room.cancel()),
+        () => room.cancel(),
+      );
+    }
+    const stored = await withinBudget(enqueued, this.options.ackBudgetMs);
     if (!stored.created) {
       metrics.eventsDeduplicated.inc();
       logger.info('skipped an event delivered before', { eventId, retryNum: delivery.retryNum, retryReason: delivery.retryReason });
       return 'duplicate';
     }
     metrics.eventsAccepted.inc();
-    this.options.worker.wake();
+    if (!stored.leased) this.options.worker.wake();
     return 'accepted';
   }
 
-  /** Runs stored events through the app's middleware and listeners (Slack was answered already). */
+  /**
+   * Runs stored events through `app`'s middleware and listeners (Slack was answered already):
+   * an app of their own, with only the Events API listeners (see startDispatch).
+   */
   attach(app: App): void {
     this.options.worker.register(
       SLACK_EVENT_WORK,

@@ -12,7 +12,7 @@ import {
 import type { BufferedIncomingMessage } from '@slack/bolt/dist/receivers/BufferedIncomingMessage';
 import { runWithRequestContext } from '../../logging/context';
 import type { AppLogger } from '../../logging/logger';
-import { runBeforeAck } from '../../store/ackLane';
+import { runBeforeAck } from '../../store/ackPhase';
 import { ReportedError } from '../errorHandling';
 import { observeRequest } from '../metrics';
 import { describeRequest } from '../requestInfo';
@@ -296,7 +296,8 @@ export class SlackHttpReceiver implements Receiver {
         return;
       case 'event': {
         const acked = observeRequest('event');
-        await runBeforeAck(() => runWithRequestContext(describeRequest(body), () => this.acceptEvent(request, response, body)));
+        // The inbox writes on the ack lane's own queue (store/ackLane.ts).
+        await runWithRequestContext(describeRequest(body), () => this.acceptEvent(request, response, body));
         acked();
         return;
       }

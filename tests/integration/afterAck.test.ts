@@ -1,6 +1,6 @@
 import { SLACK_REQUEST_WORK } from '../../server/receiver/afterAck';
 import { FakeSlack } from '../support/fakeSlack';
-import { blockText, COMMANDER, REPORTER, reportIncident } from '../support/incidentFlow';
+import { COMMANDER, REPORTER, reportIncident } from '../support/incidentFlow';
 import { TestApp } from '../support/testApp';
 
 describe('work after the ack, past its bound', () => {
@@ -24,7 +24,12 @@ describe('work after the ack, past its bound', () => {
     const responseUrls = Array.from({ length: 20 }, () => fake.responseUrl());
     const answers = await Promise.all(
       responseUrls.map((responseUrl) =>
-        app.command('/dispatch-list-tasks', { channel_id: incident.channelId as string, user_id: REPORTER, response_url: responseUrl }),
+        app.command('/dispatch', {
+          text: 'catchup',
+          channel_id: incident.channelId as string,
+          user_id: REPORTER,
+          response_url: responseUrl,
+        }),
       ),
     );
     expect(answers.map((answer) => answer.status)).toEqual(responseUrls.map(() => 200));
@@ -37,7 +42,7 @@ describe('work after the ack, past its bound', () => {
     for (const responseUrl of responseUrls) {
       const posts = fake.responseUrlPosts.filter((post) => responseUrl.endsWith(post.path));
       expect(posts).toHaveLength(1);
-      expect(blockText(posts[0]?.body ?? {})).toContain('No tasks yet');
+      expect(JSON.stringify(posts[0]?.body ?? {})).toContain('Catch-up on');
     }
   });
 });

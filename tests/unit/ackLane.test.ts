@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { Pool } from 'pg';
-import { isBeforeAck, runBeforeAck } from '../../store/ackLane';
+import { isBeforeAck, runBeforeAck } from '../../store/ackPhase';
 import { PreparingPostgresPool } from '../../store/preparedStatements';
 import { postgresUrl } from '../support/database';
 

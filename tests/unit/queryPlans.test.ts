@@ -101,5 +101,10 @@ describe('hot-path queries use indexes (SQLite query plans)', () => {
       .map((statement) => ({ sql: statement.sql, plan: planOf(statement) }))
       .filter(({ sql, plan }) => plan.some((detail) => scansATable(detail, cteNamesOf(sql))));
     expect(scans).toEqual([]);
+    // The claim walks pending work (the partial index), not every item of its kind ever stored:
+    // the dedupe index (kind, dedupe_key) would also "search", through all the finished items.
+    const claims = checked.filter(({ sql }) => /^\s*with "candidates"/i.test(sql));
+    expect(claims).toHaveLength(1);
+    expect(planOf(claims[0]).join('\n')).toMatch(/SEARCH w USING INDEX work_items_pending_idx/);
   });
 });
