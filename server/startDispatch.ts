@@ -267,7 +267,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   registerAfterCloseWork(work, flowDependencies);
 
   const inflight = new InFlightWork();
-  const ackLane = openAckLane(settings.database.url, store.dialect, store.db, ACK_BUDGET_MS);
+  const ackLane = openAckLane(store.dialect, store.db);
   const inbox = new SlackEventInbox({
     ackLane: ackLane.queue,
     worker: deps.work,

@@ -1,7 +1,6 @@
-import { Kysely, PostgresDialect } from 'kysely';
-import { ACK_LANE_CONNECTIONS, openAckLanePool } from './ackPhase';
+import type { Kysely } from 'kysely';
+import { ACK_LANE_CONNECTIONS, runBeforeAck } from './ackPhase';
 import type { DialectName } from './database';
-import { PreparingPostgresPool } from './preparedStatements';
 import type { Database } from './schema';
 import { type EnqueueResult, type NewWorkItem, type WorkEnqueuer, WorkQueueRepository } from './workQueue';
 
@@ -38,10 +37,12 @@ export class GroupedEnqueue implements WorkEnqueuer {
     private readonly queue: WorkQueueRepository,
     /** Groups written at once (one per connection the lane may use). */
     private readonly concurrency = 1,
+    /** Runs each write as (part of) an ack, so it gets a lane connection (ackPhase.ts). */
+    private readonly asAck: <T>(write: () => Promise<T>) => Promise<T> = (write) => write(),
   ) {}
 
   enqueue(item: NewWorkItem): Promise<EnqueueResult> {
-    if (item.dedupeKey === undefined) return this.queue.enqueue(item);
+    if (item.dedupeKey === undefined) return this.asAck(() => this.queue.enqueue(item));
     return new Promise((resolve, reject) => {
       this.waiting.push({ item, resolve, reject });
       this.schedule();
@@ -62,8 +63,7 @@ export class GroupedEnqueue implements WorkEnqueuer {
     this.writing += 1;
     this.stats.items += group.length;
     this.stats.statements += 1;
-    this.queue
-      .enqueueMany(group.map((waiting) => waiting.item))
+    this.asAck(() => this.queue.enqueueMany(group.map((waiting) => waiting.item)))
       .then(
         (results) => {
           for (const [index, waiting] of group.entries()) waiting.resolve(results[index]);
@@ -80,15 +80,16 @@ export class GroupedEnqueue implements WorkEnqueuer {
 }
 
 /**
- * PostgreSQL: a small pool of its own, with a statement timeout below Slack's 3 s, so an
- * overloaded database makes Slack retry instead of the ack hanging. SQLite has one writer
- * anyway (and an in-memory database exists on one connection only): the lane is the shared db.
- * On both, concurrent acks share commits (GroupedEnqueue).
+ * The inbox's queue on the ack lane: every grouped insert runs in an ack phase of its own, so on
+ * PostgreSQL it takes a connection of the store's lane pool (ackPhase.ts: a few connections of
+ * their own, each statement within the ack's 2 s budget, so an overloaded database makes Slack
+ * retry instead of the ack hanging), shared with the other acks' queries. SQLite has one writer
+ * anyway (and an in-memory database exists on one connection only): there the lane is the
+ * shared connection. On both, concurrent acks share commits (GroupedEnqueue).
  */
-export function openAckLane(url: string, dialect: DialectName, shared: Kysely<Database>, statementTimeoutMs = 2_000): AckLane {
-  if (dialect !== 'postgres') return { queue: new GroupedEnqueue(new WorkQueueRepository(shared)), close: async () => undefined };
-  const pool = openAckLanePool(url, statementTimeoutMs);
-  // Named statements here too: the ack runs the same few queries every time.
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new PreparingPostgresPool(pool) }) });
-  return { queue: new GroupedEnqueue(new WorkQueueRepository(db), ACK_LANE_CONNECTIONS), close: () => db.destroy() };
+export function openAckLane(dialect: DialectName, shared: Kysely<Database>): AckLane {
+  const grouped = new GroupedEnqueue(new WorkQueueRepository(shared), dialect === 'postgres' ? ACK_LANE_CONNECTIONS : 1, (write) =>
+    runBeforeAck(write),
+  );
+  return { queue: grouped, close: async () => undefined };
 }
