@@ -96,34 +96,43 @@ export class KyselyParticipantRepository implements ParticipantRepository {
     return participant;
   }
 
-  /** Everyone who ever took part (or one person), with the roles they hold now. */
+  /**
+   * Everyone who ever took part (or one person), with the roles they hold now: one query, the
+   * participants by the primary key's incident_id prefix, their current roles joined through
+   * participant_roles_current_idx (incident_id, user_id, role where not revoked). A person with
+   * two roles comes back as two rows, folded here.
+   */
   async list(incidentId: number, onlyUserId?: string): Promise<Participant[]> {
-    let participantsQuery = this.db.selectFrom('participants').selectAll().where('incident_id', '=', incidentId);
-    let rolesQuery = this.db
-      .selectFrom('participant_roles')
-      .select(['user_id', 'role'])
-      .where('incident_id', '=', incidentId)
-      .where('revoked_at', 'is', null);
-    if (onlyUserId) {
-      participantsQuery = participantsQuery.where('user_id', '=', onlyUserId);
-      rolesQuery = rolesQuery.where('user_id', '=', onlyUserId);
+    let query = this.db
+      .selectFrom('participants as p')
+      .leftJoin('participant_roles as r', (join) =>
+        join.onRef('r.incident_id', '=', 'p.incident_id').onRef('r.user_id', '=', 'p.user_id').on('r.revoked_at', 'is', null),
+      )
+      .select(['p.user_id', 'p.joined_at', 'p.left_at', 'p.last_activity_at', 'p.message_count', 'r.role'])
+      .where('p.incident_id', '=', incidentId);
+    if (onlyUserId) query = query.where('p.user_id', '=', onlyUserId);
+    const rows = await query.orderBy('p.joined_at').orderBy('p.user_id').execute();
+    const participants: Participant[] = [];
+    const byUser = new Map<string, Participant>();
+    for (const row of rows) {
+      let participant = byUser.get(row.user_id);
+      if (!participant) {
+        participant = {
+          incidentId,
+          userId: row.user_id,
+          roles: [],
+          joinedAt: fromIso(row.joined_at),
+          leftAt: fromIsoOrNull(row.left_at),
+          lastActivityAt: fromIsoOrNull(row.last_activity_at),
+          messageCount: Number(row.message_count),
+        };
+        byUser.set(row.user_id, participant);
+        participants.push(participant);
+      }
+      if (row.role) participant.roles.push(row.role as Role);
     }
-    const [rows, roleRows] = await Promise.all([participantsQuery.orderBy('joined_at').execute(), rolesQuery.execute()]);
-    const rolesByUser = new Map<string, Role[]>();
-    for (const { user_id, role } of roleRows) {
-      const roles = rolesByUser.get(user_id) ?? [];
-      roles.push(role as Role);
-      rolesByUser.set(user_id, roles);
-    }
-    return rows.map((row) => ({
-      incidentId: Number(row.incident_id),
-      userId: row.user_id,
-      roles: (rolesByUser.get(row.user_id) ?? []).sort(byRoleOrder),
-      joinedAt: fromIso(row.joined_at),
-      leftAt: fromIsoOrNull(row.left_at),
-      lastActivityAt: fromIsoOrNull(row.last_activity_at),
-      messageCount: Number(row.message_count),
-    }));
+    for (const participant of participants) if (participant.roles.length > 1) participant.roles.sort(byRoleOrder);
+    return participants;
   }
 
   /** Current holders of a role. */

@@ -50,17 +50,8 @@ export class KyselyTaskRepository implements TaskRepository {
 
   /** Open tasks assigned to a person, across incidents, oldest first. */
   async openAssignedTo(userId: string): Promise<Task[]> {
-    const rows = await this.db
-      .selectFrom('task_assignees')
-      .innerJoin('tasks', 'tasks.id', 'task_assignees.task_id')
-      .select('tasks.id')
-      .where('task_assignees.user_id', '=', userId)
-      .where('tasks.status', '=', 'open')
-      .execute();
-    const tasks = await Promise.all(rows.map((row) => this.findById(Number(row.id))));
-    return tasks
-      .filter((task): task is Task => task !== undefined)
-      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id);
+    // Two queries however many tasks: the tasks through task_assignees_user_idx, then their assignees.
+    return this.query({ openAssignedTo: userId });
   }
 
   /** Sets the status; false when it already had it. */
@@ -74,10 +65,16 @@ export class KyselyTaskRepository implements TaskRepository {
     return Number(result.numUpdatedRows) > 0;
   }
 
-  private async query(filter: { id?: number; incidentId?: number }): Promise<Task[]> {
+  private async query(filter: { id?: number; incidentId?: number; openAssignedTo?: string }): Promise<Task[]> {
     let tasksQuery = this.db.selectFrom('tasks').selectAll();
     if (filter.id !== undefined) tasksQuery = tasksQuery.where('id', '=', filter.id);
     if (filter.incidentId !== undefined) tasksQuery = tasksQuery.where('incident_id', '=', filter.incidentId);
+    const assignee = filter.openAssignedTo;
+    if (assignee !== undefined) {
+      tasksQuery = tasksQuery
+        .where('status', '=', 'open')
+        .where('id', 'in', (eb) => eb.selectFrom('task_assignees').select('task_id').where('user_id', '=', assignee));
+    }
     const rows = await tasksQuery.orderBy('created_at').orderBy('id').execute();
     if (rows.length === 0) return [];
     const assigneeRows = await this.db
