@@ -13,16 +13,7 @@ const FEEDBACK_INCIDENTS_SHOWN = 5;
 
 type HomeDependencies = Pick<
   FlowDependencies,
-  | 'incidents'
-  | 'gateway'
-  | 'links'
-  | 'settings'
-  | 'clock'
-  | 'followUps'
-  | 'feedback'
-  | 'metrics'
-  | 'records'
-  | 'chartLinks'
+  'incidents' | 'gateway' | 'links' | 'settings' | 'clock' | 'followUps' | 'feedback' | 'metrics' | 'records' | 'chartLinks'
 >;
 
 async function myWork(deps: HomeDependencies, userId: string): Promise<{ tasks: MyTask[]; followUps: MyFollowUp[] }> {
