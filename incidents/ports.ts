@@ -99,7 +99,7 @@ export interface IncidentRepository {
   listByStatus(status: IncidentStatus, newest?: number): Promise<Incident[]>;
   /** Newest first. */
   listRecent(limit: number): Promise<Incident[]>;
-  /** Open incidents the person is in now (in the channel or holding a role), active first, newest first. */
+  /** Open incidents the person is in now (in the channel, or holding a role beyond Participant or Observer), active first, newest first. */
   listOpenInvolving(userId: string, limit: number): Promise<Incident[]>;
   /** The newest incidents of a status the person may see (restricted ones only if they take part). */
   listVisibleByStatus(status: IncidentStatus, userId: string, limit: number): Promise<Incident[]>;

@@ -29,7 +29,11 @@ export function visibleToUser(eb: IncidentScope, userId: string) {
   return eb.or([eb('i.visibility', '=', 'open'), takesPart(eb, userId)]);
 }
 
-/** The person is in the incident now: in the channel (joined, not left) or holding a role. */
+/**
+ * The person is in the incident now: in the channel (joined, not left), or holding a role that
+ * is more than taking part (commander, scribe, liaison, reporter: a role kept on record after
+ * leaving the channel, like Participant's, does not count).
+ */
 export function involves(eb: IncidentScope, userId: string) {
   return eb.or([
     eb.exists(
@@ -46,7 +50,8 @@ export function involves(eb: IncidentScope, userId: string) {
         .select('r.user_id')
         .whereRef('r.incident_id', '=', 'i.id')
         .where('r.user_id', '=', userId)
-        .where('r.revoked_at', 'is', null),
+        .where('r.revoked_at', 'is', null)
+        .where('r.role', 'not in', ['participant', 'observer']),
     ),
   ]);
 }

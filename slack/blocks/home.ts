@@ -36,7 +36,7 @@ export function homeView(home: HomeIncidents, links: WorkspaceLinks, reportIncid
   if (counts.notShown > 0) {
     blocks.push(
       context(
-        `${plural(counts.notShown, 'more open incident')} not listed here: the Home tab shows the ${mine.length + others.length} you are in and the newest. Each has its own channel.`,
+        `${plural(counts.notShown, 'more open incident')} not listed here: this tab lists the ones you are in, then the newest. Each has its own channel.`,
       ),
     );
   }
