@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Task, TaskStatus } from '../incidents/model';
 import type { NewTaskRecord, TaskRepository } from '../incidents/ports';
 import type { Database } from './schema';
@@ -66,16 +66,20 @@ export class KyselyTaskRepository implements TaskRepository {
   }
 
   private async query(filter: { id?: number; incidentId?: number; openAssignedTo?: string }): Promise<Task[]> {
-    let tasksQuery = this.db.selectFrom('tasks').selectAll();
-    if (filter.id !== undefined) tasksQuery = tasksQuery.where('id', '=', filter.id);
-    if (filter.incidentId !== undefined) tasksQuery = tasksQuery.where('incident_id', '=', filter.incidentId);
-    const assignee = filter.openAssignedTo;
-    if (assignee !== undefined) {
-      tasksQuery = tasksQuery
-        .where('status', '=', 'open')
-        .where('id', 'in', (eb) => eb.selectFrom('task_assignees').select('task_id').where('user_id', '=', assignee));
-    }
-    const rows = await tasksQuery.orderBy('created_at').orderBy('id').execute();
+    // A person's tasks start from the person (task_assignees_user_idx), each task then by its key.
+    let tasksQuery =
+      filter.openAssignedTo === undefined
+        ? this.db.selectFrom('tasks').selectAll('tasks')
+        : this.db
+            .selectFrom('task_assignees as a')
+            .innerJoin('tasks', 'tasks.id', 'a.task_id')
+            .selectAll('tasks')
+            .where('a.user_id', '=', filter.openAssignedTo)
+            // A literal, so even a generic plan can take tasks_open_idx (status = 'open').
+            .where('tasks.status', '=', sql.lit('open'));
+    if (filter.id !== undefined) tasksQuery = tasksQuery.where('tasks.id', '=', filter.id);
+    if (filter.incidentId !== undefined) tasksQuery = tasksQuery.where('tasks.incident_id', '=', filter.incidentId);
+    const rows = await tasksQuery.orderBy('tasks.created_at').orderBy('tasks.id').execute();
     if (rows.length === 0) return [];
     const assigneeRows = await this.db
       .selectFrom('task_assignees')
