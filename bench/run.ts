@@ -5,7 +5,10 @@
  *   npm run bench -- --database postgres://postgres@127.0.0.1:5432/test
  *   npm run bench -- --slot-seconds 2 --rounds 1     # quicker, noisier
  *   npm run bench -- --scale                          # 10,000 incidents, one of 1,000 participants (bench/scale.ts)
+ *   npm run bench -- --tsx                            # run the TypeScript through tsx instead of compiling first
  *
+ * Both targets run compiled (tsconfig.bench.json, into .bench-build/), as `npm start` runs the
+ * app, unless --tsx is given.
  * The app, the anchor and the fake Slack each run in a process of their own (figures of one
  * never include another's CPU or memory); the load comes from this process over 20 keep-alive
  * connections to 127.0.0.1. Each phase alternates the two, A B A B, and prints both figures and
@@ -18,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { postgresSchema, type TestDatabase } from '../tests/support/database';
 import { channelMessage, envelope, memberJoined, slashCommand, viewSubmission } from '../tests/support/payloads';
-import { Child, watchPeakRss } from './ipc';
+import { Child, compiledBench, watchPeakRss } from './ipc';
 import { closedLoop, failures, type LoadResult, openLoop, percentile, type SlackRequest, Target } from './load';
 import { runScale } from './scale';
 
@@ -38,6 +41,7 @@ interface Options {
   stormEvents: number;
   stormSeconds: number;
   welcomeRate: number;
+  tsx: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -64,6 +68,7 @@ function parseOptions(argv: string[]): Options {
     stormSeconds: number('storm-seconds', 10),
     // Slack's chat.postEphemeral is in a per-workspace tier; the fake answers 429 + Retry-After beyond this.
     welcomeRate: number('welcome-rate', 100),
+    tsx: argv.includes('--tsx'),
   };
 }
 
@@ -127,6 +132,8 @@ const jsonEvent = (body: unknown): SlackRequest => ({
 
 interface Figures {
   samples: LoadResult['samples'];
+  /** The target process's CPU time (user + system, all threads) over the slot and its drain, in microseconds. */
+  cpuUs: number;
   wallMs: number;
   drainMs: number;
   notDrained: number;
@@ -136,6 +143,7 @@ interface Figures {
 function merge(results: Figures[]): Figures {
   return {
     samples: results.flatMap((result) => result.samples),
+    cpuUs: results.reduce((sum, result) => sum + result.cpuUs, 0),
     wallMs: results.reduce((sum, result) => sum + result.wallMs, 0),
     drainMs: results.reduce((sum, result) => sum + result.drainMs, 0),
     notDrained: results.reduce((sum, result) => sum + result.notDrained, 0),
@@ -144,16 +152,21 @@ function merge(results: Figures[]): Figures {
 }
 
 const perSecond = (figures: Figures) => (figures.samples.length / figures.wallMs) * 1000;
+/** CPU per request: less sensitive than throughput to whatever else the machine is doing. */
+const cpuPerRequest = (figures: Figures) => `CPU ${(figures.cpuUs / Math.max(1, figures.samples.length) / 1000).toFixed(2)} ms/req`;
 const ms = (value: number) => `${value.toFixed(value < 10 ? 1 : 0)} ms`;
 const mb = (value: number) => `${value.toFixed(0)} MB`;
 
 /** Runs `run` on the target, then waits (bounded) until the app's work after the acks is done; watches RSS throughout. */
 async function slot(started: Started, run: () => Promise<LoadResult>, drainTimeoutMs = 60_000): Promise<Figures> {
   const rss = watchPeakRss(started.child);
+  const cpuBefore = await started.child.request<NodeJS.CpuUsage>('cpu');
   const result = await run();
   const drained = await started.child.request<{ idle: boolean; waitedMs: number }>('idle', { timeoutMs: drainTimeoutMs });
+  const cpuAfter = await started.child.request<NodeJS.CpuUsage>('cpu');
   return {
     samples: result.samples,
+    cpuUs: cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system,
     wallMs: result.wallMs,
     drainMs: drained.waitedMs,
     notDrained: drained.idle ? 0 : 1,
@@ -163,6 +176,10 @@ async function slot(started: Started, run: () => Promise<LoadResult>, drainTimeo
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  if (!options.tsx) {
+    process.stderr.write('[bench] compiling (tsc -p tsconfig.bench.json)\n');
+    compiledBench();
+  }
   const folder = mkdtempSync(join(tmpdir(), 'dispatch-bench-'));
   const database: TestDatabase = options.database
     ? await postgresSchema(options.database)
@@ -265,7 +282,7 @@ async function main(): Promise<void> {
     };
     const throughputRow = (phase: string, figures: { app: Figures; anchor: Figures }, unit: string, goal: string) => {
       const cell = (f: Figures) =>
-        `${perSecond(f).toFixed(0)} ${unit}/s, p50 ${ms(percentile(f.samples, 50))}, p99 ${ms(percentile(f.samples, 99))}` +
+        `${perSecond(f).toFixed(0)} ${unit}/s, p50 ${ms(percentile(f.samples, 50))}, p99 ${ms(percentile(f.samples, 99))}, ${cpuPerRequest(f)}` +
         (failures(f.samples) ? `, ${failures(f.samples)} not 200` : '');
       const drain = figures.app.drainMs > 1 ? `; work after the acks done ${ms(figures.app.drainMs)} after the load` : '';
       row(
@@ -393,7 +410,7 @@ async function main(): Promise<void> {
     await stopStarted(anchor);
 
     console.log(
-      `Dispatch for Slack beside bare Bolt — ${database.kind}, ${options.connections} connections, slots of ${options.slotMs / 1000} s × ${options.rounds} rounds (A B), node ${process.version}`,
+      `Dispatch for Slack beside bare Bolt — ${database.kind}, ${options.tsx ? 'TypeScript through tsx' : 'compiled JavaScript'}, ${options.connections} connections, slots of ${options.slotMs / 1000} s × ${options.rounds} rounds (A B), node ${process.version}`,
     );
     console.log('| phase | app | bare Bolt | ratio | goal |');
     console.log('|---|---|---|---|---|');

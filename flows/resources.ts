@@ -1,6 +1,7 @@
 import type { Incident, Resource } from '../incidents/model';
 import type { NewResource } from '../incidents/resources';
 import { noticeMessage } from '../slack/blocks/feedback';
+import type { SlackMessage } from '../slack/blocks/message';
 import { addResourceModal, type ResourceFormMetadata, resourceAddedNotice, resourceListMessage } from '../slack/blocks/resources';
 import { SlackCallError } from '../slack/errors';
 import type { FlowDependencies } from './dependencies';
@@ -16,8 +17,12 @@ export async function showResourceList(
   responseUrl: string,
   replace: boolean,
 ): Promise<void> {
-  const resources = await deps.resources.list(incident.id);
-  await deps.gateway.respond(responseUrl, { ...resourceListMessage(incident, resources, deps.links), replaceOriginal: replace });
+  await deps.gateway.respond(responseUrl, { ...(await resourceList(deps, incident)), replaceOriginal: replace });
+}
+
+/** The resource list as a message: one query, so the list command answers with it in its ack. */
+export async function resourceList(deps: Pick<FlowDependencies, 'resources' | 'links'>, incident: Incident): Promise<SlackMessage> {
+  return resourceListMessage(incident, await deps.resources.list(incident.id), deps.links);
 }
 
 export async function openResourceForm(
@@ -75,4 +80,4 @@ export async function addResource(
 }
 
 /** The flows listeners may start from this module (bound to their dependencies by createFlows). */
-export const flows = { showResourceList, openResourceForm, addResource };
+export const flows = { showResourceList, resourceList, openResourceForm, addResource };

@@ -1,6 +1,7 @@
 import type { Incident } from '../incidents/model';
 import type { NewTask } from '../incidents/tasks';
 import { noticeMessage } from '../slack/blocks/feedback';
+import type { SlackMessage } from '../slack/blocks/message';
 import { addTaskModal, type TaskFormMetadata, taskAddedNotice, taskAssignedMessage, taskListMessage } from '../slack/blocks/tasks';
 import { mention } from '../slack/blocks/text';
 import { SlackCallError } from '../slack/errors';
@@ -14,8 +15,12 @@ type TaskListDependencies = Pick<FlowDependencies, 'tasks' | 'gateway'>;
  * the response_url belongs to: that is how an ephemeral list is updated in place.
  */
 export async function showTaskList(deps: TaskListDependencies, incident: Incident, responseUrl: string, replace: boolean): Promise<void> {
-  const tasks = await deps.tasks.list(incident.id);
-  await deps.gateway.respond(responseUrl, { ...taskListMessage(incident, tasks), replaceOriginal: replace });
+  await deps.gateway.respond(responseUrl, { ...(await taskList(deps, incident)), replaceOriginal: replace });
+}
+
+/** The task list as a message: one query, so the list command answers with it in its ack. */
+export async function taskList(deps: Pick<FlowDependencies, 'tasks'>, incident: Incident): Promise<SlackMessage> {
+  return taskListMessage(incident, await deps.tasks.list(incident.id));
 }
 
 export async function openTaskForm(
@@ -78,4 +83,4 @@ export async function changeTaskStatus(
 }
 
 /** The flows listeners may start from this module (bound to their dependencies by createFlows). */
-export const flows = { showTaskList, openTaskForm, addTask, changeTaskStatus };
+export const flows = { showTaskList, taskList, openTaskForm, addTask, changeTaskStatus };

@@ -1,11 +1,12 @@
 import type {
   AllMiddlewareArgs,
-  App,
   BlockAction,
   ButtonAction,
   MessageShortcut,
   SlackActionMiddlewareArgs,
   SlackCommandMiddlewareArgs,
+  SlackEventMiddlewareArgs,
+  SlackOptionsMiddlewareArgs,
   SlackShortcutMiddlewareArgs,
   SlackViewMiddlewareArgs,
   ViewSubmitAction,
@@ -17,6 +18,25 @@ export type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 export type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<ButtonAction>>;
 export type ViewSubmissionArgs = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
 export type MessageShortcutArgs = AllMiddlewareArgs & SlackShortcutMiddlewareArgs<MessageShortcut>;
+
+export type OptionsArgs = AllMiddlewareArgs & SlackOptionsMiddlewareArgs<'block_suggestion'>;
+export type EventArgs<EventType extends string> = AllMiddlewareArgs & SlackEventMiddlewareArgs<EventType>;
+
+export type ListenerHandler<Args> = (args: Args) => Promise<void>;
+
+/**
+ * What a listener module registers with: Bolt's own listener methods, narrowed to the
+ * constraints this app uses (an exact command, action id, callback id, block id or event type;
+ * a pattern only for action ids that carry a number).
+ */
+export interface ListenerRoutes {
+  command(slug: string, handler: ListenerHandler<CommandArgs>): void;
+  action(constraint: { action_id: string | RegExp; type: 'block_actions' }, handler: ListenerHandler<ButtonArgs>): void;
+  view(constraint: { callback_id: string; type: 'view_submission' }, handler: ListenerHandler<ViewSubmissionArgs>): void;
+  shortcut(constraint: { callback_id: string; type: 'message_action' }, handler: ListenerHandler<MessageShortcutArgs>): void;
+  options(constraint: { type: 'block_suggestion'; block_id: string }, handler: ListenerHandler<OptionsArgs>): void;
+  event<EventType extends string>(type: EventType, handler: ListenerHandler<EventArgs<EventType>>): void;
+}
 
 /**
  * What listeners are given: settings, the flows, and the domain services they read to check a
@@ -77,10 +97,10 @@ export interface MessageShortcutListener {
 export interface EventListenerModule {
   /** Bot events for the manifest, e.g. ["message.channels", "message.groups"] for "message". */
   subscriptions: string[];
-  register(app: App, deps: ListenerDependencies): void;
+  register(routes: ListenerRoutes, deps: ListenerDependencies): void;
 }
 
 /** A module of buttons, menus or modal submissions: wires its ids to handlers. */
 export interface ListenerModule {
-  register(app: App, deps: ListenerDependencies): void;
+  register(routes: ListenerRoutes, deps: ListenerDependencies): void;
 }

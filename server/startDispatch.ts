@@ -238,7 +238,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     resources: new ResourceService(store, clock, settings.incident),
     timeline: new TimelineService(store, clock),
     follows: new FollowService(store, clock),
-    deferred: new QueuedSlackWork(store.workQueue),
+    deferred: new QueuedSlackWork(store.workQueue, undefined, () => work.wake()),
     followUps: new FollowUpService(store, clock),
     feedback: new FeedbackService(store, clock, identity.userId),
     metrics: new MetricsService(store.metrics, clock, settings.incident),
@@ -278,6 +278,11 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     logger: toBoltLogger(logger),
     clientOptions: { slackApiUrl: settings.slack.apiUrl, retryConfig: SLACK_RETRY_BUDGET, timeout: SLACK_CALL_TIMEOUT_MS },
     extendedErrorHandler: true,
+    // Neither is used, and each is a global middleware every request runs: the app keeps no
+    // conversation state, and ignoreOwnEvents (below, and the inbox before it) already skips
+    // the app's own events, more completely than Bolt's ignoreSelf.
+    convoStore: false,
+    ignoreSelf: false,
   });
   // Both receivers store events and acknowledge them themselves (the HTTP one is timed there).
   instrumentRequests(app, { eventsObservedByReceiver: true });

@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
-import { Pool } from 'pg';
 import type { DialectName } from './database';
+import { postgresPool } from './postgresPool';
 import { PreparingPostgresPool } from './preparedStatements';
 import type { Database } from './schema';
 import { WorkQueueRepository } from './workQueue';
@@ -21,7 +21,7 @@ const ACK_LANE_CONNECTIONS = 8;
  */
 export function openAckLane(url: string, dialect: DialectName, shared: Kysely<Database>, statementTimeoutMs = 2_000): AckLane {
   if (dialect !== 'postgres') return { queue: new WorkQueueRepository(shared), close: async () => undefined };
-  const pool = new Pool({
+  const pool = postgresPool({
     connectionString: url,
     max: ACK_LANE_CONNECTIONS,
     statement_timeout: statementTimeoutMs,

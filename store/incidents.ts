@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Updateable } from 'kysely';
+import { type Kysely, type Selectable, sql, type Updateable } from 'kysely';
 import { type Announcement, INCIDENT_STATUSES, type Incident, type IncidentStatus, type Visibility } from '../incidents/model';
 import type { IncidentChanges, IncidentRef, IncidentRepository, NewIncidentRecord, OpenIncidentCounts } from '../incidents/ports';
 import type { Database, IncidentsTable } from './schema';
@@ -55,7 +55,12 @@ function toRowChanges(changes: IncidentChanges, at: Date): Updateable<IncidentsT
 export class KyselyIncidentRepository implements IncidentRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** Incidents with their current commander, read from the roles. */
+  /**
+   * Incidents with their current commander, read from the roles. The role and the limit are
+   * literals, not parameters: only then does SQLite's planner match the partial index on the
+   * one current commander (role = 'commander' and not revoked), a single-row lookup; with
+   * "role = ?" the lookup costs several times more on every command and event.
+   */
   private selectIncidents() {
     return this.db
       .selectFrom('incidents as i')
@@ -65,9 +70,9 @@ export class KyselyIncidentRepository implements IncidentRepository {
           .selectFrom('participant_roles as r')
           .select('r.user_id')
           .whereRef('r.incident_id', '=', 'i.id')
-          .where('r.role', '=', 'commander')
+          .where('r.role', '=', sql.lit('commander'))
           .where('r.revoked_at', 'is', null)
-          .limit(1)
+          .limit(sql.lit(1))
           .as('commander_id'),
       );
   }

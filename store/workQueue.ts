@@ -15,12 +15,19 @@ export interface NewWorkItem {
   orderingKey?: string;
   /** Not claimed before this time (default: now). */
   runAfter?: Date;
+  /**
+   * Stored already claimed by this owner (its first attempt), for a worker that runs it at once
+   * with no claim query: until `until`, as if claimed; after it, any worker may take it over.
+   */
+  leaseTo?: { owner: string; until: Date };
 }
 
 export interface EnqueueResult {
   id: number;
   /** False when an item with the same kind and dedupe key already existed. */
   created: boolean;
+  /** The item as stored, when it was created with `leaseTo` (ready to run). */
+  leased?: WorkItem;
 }
 
 /**
@@ -96,23 +103,48 @@ export class WorkQueueRepository implements WorkEnqueuer {
   }
 
   async enqueue(item: NewWorkItem): Promise<EnqueueResult> {
-    const now = toIso(this.clock());
+    const at = this.clock();
+    const now = toIso(at);
+    const nextAttemptAt = item.runAfter ?? at;
+    const payload = JSON.stringify(item.payload);
+    const lease = item.leaseTo;
     const inserted = await this.db
       .insertInto('work_items')
       .values({
         kind: item.kind,
         dedupe_key: item.dedupeKey ?? null,
         ordering_key: item.orderingKey ?? null,
-        payload: JSON.stringify(item.payload),
+        payload,
         status: 'pending',
-        next_attempt_at: item.runAfter ? toIso(item.runAfter) : now,
+        next_attempt_at: toIso(nextAttemptAt),
         created_at: now,
         updated_at: now,
+        ...(lease ? { lease_owner: lease.owner, lease_until: toIso(lease.until), attempts: 1 } : {}),
       })
       .onConflict((conflict) => conflict.columns(['kind', 'dedupe_key']).doNothing())
       .returning('id')
       .executeTakeFirst();
-    if (inserted) return { id: Number(inserted.id), created: true };
+    if (inserted) {
+      const id = Number(inserted.id);
+      if (!lease) return { id, created: true };
+      const leased: WorkItem = {
+        id,
+        kind: item.kind,
+        dedupeKey: item.dedupeKey ?? null,
+        orderingKey: item.orderingKey ?? null,
+        // Parsed back, as a claim would give it: the handler gets its own copy, JSON-shaped.
+        payload: JSON.parse(payload) as JsonValue,
+        status: 'pending',
+        attempts: 1,
+        nextAttemptAt: nextAttemptAt,
+        leaseOwner: lease.owner,
+        leaseUntil: lease.until,
+        lastError: null,
+        createdAt: at,
+        finishedAt: null,
+      };
+      return { id, created: true, leased };
+    }
     const existing = await this.db
       .selectFrom('work_items')
       .select('id')
@@ -129,27 +161,31 @@ export class WorkQueueRepository implements WorkEnqueuer {
   private claimable(kinds: readonly string[], now: string) {
     // 'pending' as a literal, not a parameter: only then may the planner use the partial indexes
     // on pending work (WHERE status = 'pending'); with "= ?" it walks every item of the kind.
-    return this.db
-      .selectFrom('work_items as w')
-      .where('w.status', '=', sql.lit('pending'))
-      .where('w.next_attempt_at', '<=', now)
-      .where((eb) => eb.or([eb('w.lease_until', 'is', null), eb('w.lease_until', '<', now)]))
-      .where('w.kind', 'in', [...kinds])
-      .where((eb) =>
-        eb.or([
-          eb('w.ordering_key', 'is', null),
-          eb.not(
-            eb.exists(
-              eb
-                .selectFrom('work_items as earlier')
-                .select('earlier.id')
-                .whereRef('earlier.ordering_key', '=', 'w.ordering_key')
-                .where('earlier.status', '=', sql.lit('pending'))
-                .whereRef('earlier.id', '<', 'w.id'),
+    return (
+      this.db
+        .selectFrom('work_items as w')
+        .where('w.status', '=', sql.lit('pending'))
+        .where('w.next_attempt_at', '<=', now)
+        .where((eb) => eb.or([eb('w.lease_until', 'is', null), eb('w.lease_until', '<', now)]))
+        // SQLite: "+kind" keeps the planner off the dedupe index (kind, dedupe_key), which walks
+        // every item of the kind ever stored, done ones included, instead of the pending ones.
+        .where((eb) => (this.isPostgres ? eb('w.kind', 'in', [...kinds]) : eb(sql<string>`+${sql.ref('w.kind')}`, 'in', [...kinds])))
+        .where((eb) =>
+          eb.or([
+            eb('w.ordering_key', 'is', null),
+            eb.not(
+              eb.exists(
+                eb
+                  .selectFrom('work_items as earlier')
+                  .select('earlier.id')
+                  .whereRef('earlier.ordering_key', '=', 'w.ordering_key')
+                  .where('earlier.status', '=', sql.lit('pending'))
+                  .whereRef('earlier.id', '<', 'w.id'),
+              ),
             ),
-          ),
-        ]),
-      );
+          ]),
+        )
+    );
   }
 
   /**
@@ -209,6 +245,23 @@ export class WorkQueueRepository implements WorkEnqueuer {
       .where('status', '=', 'pending')
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
+  }
+
+  /**
+   * Marks several items done in one statement; returns the ids that were (the others' leases
+   * had been taken over by another replica).
+   */
+  async completeMany(ids: readonly number[], owner: string, at: Date): Promise<number[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .updateTable('work_items')
+      .set({ status: 'done', lease_owner: null, lease_until: null, finished_at: toIso(at), updated_at: toIso(at) })
+      .where('id', 'in', [...ids])
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'pending')
+      .returning('id')
+      .execute();
+    return rows.map((row) => Number(row.id));
   }
 
   /** Gives the item back for another attempt at `retryAt`, keeping the error for operators. */

@@ -44,7 +44,10 @@ async function main(): Promise<void> {
   // Bolt acknowledges events itself, before any listener runs.
   app.event(/.*/, async () => undefined);
   const server = (await app.start(Number(process.env.PORT ?? 0))) as Server;
-  serveIpc({ idle: () => ({ idle: true, waitedMs: 0 }), memory: () => process.memoryUsage() }, (server.address() as AddressInfo).port);
+  serveIpc(
+    { idle: () => ({ idle: true, waitedMs: 0 }), memory: () => process.memoryUsage(), cpu: () => process.cpuUsage() },
+    (server.address() as AddressInfo).port,
+  );
   process.on('SIGTERM', () => {
     void app.stop().then(() => process.exit(0));
   });

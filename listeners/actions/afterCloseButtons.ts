@@ -1,8 +1,8 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { ButtonAction } from '@slack/bolt';
 import { DomainError } from '../../incidents/errors';
 import { ACTIONS } from '../../slack/blocks/ids';
 import { incidentButton } from '../incidentScope';
-import type { ButtonArgs, ListenerDependencies } from '../types';
+import type { ButtonArgs, ListenerDependencies, ListenerRoutes } from '../types';
 
 function idOf(action: ButtonAction, what: string): number {
   const id = Number(action.value);
@@ -58,9 +58,9 @@ const postmortemButton = incidentButton({}, async ({ body }, deps, incident) => 
   await deps.flows.postPostmortem({ incidentId: incident.id, actorId: body.user.id });
 });
 
-export function register(app: App, deps: ListenerDependencies): void {
+export function register(routes: ListenerRoutes, deps: ListenerDependencies): void {
   const on = (actionId: string, handler: (args: ButtonArgs, deps: ListenerDependencies) => Promise<void>) =>
-    app.action<BlockAction<ButtonAction>>({ action_id: actionId, type: 'block_actions' }, (args) => handler(args, deps));
+    routes.action({ action_id: actionId, type: 'block_actions' }, (args) => handler(args, deps));
   on(ACTIONS.followUpDone, followUpDoneButton);
   on(ACTIONS.homeTaskDone, homeTaskDoneButton);
   on(ACTIONS.makeFollowUp, makeFollowUpButton);

@@ -1,9 +1,8 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { CommandName } from '../../config';
 import type { IncidentStatus } from '../../incidents/model';
 import { ACTIONS } from '../../slack/blocks/ids';
 import { incidentButton } from '../incidentScope';
-import type { ButtonArgs, ListenerDependencies } from '../types';
+import type { ButtonArgs, ListenerDependencies, ListenerRoutes } from '../types';
 
 const STATUS_COMMANDS: Record<IncidentStatus, CommandName> = { active: 'markActive', stable: 'markStable', closed: 'markClosed' };
 
@@ -33,9 +32,9 @@ const retrySetupButton = incidentButton({}, async (_args, deps, incident) => {
   await deps.flows.retrySetup(incident);
 });
 
-export function register(app: App, deps: ListenerDependencies): void {
+export function register(routes: ListenerRoutes, deps: ListenerDependencies): void {
   const on = (actionId: string, handler: (args: ButtonArgs, deps: ListenerDependencies) => Promise<void>) =>
-    app.action<BlockAction<ButtonAction>>({ action_id: actionId, type: 'block_actions' }, (args) => handler(args, deps));
+    routes.action({ action_id: actionId, type: 'block_actions' }, (args) => handler(args, deps));
   on(ACTIONS.markActive, statusButton('active'));
   on(ACTIONS.markStable, statusButton('stable'));
   on(ACTIONS.markClosed, statusButton('closed'));

@@ -1,5 +1,4 @@
-import type { App } from '@slack/bolt';
-import type { ListenerDependencies, ListenerModule } from '../types';
+import type { ListenerDependencies, ListenerModule, ListenerRoutes } from '../types';
 import * as afterCloseButtons from './afterCloseButtons';
 import * as incidentButtons from './incidentButtons';
 import * as messageButtons from './messageButtons';
@@ -21,6 +20,6 @@ const ACTION_MODULES: ListenerModule[] = [
   afterCloseButtons,
 ];
 
-export function register(app: App, deps: ListenerDependencies): void {
-  for (const module of ACTION_MODULES) module.register(app, deps);
+export function register(routes: ListenerRoutes, deps: ListenerDependencies): void {
+  for (const module of ACTION_MODULES) module.register(routes, deps);
 }

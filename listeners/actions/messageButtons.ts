@@ -1,8 +1,7 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { ACTIONS } from '../../slack/blocks/ids';
 import { helpVerbs } from '../commands/dispatch';
 import { incidentButton } from '../incidentScope';
-import type { ButtonArgs, ListenerDependencies } from '../types';
+import type { ButtonArgs, ListenerDependencies, ListenerRoutes } from '../types';
 
 /** "Catch me up" on the pinned summary: the catch-up, privately, to whoever pressed it. */
 const catchUpButton = incidentButton({}, async ({ body }, deps, incident) => {
@@ -30,9 +29,9 @@ const unfollowButton = incidentButton({}, async ({ body }, deps, incident) => {
   await deps.flows.unfollowIncident({ incident, userId: body.user.id, reply: deps.flows.replyByResponseUrl(body.response_url) });
 });
 
-export function register(app: App, deps: ListenerDependencies): void {
+export function register(routes: ListenerRoutes, deps: ListenerDependencies): void {
   const on = (actionId: string, handler: (args: ButtonArgs, deps: ListenerDependencies) => Promise<void>) =>
-    app.action<BlockAction<ButtonAction>>({ action_id: actionId, type: 'block_actions' }, (args) => handler(args, deps));
+    routes.action({ action_id: actionId, type: 'block_actions' }, (args) => handler(args, deps));
   on(ACTIONS.catchUp, catchUpButton);
   on(ACTIONS.help, helpButton);
   on(ACTIONS.follow, followButton);

@@ -1,9 +1,8 @@
-import type { App } from '@slack/bolt';
 import { DomainError } from '../../incidents/errors';
 import type { OncallService } from '../../oncall';
 import { ONCALL_FIELDS, serviceOptions } from '../../slack/blocks/oncall';
 import { LIMITS } from '../../slack/blocks/text';
-import type { ListenerDependencies } from '../types';
+import type { ListenerDependencies, ListenerRoutes } from '../types';
 
 /** Slack gives an options request 3 seconds; a slower provider yields no options this keystroke (the next finds its list cached). */
 const OPTIONS_BUDGET_MS = 2_000;
@@ -14,8 +13,8 @@ const OPTIONS_BUDGET_MS = 2_000;
  * An options answer cannot carry an error, so a provider that is down yields no options (and a
  * log line); submitting the form then says why.
  */
-export function register(app: App, deps: ListenerDependencies): void {
-  app.options<'block_suggestion'>({ type: 'block_suggestion', block_id: ONCALL_FIELDS.service }, async ({ ack, body }) => {
+export function register(routes: ListenerRoutes, deps: ListenerDependencies): void {
+  routes.options({ type: 'block_suggestion', block_id: ONCALL_FIELDS.service }, async ({ ack, body }) => {
     let services: OncallService[] = [];
     if (deps.oncall) {
       try {

@@ -1,9 +1,8 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { DomainError } from '../../incidents/errors';
 import { addToRequestContext } from '../../logging/context';
 import { ACTIONS } from '../../slack/blocks/ids';
 import { incidentButton } from '../incidentScope';
-import type { ButtonArgs, ListenerDependencies } from '../types';
+import type { ButtonArgs, ListenerDependencies, ListenerRoutes } from '../types';
 
 /** "Status report" on the pinned summary or in a reminder: opens the report form. */
 const statusReportButton = incidentButton({ restrictedAs: 'statusReport' }, async ({ body }, deps, incident) => {
@@ -21,12 +20,8 @@ async function snoozeButton({ ack, action, body }: ButtonArgs, deps: ListenerDep
   addToRequestContext({ incident: incidentName });
 }
 
-export function register(app: App, deps: ListenerDependencies): void {
-  app.action<BlockAction<ButtonAction>>({ action_id: ACTIONS.statusReport, type: 'block_actions' }, (args) =>
-    statusReportButton(args, deps),
-  );
+export function register(routes: ListenerRoutes, deps: ListenerDependencies): void {
+  routes.action({ action_id: ACTIONS.statusReport, type: 'block_actions' }, (args) => statusReportButton(args, deps));
   // One action id per snooze length (ids are unique within a block); the value carries incident and minutes.
-  app.action<BlockAction<ButtonAction>>({ action_id: new RegExp(`^${ACTIONS.snoozeReminder}_\\d+$`), type: 'block_actions' }, (args) =>
-    snoozeButton(args, deps),
-  );
+  routes.action({ action_id: new RegExp(`^${ACTIONS.snoozeReminder}_\\d+$`), type: 'block_actions' }, (args) => snoozeButton(args, deps));
 }

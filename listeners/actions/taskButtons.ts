@@ -1,9 +1,9 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { ButtonAction } from '@slack/bolt';
 import { DomainError } from '../../incidents/errors';
 import { addToRequestContext } from '../../logging/context';
 import { ACTIONS } from '../../slack/blocks/ids';
 import { incidentButton } from '../incidentScope';
-import type { ButtonArgs, ListenerDependencies } from '../types';
+import type { ButtonArgs, ListenerDependencies, ListenerRoutes } from '../types';
 
 function taskIdOf(action: ButtonAction): number {
   const id = Number(action.value);
@@ -30,9 +30,9 @@ const addTaskButton = incidentButton({}, async ({ body }, deps, incident) => {
   await deps.flows.openTaskForm({ triggerId: body.trigger_id, incident, metadata: { listResponseUrl: body.response_url } });
 });
 
-export function register(app: App, deps: ListenerDependencies): void {
+export function register(routes: ListenerRoutes, deps: ListenerDependencies): void {
   const on = (actionId: string, handler: (args: ButtonArgs, deps: ListenerDependencies) => Promise<void>) =>
-    app.action<BlockAction<ButtonAction>>({ action_id: actionId, type: 'block_actions' }, (args) => handler(args, deps));
+    routes.action({ action_id: actionId, type: 'block_actions' }, (args) => handler(args, deps));
   on(ACTIONS.resolveTask, taskStatusButton(true));
   on(ACTIONS.reopenTask, taskStatusButton(false));
   on(ACTIONS.addTask, addTaskButton);

@@ -1,7 +1,6 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { ACTIONS } from '../../slack/blocks/ids';
 import { incidentButton } from '../incidentScope';
-import type { ButtonArgs, ListenerDependencies } from '../types';
+import type { ButtonArgs, ListenerDependencies, ListenerRoutes } from '../types';
 
 /** "Timeline" on the pinned summary: the timeline in a modal, most recent first. */
 const showTimelineButton = incidentButton({}, async ({ body }, deps, incident) => {
@@ -13,9 +12,9 @@ const postTimelineButton = incidentButton({}, async ({ body }, deps, incident) =
   await deps.flows.postTimeline({ incident, actorId: body.user.id, viewId: body.view?.id });
 });
 
-export function register(app: App, deps: ListenerDependencies): void {
+export function register(routes: ListenerRoutes, deps: ListenerDependencies): void {
   const on = (actionId: string, handler: (args: ButtonArgs, deps: ListenerDependencies) => Promise<void>) =>
-    app.action<BlockAction<ButtonAction>>({ action_id: actionId, type: 'block_actions' }, (args) => handler(args, deps));
+    routes.action({ action_id: actionId, type: 'block_actions' }, (args) => handler(args, deps));
   on(ACTIONS.showTimeline, showTimelineButton);
   on(ACTIONS.postTimeline, postTimelineButton);
 }

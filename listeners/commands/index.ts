@@ -1,5 +1,4 @@
-import type { App } from '@slack/bolt';
-import type { ListenerDependencies, SlashCommandListener } from '../types';
+import type { ListenerDependencies, ListenerRoutes, SlashCommandListener } from '../types';
 import { assignRoleCommand } from './assignRole';
 import { dispatchCommand } from './dispatch';
 import { editIncidentCommand } from './editIncident';
@@ -27,8 +26,8 @@ export const COMMAND_LISTENERS: SlashCommandListener[] = [
   dispatchCommand,
 ];
 
-export function register(app: App, deps: ListenerDependencies): void {
+export function register(routes: ListenerRoutes, deps: ListenerDependencies): void {
   for (const listener of COMMAND_LISTENERS) {
-    app.command(deps.settings.commands[listener.setting], (args) => listener.handle(args, deps));
+    routes.command(deps.settings.commands[listener.setting], (args) => listener.handle(args, deps));
   }
 }

@@ -1,8 +1,7 @@
-import type { App } from '@slack/bolt';
 import type { Incident } from '../../incidents/model';
 import type { IncidentRef } from '../../incidents/ports';
 import { addToRequestContext } from '../../logging/context';
-import type { EventListenerModule, ListenerDependencies } from '../types';
+import type { EventListenerModule, ListenerDependencies, ListenerRoutes } from '../types';
 
 /** Message subtypes a person writes; the rest (bot_message, channel_join, message_changed...) is not activity. */
 const PERSON_MESSAGE_SUBTYPES = new Set<string | undefined>([undefined, 'thread_broadcast', 'file_share', 'me_message']);
@@ -24,8 +23,8 @@ async function incidentRefOfChannel(deps: ListenerDependencies, channelId: strin
 /** Someone joined an incident channel: a participant (again), welcomed or caught up privately. */
 export const memberJoinedListener: EventListenerModule = {
   subscriptions: ['member_joined_channel'],
-  register(app: App, deps: ListenerDependencies) {
-    app.event('member_joined_channel', async ({ event }) => {
+  register(routes: ListenerRoutes, deps: ListenerDependencies) {
+    routes.event('member_joined_channel', async ({ event }) => {
       const incident = await incidentRefOfChannel(deps, event.channel);
       if (!incident) return;
       await deps.flows.memberJoined({ incidentId: incident.id, userId: event.user });
@@ -36,8 +35,8 @@ export const memberJoinedListener: EventListenerModule = {
 /** Someone left: recorded as gone; the commander is added back and asked to hand over first. */
 export const memberLeftListener: EventListenerModule = {
   subscriptions: ['member_left_channel'],
-  register(app: App, deps: ListenerDependencies) {
-    app.event('member_left_channel', async ({ event }) => {
+  register(routes: ListenerRoutes, deps: ListenerDependencies) {
+    routes.event('member_left_channel', async ({ event }) => {
       const incident = await incidentOfChannel(deps, event.channel);
       if (!incident) return;
       await deps.flows.memberLeft({ incident, userId: event.user });
@@ -48,8 +47,8 @@ export const memberLeftListener: EventListenerModule = {
 /** A person's message in an incident channel (thread replies too) counts as activity; its text is not kept. */
 export const messageActivityListener: EventListenerModule = {
   subscriptions: ['message.channels', 'message.groups'],
-  register(app: App, deps: ListenerDependencies) {
-    app.event('message', async ({ event }) => {
+  register(routes: ListenerRoutes, deps: ListenerDependencies) {
+    routes.event('message', async ({ event }) => {
       if (!PERSON_MESSAGE_SUBTYPES.has(event.subtype) || !('user' in event) || !event.user) return;
       if ('bot_id' in event && event.bot_id) return;
       const incident = await incidentRefOfChannel(deps, event.channel);

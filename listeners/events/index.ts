@@ -1,5 +1,4 @@
-import type { App } from '@slack/bolt';
-import type { EventListenerModule, ListenerDependencies } from '../types';
+import type { EventListenerModule, ListenerDependencies, ListenerRoutes } from '../types';
 import { appHomeListener } from './appHome';
 import { memberJoinedListener, memberLeftListener, messageActivityListener } from './channelMembership';
 import { timelineReactionListener } from './timelineReaction';
@@ -13,6 +12,6 @@ export const EVENT_LISTENERS: EventListenerModule[] = [
   timelineReactionListener,
 ];
 
-export function register(app: App, deps: ListenerDependencies): void {
-  for (const listener of EVENT_LISTENERS) listener.register(app, deps);
+export function register(routes: ListenerRoutes, deps: ListenerDependencies): void {
+  for (const listener of EVENT_LISTENERS) listener.register(routes, deps);
 }

@@ -1,5 +1,4 @@
-import type { App } from '@slack/bolt';
-import type { ListenerDependencies, MessageShortcutListener } from '../types';
+import type { ListenerDependencies, ListenerRoutes, MessageShortcutListener } from '../types';
 import { addFollowUpFromMessageShortcut } from './addFollowUpFromMessage';
 import { addTaskFromMessageShortcut } from './addTaskFromMessage';
 import { reportFromMessageShortcut } from './reportFromMessage';
@@ -11,8 +10,8 @@ export const SHORTCUT_LISTENERS: MessageShortcutListener[] = [
   addFollowUpFromMessageShortcut,
 ];
 
-export function register(app: App, deps: ListenerDependencies): void {
+export function register(routes: ListenerRoutes, deps: ListenerDependencies): void {
   for (const listener of SHORTCUT_LISTENERS) {
-    app.shortcut({ callback_id: listener.callbackId, type: 'message_action' }, (args) => listener.handle(args, deps));
+    routes.shortcut({ callback_id: listener.callbackId, type: 'message_action' }, (args) => listener.handle(args, deps));
   }
 }

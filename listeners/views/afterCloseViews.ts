@@ -1,9 +1,8 @@
-import type { App, ViewSubmitAction } from '@slack/bolt';
 import { isFollowUpFormMetadata } from '../../slack/blocks/followUps';
 import { VIEWS } from '../../slack/blocks/ids';
 import { ANONYMOUS_OPTION } from '../../slack/blocks/responderFeedback';
 import { incidentForm } from '../incidentScope';
-import type { ListenerDependencies, ViewSubmissionArgs } from '../types';
+import type { ListenerDependencies, ListenerRoutes, ViewSubmissionArgs } from '../types';
 import { hasIncidentId, ViewAnswers } from '../viewState';
 
 /** The follow-up form (message shortcut, `/dispatch followup`): problems are shown inline; otherwise recorded. */
@@ -80,9 +79,9 @@ const submitFeedback = incidentForm({ isMetadata: hasIncidentId, errorField: 'ra
   await ack();
 });
 
-export function register(app: App, deps: ListenerDependencies): void {
+export function register(routes: ListenerRoutes, deps: ListenerDependencies): void {
   const on = (callbackId: string, handler: (args: ViewSubmissionArgs, deps: ListenerDependencies) => Promise<void>) =>
-    app.view<ViewSubmitAction>({ callback_id: callbackId, type: 'view_submission' }, (args) => handler(args, deps));
+    routes.view({ callback_id: callbackId, type: 'view_submission' }, (args) => handler(args, deps));
   on(VIEWS.followUp, submitFollowUp);
   on(VIEWS.makeFollowUp, submitMakeFollowUp);
   on(VIEWS.feedback, submitFeedback);

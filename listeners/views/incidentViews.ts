@@ -1,10 +1,9 @@
-import type { App, ViewSubmitAction } from '@slack/bolt';
 import { FOLLOW_UP_LINES_LIMIT, followUpLines } from '../../incidents/followUps';
 import type { FieldErrors, IncidentDetails } from '../../incidents/incidentService';
 import { INCIDENT_STATUSES, type IncidentStatus, VISIBILITIES, type Visibility } from '../../incidents/model';
 import { VIEWS } from '../../slack/blocks/ids';
 import { incidentForm } from '../incidentScope';
-import type { ListenerDependencies, ViewSubmissionArgs } from '../types';
+import type { ListenerDependencies, ListenerRoutes, ViewSubmissionArgs } from '../types';
 import { hasIncidentId, submissionOf, ViewAnswers } from '../viewState';
 import { oncallChoiceErrors, readOncallChoice } from './oncallViews';
 
@@ -97,8 +96,8 @@ const submitResolution = incidentForm({ isMetadata: hasIncidentId, errorField: '
   });
 });
 
-export function register(app: App, deps: ListenerDependencies): void {
-  app.view<ViewSubmitAction>({ callback_id: VIEWS.report, type: 'view_submission' }, (args) => submitReport(args, deps));
-  app.view<ViewSubmitAction>({ callback_id: VIEWS.edit, type: 'view_submission' }, (args) => submitEdit(args, deps));
-  app.view<ViewSubmitAction>({ callback_id: VIEWS.resolution, type: 'view_submission' }, (args) => submitResolution(args, deps));
+export function register(routes: ListenerRoutes, deps: ListenerDependencies): void {
+  routes.view({ callback_id: VIEWS.report, type: 'view_submission' }, (args) => submitReport(args, deps));
+  routes.view({ callback_id: VIEWS.edit, type: 'view_submission' }, (args) => submitEdit(args, deps));
+  routes.view({ callback_id: VIEWS.resolution, type: 'view_submission' }, (args) => submitResolution(args, deps));
 }

@@ -1,5 +1,4 @@
-import type { App } from '@slack/bolt';
-import type { ListenerDependencies, ListenerModule } from '../types';
+import type { ListenerDependencies, ListenerModule, ListenerRoutes } from '../types';
 import * as afterCloseViews from './afterCloseViews';
 import * as incidentViews from './incidentViews';
 import * as oncallViews from './oncallViews';
@@ -19,6 +18,6 @@ const VIEW_MODULES: ListenerModule[] = [
   afterCloseViews,
 ];
 
-export function register(app: App, deps: ListenerDependencies): void {
-  for (const module of VIEW_MODULES) module.register(app, deps);
+export function register(routes: ListenerRoutes, deps: ListenerDependencies): void {
+  for (const module of VIEW_MODULES) module.register(routes, deps);
 }

@@ -1,9 +1,8 @@
-import type { App, ViewSubmitAction } from '@slack/bolt';
 import { capitalized } from '../../flows/engageOncall';
 import { VIEWS } from '../../slack/blocks/ids';
 import { NOTE_MAX_LENGTH, ONCALL_FIELDS, ONCALL_OPTIONS } from '../../slack/blocks/oncall';
 import { incidentForm } from '../incidentScope';
-import type { ListenerDependencies } from '../types';
+import type { ListenerDependencies, ListenerRoutes } from '../types';
 import { hasIncidentId, ViewAnswers } from '../viewState';
 
 /** How long a submission may wait for the provider's service list before answering Slack. */
@@ -77,6 +76,6 @@ const submitEngage = incidentForm(
   },
 );
 
-export function register(app: App, deps: ListenerDependencies): void {
-  app.view<ViewSubmitAction>({ callback_id: VIEWS.engageOncall, type: 'view_submission' }, (args) => submitEngage(args, deps));
+export function register(routes: ListenerRoutes, deps: ListenerDependencies): void {
+  routes.view({ callback_id: VIEWS.engageOncall, type: 'view_submission' }, (args) => submitEngage(args, deps));
 }

@@ -1,8 +1,7 @@
-import type { App, ViewSubmitAction } from '@slack/bolt';
 import { ROLE_LABELS, ROLES } from '../../incidents/model';
 import { VIEWS } from '../../slack/blocks/ids';
 import { incidentForm } from '../incidentScope';
-import type { ListenerDependencies } from '../types';
+import type { ListenerDependencies, ListenerRoutes } from '../types';
 import { hasIncidentId, ViewAnswers } from '../viewState';
 
 /**
@@ -47,6 +46,6 @@ const submitAssignRole = incidentForm(
   },
 );
 
-export function register(app: App, deps: ListenerDependencies): void {
-  app.view<ViewSubmitAction>({ callback_id: VIEWS.assignRole, type: 'view_submission' }, (args) => submitAssignRole(args, deps));
+export function register(routes: ListenerRoutes, deps: ListenerDependencies): void {
+  routes.view({ callback_id: VIEWS.assignRole, type: 'view_submission' }, (args) => submitAssignRole(args, deps));
 }

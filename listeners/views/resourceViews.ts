@@ -1,9 +1,8 @@
-import type { App, ViewSubmitAction } from '@slack/bolt';
 import { RESOURCE_KINDS, type ResourceKind } from '../../incidents/model';
 import { VIEWS } from '../../slack/blocks/ids';
 import { isResourceFormMetadata } from '../../slack/blocks/resources';
 import { incidentForm } from '../incidentScope';
-import type { ListenerDependencies } from '../types';
+import type { ListenerDependencies, ListenerRoutes } from '../types';
 import { ViewAnswers } from '../viewState';
 
 const asKind = (value: string | null): ResourceKind | undefined => RESOURCE_KINDS.find((kind) => kind === value);
@@ -30,6 +29,6 @@ const submitResource = incidentForm(
   },
 );
 
-export function register(app: App, deps: ListenerDependencies): void {
-  app.view<ViewSubmitAction>({ callback_id: VIEWS.addResource, type: 'view_submission' }, (args) => submitResource(args, deps));
+export function register(routes: ListenerRoutes, deps: ListenerDependencies): void {
+  routes.view({ callback_id: VIEWS.addResource, type: 'view_submission' }, (args) => submitResource(args, deps));
 }

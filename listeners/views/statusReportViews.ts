@@ -1,8 +1,7 @@
-import type { App, ViewSubmitAction } from '@slack/bolt';
 import type { ReportErrors, StatusReportInput } from '../../incidents/reports';
 import { VIEWS } from '../../slack/blocks/ids';
 import { incidentForm } from '../incidentScope';
-import type { ListenerDependencies } from '../types';
+import type { ListenerDependencies, ListenerRoutes } from '../types';
 import { hasIncidentId, submissionOf, ViewAnswers } from '../viewState';
 
 /** The status report form: refused inline when a part is missing; otherwise stored, posted and pinned. */
@@ -28,6 +27,6 @@ const submitReport = incidentForm({ isMetadata: hasIncidentId, errorField: 'cond
   });
 });
 
-export function register(app: App, deps: ListenerDependencies): void {
-  app.view<ViewSubmitAction>({ callback_id: VIEWS.statusReport, type: 'view_submission' }, (args) => submitReport(args, deps));
+export function register(routes: ListenerRoutes, deps: ListenerDependencies): void {
+  routes.view({ callback_id: VIEWS.statusReport, type: 'view_submission' }, (args) => submitReport(args, deps));
 }

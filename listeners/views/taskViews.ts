@@ -1,8 +1,7 @@
-import type { App, ViewSubmitAction } from '@slack/bolt';
 import { VIEWS } from '../../slack/blocks/ids';
 import { isTaskFormMetadata } from '../../slack/blocks/tasks';
 import { incidentForm } from '../incidentScope';
-import type { ListenerDependencies } from '../types';
+import type { ListenerDependencies, ListenerRoutes } from '../types';
 import { ViewAnswers } from '../viewState';
 
 /** The task form: an empty or overlong description is refused inline; otherwise the task is added. */
@@ -26,6 +25,6 @@ const submitTask = incidentForm(
   },
 );
 
-export function register(app: App, deps: ListenerDependencies): void {
-  app.view<ViewSubmitAction>({ callback_id: VIEWS.addTask, type: 'view_submission' }, (args) => submitTask(args, deps));
+export function register(routes: ListenerRoutes, deps: ListenerDependencies): void {
+  routes.view({ callback_id: VIEWS.addTask, type: 'view_submission' }, (args) => submitTask(args, deps));
 }

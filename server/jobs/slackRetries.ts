@@ -32,6 +32,8 @@ export class QueuedSlackWork implements DeferredSlackWork {
   constructor(
     private readonly queue: WorkEnqueuer,
     private readonly now: () => Date = () => new Date(),
+    /** Tells the worker there is new work (it does not look after every finished item). */
+    private readonly enqueued: () => void = () => undefined,
   ) {}
 
   async resync(incidentId: number): Promise<void> {
@@ -44,11 +46,13 @@ export class QueuedSlackWork implements DeferredSlackWork {
       orderingKey: `slack:incident:${incidentId}`,
       runAfter: new Date(now.getTime() + RESYNC_DELAY_MS),
     });
+    this.enqueued();
   }
 
   async post(channelId: string, message: SlackMessage): Promise<void> {
     const payload: JsonValue = { channelId, text: message.text, blocks: JSON.parse(JSON.stringify(message.blocks ?? [])) as JsonValue };
     await this.queue.enqueue({ kind: SLACK_POST, payload, orderingKey: `slack:channel:${channelId}` });
+    this.enqueued();
   }
 
   async postStatusReport(incidentId: number, reportId: number): Promise<void> {
@@ -58,6 +62,7 @@ export class QueuedSlackWork implements DeferredSlackWork {
       dedupeKey: String(reportId),
       orderingKey: `slack:incident:${incidentId}`,
     });
+    this.enqueued();
   }
 }
 

@@ -96,6 +96,17 @@ export interface WorkerOptions {
 }
 
 /**
+ * Room for one item in a worker, taken before the item is stored: the caller stores it with
+ * `lease` (already claimed, so no claim query finds it) and hands it over with adopt(), or
+ * gives the room back with cancel() when it stored nothing new.
+ */
+export interface WorkReservation {
+  lease: { owner: string; until: Date };
+  adopt(item: WorkItem): void;
+  cancel(): void;
+}
+
+/**
  * Claims due work items from the shared database and runs their handlers, at most
  * `maxInFlight` at a time: backpressure is the database, not memory. Leases are renewed while a
  * handler runs; a failure is retried with backoff, then marked failed.
@@ -117,6 +128,12 @@ export class WorkQueueWorker {
   private heartbeat: NodeJS.Timeout | undefined;
   private claiming = false;
   private claims = 0;
+  /** Rooms handed out by reserve() and not yet adopted or cancelled. */
+  private reserved = 0;
+  /** The last claim filled all the room there was: more may be waiting, so a finished item looks again. */
+  private backlog = false;
+  /** Items finished since the last completion write, recorded together in one statement. */
+  private completions: Array<{ id: number; done: (recorded: boolean) => void; failed: (error: unknown) => void }> = [];
 
   constructor(options: WorkerOptions) {
     this.queue = options.queue;
@@ -148,6 +165,43 @@ export class WorkQueueWorker {
     this.loop = this.run();
   }
 
+  /**
+   * Room for one item of `kind` now, within maxInFlight, or undefined (full, stopping, or no
+   * handler for it): the item then goes to the database unleased and waits for a claim.
+   */
+  reserve(kind: string): WorkReservation | undefined {
+    if (this.stopping || !this.loop || !this.registry.get(kind)) return undefined;
+    if (this.running.size + this.reserved >= this.maxInFlight) return undefined;
+    this.reserved += 1;
+    let settled = false;
+    const settle = () => {
+      if (settled) return false;
+      settled = true;
+      this.reserved -= 1;
+      return true;
+    };
+    return {
+      lease: { owner: this.owner, until: new Date(this.now().getTime() + this.leaseMs) },
+      adopt: (item) => {
+        if (settled) return;
+        // Started on the next turn: whoever handed it over (an ack) answers first.
+        setImmediate(() => {
+          if (!settle()) return;
+          if (this.stopping) {
+            // Not started here. Given back now, so another replica need not wait out the lease.
+            this.queue.release(this.owner, [item.id]).catch(() => undefined);
+            return;
+          }
+          this.claims += 1;
+          this.execute(item);
+        });
+      },
+      cancel: () => {
+        settle();
+      },
+    };
+  }
+
   /** New work was enqueued (by this process): look now instead of at the next poll. */
   wake(): void {
     this.woken = true;
@@ -162,11 +216,12 @@ export class WorkQueueWorker {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       const generation = this.claims;
-      if (!this.claiming && this.running.size === 0) {
+      const busy = () => this.claiming || this.running.size > 0 || this.reserved > 0;
+      if (!busy()) {
         // A database that does not answer has nothing this worker could claim either.
         const due = await this.queue.claimableCount(this.registry.names, this.now()).catch(() => 0);
-        // A claim that ran meanwhile may have leased what the count no longer sees.
-        if (due === 0 && !this.claiming && this.running.size === 0 && generation === this.claims) return true;
+        // A claim (or a handed-over item) meanwhile may have leased what the count no longer sees.
+        if (due === 0 && !busy() && generation === this.claims) return true;
       }
       this.wake();
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -196,8 +251,9 @@ export class WorkQueueWorker {
 
   private async run(): Promise<void> {
     while (!this.stopping) {
-      const capacity = this.maxInFlight - this.running.size;
+      const capacity = this.maxInFlight - this.running.size - this.reserved;
       if (capacity <= 0) {
+        this.backlog = true;
         await this.pause(this.pollIntervalMs);
         continue;
       }
@@ -220,6 +276,7 @@ export class WorkQueueWorker {
         continue;
       }
       for (const item of claimed) this.execute(item);
+      this.backlog = claimed.length >= capacity;
       this.claiming = false;
       if (claimed.length < capacity && !this.woken) await this.pause(this.pollIntervalMs);
     }
@@ -249,7 +306,7 @@ export class WorkQueueWorker {
       try {
         if (!kind) throw new PermanentWorkError(`no handler for work of kind ${item.kind}`);
         await kind.handler(item.payload, item);
-        const recorded = await this.queue.complete(item.id, this.owner, this.now());
+        const recorded = await this.complete(item.id);
         if (!recorded)
           this.logger.warn('finished a work item whose lease another replica had taken over', { workId: item.id, kind: item.kind });
         workMetrics().completed.inc({ kind: item.kind });
@@ -266,9 +323,39 @@ export class WorkQueueWorker {
       })
       .finally(() => {
         this.running.delete(item.id);
-        this.wakeUp?.();
+        // Only when work may be waiting for this room or behind this item (its ordering key):
+        // otherwise every finished item would cost an empty claim (new work wakes the worker
+        // itself, and the poll finds the rest).
+        if (this.backlog || item.orderingKey !== null) this.wakeUp?.();
       });
     this.running.set(item.id, work);
+  }
+
+  /**
+   * Records the item done; items finishing in the same turn of the event loop are written in
+   * one statement. False if `owner` had lost its lease (another replica took it over).
+   */
+  private complete(id: number): Promise<boolean> {
+    return new Promise((done, failed) => {
+      if (this.completions.push({ id, done, failed }) === 1) setImmediate(() => void this.flushCompletions());
+    });
+  }
+
+  private async flushCompletions(): Promise<void> {
+    const batch = this.completions;
+    this.completions = [];
+    try {
+      const recorded = new Set(
+        await this.queue.completeMany(
+          batch.map((entry) => entry.id),
+          this.owner,
+          this.now(),
+        ),
+      );
+      for (const entry of batch) entry.done(recorded.has(entry.id));
+    } catch (error) {
+      for (const entry of batch) entry.failed(error);
+    }
   }
 
   private async recordFailure(item: WorkItem, kind: RegisteredKind | undefined, error: unknown): Promise<void> {

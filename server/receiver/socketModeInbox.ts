@@ -1,5 +1,6 @@
 import { type App, type ReceiverEvent, SocketModeReceiver, type SocketModeReceiverOptions } from '@slack/bolt';
 import type { AppLogger } from '../../logging/logger';
+import { observeRequest } from '../metrics';
 import { classifySlackBody } from './payloads';
 import type { EventAcceptance, EventDelivery } from './slackHttpReceiver';
 
@@ -7,6 +8,8 @@ import type { EventAcceptance, EventDelivery } from './slackHttpReceiver';
  * Socket Mode with the same inbox as HTTP: Bolt acknowledges an Events API envelope before any
  * middleware runs, so an event would be "received" with nothing stored. Here the envelope is
  * acknowledged only once the event is in the database; its listeners then run from there.
+ * Events are counted and their acks timed here, as the HTTP receiver does (the inbox's later run
+ * is not counted again); every other envelope is counted by the app's instrumented processEvent.
  */
 export class InboxSocketModeReceiver extends SocketModeReceiver {
   private readonly acceptEvent: (delivery: EventDelivery) => Promise<EventAcceptance>;
@@ -42,15 +45,17 @@ export class InboxSocketModeReceiver extends SocketModeReceiver {
       await app.processEvent(event);
       return;
     }
+    const acked = observeRequest('event');
     try {
       await this.acceptEvent({ body: classified.body, retryNum: event.retryNum, retryReason: event.retryReason });
     } catch (error) {
-      // Not acknowledged: Slack delivers the envelope again.
+      // Not acknowledged (so no ack time): Slack delivers the envelope again.
       this.appLogger.error('could not store a Slack event; Slack will deliver it again', {
         error: error instanceof Error ? error.message : String(error),
       });
       return;
     }
     await event.ack();
+    acked();
   }
 }

@@ -142,6 +142,28 @@ async function postgresScans(db: Kysely<Database>, queries: Recorded[]) {
   return found;
 }
 
+/** A query's plan as text (its generic plan on PostgreSQL). */
+async function planText(db: Kysely<Database>, kind: 'sqlite' | 'postgres', query: Recorded): Promise<string> {
+  if (kind === 'sqlite') {
+    const plan = await db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${query.sql}`, [...query.parameters]));
+    return plan.rows.map((row) => row.detail).join('\n');
+  }
+  return db.connection().execute(async (connection) => {
+    await connection.executeQuery(CompiledQuery.raw(`prepare plan_text as ${query.sql}`));
+    try {
+      await sql`set plan_cache_mode = force_generic_plan`.execute(connection);
+      const values = query.parameters.map(literal).join(', ');
+      const plan = await connection.executeQuery<{ 'QUERY PLAN': string }>(
+        CompiledQuery.raw(`explain execute plan_text${values ? `(${values})` : ''}`),
+      );
+      return plan.rows.map((row) => row['QUERY PLAN']).join('\n');
+    } finally {
+      await connection.executeQuery(CompiledQuery.raw('deallocate plan_text'));
+      await sql`reset all`.execute(connection);
+    }
+  });
+}
+
 /** The full scans in each query's plan, by query (empty when every table is read through an index). */
 function tableScans(db: Kysely<Database>, kind: 'sqlite' | 'postgres', queries: Recorded[]) {
   return kind === 'sqlite' ? sqliteScans(db, queries) : postgresScans(db, queries);
@@ -238,5 +260,10 @@ describe.each(databaseKinds)('hot-path queries use indexes (%s query plans)', (k
       expect(queries.some((query) => query.sql.includes(`"${table}"`))).toBe(true);
     }
     expect(await tableScans(app.deps.store.db, kind, queries)).toEqual([]);
+    // The claim walks pending work (the partial index), not every item of its kind ever stored:
+    // the dedupe index (kind, dedupe_key) would also "search", through all the finished items.
+    const claims = queries.filter((query) => /^\s*with "candidates"/i.test(query.sql));
+    expect(claims.length).toBeGreaterThanOrEqual(1);
+    for (const claim of claims) expect(await planText(app.deps.store.db, kind, claim)).toContain('work_items_pending_idx');
   });
 });

@@ -1,5 +1,5 @@
 import type { Incident } from '../../incidents/model';
-import { FakeSlack, type ResponseUrlPost } from '../support/fakeSlack';
+import { FakeSlack } from '../support/fakeSlack';
 import { blockText, COMMANDER, openedView, REPORTER, reportIncident } from '../support/incidentFlow';
 import { buttonClick, viewSubmission } from '../support/payloads';
 import { TestApp } from '../support/testApp';
@@ -23,7 +23,8 @@ describe('resources', () => {
     await fake.stop();
   });
 
-  async function listResources(incident: Incident): Promise<ResponseUrlPost> {
+  /** What the person sees: the list in the ack itself, with nothing posted to the response_url. */
+  async function listResources(incident: Incident): Promise<{ body: Record<string, unknown> }> {
     const responseUrl = fake.responseUrl();
     const answer = await app.command('/dispatch-list-resources', {
       channel_id: incident.channelId as string,
@@ -32,7 +33,8 @@ describe('resources', () => {
     });
     expect(answer.status).toBe(200);
     await app.settle();
-    return fake.waitForResponseUrlPost((post) => responseUrl.endsWith(post.path));
+    expect(fake.responseUrlPosts.filter((post) => responseUrl.endsWith(post.path))).toEqual([]);
+    return { body: answer.json() };
   }
 
   /** Clicks "Add resource" on a list; returns that click's response_url (where the list is redrawn). */

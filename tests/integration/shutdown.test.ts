@@ -1,3 +1,5 @@
+import { ManualClock } from '../support/clock';
+import { blockText, COMMANDER, reportIncident } from '../support/incidentFlow';
 import { TestApp } from '../support/testApp';
 
 const SLOW_SLACK_MS = 800;
@@ -35,6 +37,42 @@ describe('stopping the app (what SIGTERM does)', () => {
       expect(await app.deps.store.ping()).toBe(false);
       // Stopping twice is harmless (SIGTERM then SIGINT).
       await expect(app.running.stop()).resolves.toBeUndefined();
+    } finally {
+      await app.stop();
+    }
+  });
+
+  test('once a stop begins /readyz answers 503 (draining) while /healthz stays 200, until the port closes', async () => {
+    const clock = new ManualClock();
+    const app = await TestApp.start({ clock });
+    try {
+      const { port } = app.running;
+      const get = (path: string) => fetch(`http://127.0.0.1:${port}${path}`);
+      expect((await get('/readyz')).status).toBe(200);
+      // Something the stop must wait for: a status report reminder going out over a slow Slack.
+      await reportIncident(app, { answers: { commander: COMMANDER, priority: 'High' } });
+      await app.settle();
+      clock.advance(2 * 3_600_000);
+      app.fake.setLatency(SLOW_SLACK_MS * 3, 'chat.postMessage');
+      const scan = app.running.reminders.runOnce();
+      await app.fake.waitForCall('chat.postMessage', (call) => blockText(call.args).includes('needs a status report'));
+
+      const stopping = app.running.stop();
+      // Through the real server, while the stop waits for the reminder.
+      const ready = await get('/readyz');
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toEqual({
+        status: 'not ready',
+        checks: { database: 'ok', slack_identity: 'ok', draining: 'the app is shutting down' },
+      });
+      const live = await get('/healthz');
+      expect(live.status).toBe(200);
+      expect(await live.json()).toEqual({ status: 'ok' });
+
+      await stopping;
+      expect((await scan).sent).toBe(1);
+      await expect(get('/healthz')).rejects.toThrow();
+      await expect(get('/readyz')).rejects.toThrow();
     } finally {
       await app.stop();
     }

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { register } from 'prom-client';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { SLACK_EVENT_WORK } from '../../server/receiver/eventInbox';
 import { FakeSlack } from '../support/fakeSlack';
@@ -102,6 +103,58 @@ test('in Socket Mode an event envelope is acknowledged once the event is stored,
     await socketMode.close();
   }
 });
+
+test('Socket Mode deliveries are counted and their acks timed per surface in /metrics, as HTTP ones are', async () => {
+  const socketMode = await socketModeServer();
+  const fake = await FakeSlack.start({ appId: 'A0APPTEST1', appToken: APP_TOKEN, socketModeUrl: socketMode.url });
+  const app = await TestApp.start({ fake, env: { SLACK_SOCKET_MODE: 'true', SLACK_APP_TOKEN: APP_TOKEN } });
+  try {
+    await socketMode.connected;
+    const before = await metricSamples();
+    socketMode.send({
+      envelope_id: 'env-metrics-command',
+      type: 'slash_commands',
+      accepts_response_payload: true,
+      payload: slashCommand({ command: '/dispatch-report-incident', trigger_id: fake.issueTriggerId(), response_url: fake.responseUrl() }),
+    });
+    socketMode.send({
+      envelope_id: 'env-metrics-event',
+      type: 'events_api',
+      accepts_response_payload: false,
+      retry_attempt: 0,
+      retry_reason: '',
+      payload: envelope(memberJoined('U0ALICE001', 'C0GENERAL1')),
+    });
+    await waitUntil(() =>
+      ['env-metrics-command', 'env-metrics-event'].every((id) => socketMode.acks.some((ack) => ack.envelope_id === id)),
+    );
+    // Once the stored event has run from the inbox too: that run is not a second request.
+    await app.settle();
+    const after = await metricSamples();
+    const delta = (series: string) => (after.get(series) ?? 0) - (before.get(series) ?? 0);
+
+    expect(delta('dispatch_slack_requests_total{surface="command"}')).toBe(1);
+    expect(delta('dispatch_slack_requests_total{surface="event"}')).toBe(1);
+    expect(delta('dispatch_slack_ack_seconds_count{surface="command"}')).toBe(1);
+    expect(delta('dispatch_slack_ack_seconds_count{surface="event"}')).toBe(1);
+    // Acked well within Slack's 3 s.
+    expect(delta('dispatch_slack_ack_seconds_bucket{le="3",surface="event"}')).toBe(1);
+  } finally {
+    await app.stop();
+    await fake.stop();
+    await socketMode.close();
+  }
+});
+
+/** Every sample of the request and ack metrics, keyed by series (name and labels as Prometheus prints them). */
+async function metricSamples(): Promise<Map<string, number>> {
+  const samples = new Map<string, number>();
+  for (const line of (await register.metrics()).split('\n')) {
+    const match = /^(dispatch_slack_(?:requests_total|ack_seconds_\w+)(?:\{[^}]*\})?) (\S+)$/.exec(line);
+    if (match) samples.set(match[1], Number(match[2]));
+  }
+  return samples;
+}
 
 async function waitUntil(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { App } from '@slack/bolt';
 import Ajv from 'ajv';
 import YAML from 'yaml';
 import { loadSettings, type Settings } from '../../config';
@@ -15,7 +14,7 @@ import {
   type SlackManifest,
 } from '../../listeners/manifest';
 import { SHORTCUT_LISTENERS } from '../../listeners/shortcuts';
-import type { ListenerDependencies } from '../../listeners/types';
+import type { ListenerDependencies, ListenerRoutes } from '../../listeners/types';
 import { manifestText, parseArguments } from '../../scripts/manifest';
 import { SLACK_FIXTURES_DIR } from '../support/payloads';
 
@@ -49,7 +48,7 @@ const fromFile = YAML.parse(fileText) as SlackManifest;
 function registeredSlugs(settings: Settings): string[] {
   const slugs: string[] = [];
   // Only app.command and deps.settings are used by registration.
-  const recorder = { command: (slug: string) => slugs.push(slug) } as unknown as App;
+  const recorder = { command: (slug: string) => slugs.push(slug) } as unknown as ListenerRoutes;
   registerCommands(recorder, { settings } as ListenerDependencies);
   return slugs;
 }
