@@ -19,7 +19,7 @@ import { StatusReportService } from '../incidents/reports';
 import { ResourceService } from '../incidents/resources';
 import { TaskService } from '../incidents/tasks';
 import { TimelineService } from '../incidents/timeline';
-import { registerListeners } from '../listeners';
+import { registerEventListeners, registerRequestListeners } from '../listeners';
 import { type AppLogger, createLogger, toBoltLogger } from '../logging/logger';
 import { createOncallDirectory, type OncallDirectory, ScheduleFileError } from '../oncall';
 import { OncallEngagements } from '../oncall/engagements';
@@ -40,7 +40,7 @@ import { WorkQueueWorker } from './jobs/workQueueWorker';
 import { attachMetricSources, instrumentRequests, MeteredWebClient } from './metrics';
 import { ackUnhandled, ignoreOwnEvents, isOwnEvent, trackRequests } from './middleware';
 import { probeRoutes, Readiness, trackSocketConnection } from './probes';
-import { SlackEventInbox } from './receiver/eventInbox';
+import { SlackEventInbox, StoredEventReceiver } from './receiver/eventInbox';
 import { SlackHttpReceiver } from './receiver/slackHttpReceiver';
 import { InboxSocketModeReceiver } from './receiver/socketModeInbox';
 import { ReminderJob } from './reminderJob';
@@ -189,6 +189,11 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     throw error;
   }
 
+  // The database (opened and migrated) and Slack (the token checked) are asked at the same time:
+  // neither needs the other, and a start waits for the slower one instead of both in turn. A
+  // database that cannot be opened is still reported first.
+  const tokenCheck = checkSlackToken(settings, logger, options.bootCheckBudget);
+  tokenCheck.catch(() => undefined);
   const store = await Store.open(settings.database.url, { incidentEvents: webhookEventLog(settings) }).catch((error: unknown) => {
     throw new BootError(`The database at DATABASE_URL could not be opened: ${error instanceof Error ? error.message : String(error)}`, {
       cause: error,
@@ -197,7 +202,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
 
   let identity: Awaited<ReturnType<typeof checkSlackToken>>;
   try {
-    identity = await checkSlackToken(settings, logger, options.bootCheckBudget);
+    identity = await tokenCheck;
   } catch (error) {
     await store.close();
     throw new BootError(error instanceof Error ? error.message : String(error), { cause: error });
@@ -298,7 +303,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   installErrorHandling(app, gateway, logger);
   // Listeners get the flows and read-only domain services, never the store or the gateway.
   const { incidents, participants, reports, tasks, resources, flows } = deps;
-  registerListeners(app, {
+  const listenerDependencies = {
     settings,
     logger,
     links,
@@ -312,8 +317,28 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     followUps: flowDependencies.followUps,
     feedback: flowDependencies.feedback,
     flows,
+  };
+  // Events never reach this app: both receivers store them and answer Slack themselves.
+  registerRequestListeners(app, listenerDependencies);
+  // Stored events run through a Bolt app of their own: only the Events API listeners (a replay
+  // does not run every command's and button's matchers), and only the middleware that matters
+  // once Slack has been answered (log context and in-flight tracking, failure reports, own
+  // events); no conversation store, no unhandled-request ack. Its authorization is the
+  // identity checked at boot (no auth.test of its own).
+  const replay = new App({
+    receiver: new StoredEventReceiver(),
+    authorize: async () => ({ botToken: settings.slack.botToken, botId: identity.botId ?? undefined, botUserId: identity.userId }),
+    logger: toBoltLogger(logger),
+    clientOptions: { slackApiUrl: settings.slack.apiUrl, retryConfig: SLACK_RETRY_BUDGET, timeout: SLACK_CALL_TIMEOUT_MS },
+    extendedErrorHandler: true,
+    convoStore: false,
   });
-  inbox.attach(app);
+  replay.use(trackRequests(inflight, logger));
+  replay.use(reportFailures(gateway, logger));
+  replay.use(ignoreOwnEvents(settings.slack.appUserSlug, identity.userId, logger));
+  installErrorHandling(replay, gateway, logger);
+  registerEventListeners(replay, listenerDependencies);
+  inbox.attach(replay);
 
   const started = await app.start(settings.server.port);
   const port = settings.slack.socketMode ? undefined : ((started as Server).address() as AddressInfo).port;
