@@ -271,8 +271,9 @@ describe.each(databaseKinds)('the work queue on %s', (kind) => {
       await waitFor(async () => gates.length === 4);
       // A backlog: with room for one, a new event is still not handed over ahead of those waiting.
       gates.shift()?.();
-      await waitFor(async () => worker.inFlight === 3);
-      expect(worker.reserve('test')).toBeUndefined();
+      const running = worker;
+      await waitFor(async () => running.inFlight === 3);
+      expect(running.reserve('test')).toBeUndefined();
       // Items finish one at a time; claims wait for room for two.
       while (order.length < 12 || gates.length > 0) {
         gates.shift()?.();
