@@ -170,7 +170,8 @@ export class WorkQueueWorker {
    * handler for it): the item then goes to the database unleased and waits for a claim.
    */
   reserve(kind: string): WorkReservation | undefined {
-    if (this.stopping || !this.loop || !this.registry.get(kind)) return undefined;
+    // Behind a backlog, new work queues up in the database too, so what waited longest runs first.
+    if (this.stopping || !this.loop || this.backlog || !this.registry.get(kind)) return undefined;
     if (this.running.size + this.reserved >= this.maxInFlight) return undefined;
     this.reserved += 1;
     let settled = false;
@@ -250,13 +251,18 @@ export class WorkQueueWorker {
   }
 
   private async run(): Promise<void> {
+    let polled = false;
     while (!this.stopping) {
       const capacity = this.maxInFlight - this.running.size - this.reserved;
-      if (capacity <= 0) {
+      // Behind a backlog, claims wait for room for half the bound (or a whole poll interval), so
+      // one claim leases several items instead of one claim per finished item.
+      const roomToClaim = this.backlog && this.running.size > 0 && !polled ? Math.ceil(this.maxInFlight / 2) : 1;
+      if (capacity < roomToClaim) {
         this.backlog = true;
-        await this.pause(this.pollIntervalMs);
+        polled = !(await this.pause(this.pollIntervalMs));
         continue;
       }
+      polled = false;
       this.woken = false;
       let claimed: WorkItem[] = [];
       this.claiming = true;
@@ -282,18 +288,18 @@ export class WorkQueueWorker {
     }
   }
 
-  /** Waits for a wake-up, a finished item or the poll interval, whichever comes first. */
-  private pause(ms: number): Promise<void> {
-    if (this.stopping) return Promise.resolve();
+  /** Waits for a wake-up, a finished item or the poll interval, whichever comes first; true when woken. */
+  private pause(ms: number): Promise<boolean> {
+    if (this.stopping) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const timer = setTimeout(() => done(false), ms);
+      function done(woken: boolean) {
         clearTimeout(timer);
-        resolve();
+        resolve(woken);
       }
       this.wakeUp = () => {
         this.wakeUp = undefined;
-        done();
+        done(true);
       };
     });
   }
