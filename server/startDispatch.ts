@@ -82,6 +82,8 @@ export interface RunningDispatch {
   deps: Dependencies;
   /** Resolves when no request is still being worked on (after its ack). */
   idle(timeoutMs?: number): Promise<boolean>;
+  /** Requests still being worked on (acked or not) and work items running, right now. */
+  inFlight(): { requests: number; work: number };
   /** The status report reminder job; runOnce scans now (tests drive it with a ManualClock). */
   reminders: { runOnce(): Promise<ReminderScanResult> };
   /** Overdue follow-up reminders and delayed feedback forms; runOnce scans now. */
@@ -348,6 +350,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     port,
     deps,
     idle: (timeoutMs) => allIdle(inflight, deps.work, timeoutMs),
+    inFlight: () => ({ requests: inflight.count, work: deps.work.inFlight }),
     reminders,
     afterClose,
     stop() {
