@@ -7,18 +7,30 @@ import * as shortcuts from './shortcuts';
 import type { ListenerDependencies, ListenerRoutes } from './types';
 import * as views from './views';
 
-/** Registers every listener module's routes (the manifest test records them without an app). */
-export function registerRoutes(routes: ListenerRoutes, deps: ListenerDependencies): void {
+/** The routes of requests Slack waits on: commands, shortcuts, buttons, forms and menus. */
+function registerRequestRoutes(routes: ListenerRoutes, deps: ListenerDependencies): void {
   commands.register(routes, deps);
   shortcuts.register(routes, deps);
   actions.register(routes, deps);
   views.register(routes, deps);
+}
+
+/** Registers every listener module's routes (the manifest test records them without an app). */
+export function registerRoutes(routes: ListenerRoutes, deps: ListenerDependencies): void {
+  registerRequestRoutes(routes, deps);
   events.register(routes, deps);
 }
 
-/** Wires every listener module to the app: one Bolt listener per surface (see ListenerRouter). */
-export function registerListeners(app: App, deps: ListenerDependencies): void {
+/** Wires the request listeners to the app: one Bolt listener per surface (see ListenerRouter). */
+export function registerRequestListeners(app: App, deps: ListenerDependencies): void {
   const router = new ListenerRouter();
-  registerRoutes(router, deps);
+  registerRequestRoutes(router, deps);
+  router.mount(app);
+}
+
+/** Wires the Events API listeners (the app that runs stored events has only these). */
+export function registerEventListeners(app: App, deps: ListenerDependencies): void {
+  const router = new ListenerRouter();
+  events.register(router, deps);
   router.mount(app);
 }

@@ -1,7 +1,16 @@
 import type { CustomRoute } from '@slack/bolt';
 import type { FlowDependencies } from '../flows/dependencies';
-import { weeklyChartPng } from '../reports/chart';
 import { CHART_PATH_PREFIX, type ChartLinks } from '../reports/chartLinks';
+
+/**
+ * The chart renderer, loaded at the first chart asked for: vega and resvg are a fifth of the
+ * app's start time and some of its memory, and most replicas never draw a chart.
+ */
+let chartRenderer: Promise<typeof import('../reports/chart')> | undefined;
+const loadChartRenderer = () => {
+  chartRenderer ??= import('../reports/chart');
+  return chartRenderer;
+};
 
 /**
  * GET /charts/<signed token>.png: the Home tab's weekly chart for the person the link was made
@@ -21,7 +30,7 @@ export function chartRoute(deps: Pick<FlowDependencies, 'metrics' | 'clock' | 'l
       }
       void deps.metrics
         .recentFor(check.grant.userId)
-        .then((metrics) => weeklyChartPng(metrics))
+        .then(async (metrics) => (await loadChartRenderer()).weeklyChartPng(metrics))
         .then((png) => {
           response.writeHead(200, {
             'content-type': 'image/png',

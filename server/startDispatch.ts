@@ -19,7 +19,7 @@ import { StatusReportService } from '../incidents/reports';
 import { ResourceService } from '../incidents/resources';
 import { TaskService } from '../incidents/tasks';
 import { TimelineService } from '../incidents/timeline';
-import { registerListeners } from '../listeners';
+import { registerEventListeners, registerRequestListeners } from '../listeners';
 import { type AppLogger, createLogger, toBoltLogger } from '../logging/logger';
 import { createOncallDirectory, type OncallDirectory, ScheduleFileError } from '../oncall';
 import { OncallEngagements } from '../oncall/engagements';
@@ -40,7 +40,7 @@ import { WorkQueueWorker } from './jobs/workQueueWorker';
 import { attachMetricSources, instrumentRequests, MeteredWebClient } from './metrics';
 import { ackUnhandled, ignoreOwnEvents, isOwnEvent, trackRequests } from './middleware';
 import { probeRoutes, Readiness, trackSocketConnection } from './probes';
-import { SlackEventInbox } from './receiver/eventInbox';
+import { SlackEventInbox, StoredEventReceiver } from './receiver/eventInbox';
 import { SlackHttpReceiver } from './receiver/slackHttpReceiver';
 import { InboxSocketModeReceiver } from './receiver/socketModeInbox';
 import { ReminderJob } from './reminderJob';
@@ -280,6 +280,11 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     logger: toBoltLogger(logger),
     clientOptions: { slackApiUrl: settings.slack.apiUrl, retryConfig: SLACK_RETRY_BUDGET, timeout: SLACK_CALL_TIMEOUT_MS },
     extendedErrorHandler: true,
+    // Neither is used, and each is a global middleware every request runs: the app keeps no
+    // conversation state, and ignoreOwnEvents (below, and the inbox before it) already skips
+    // the app's own events, more completely than Bolt's ignoreSelf.
+    convoStore: false,
+    ignoreSelf: false,
   });
   // Both receivers store events and acknowledge them themselves (the HTTP one is timed there).
   instrumentRequests(app, { eventsObservedByReceiver: true });
@@ -295,7 +300,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   installErrorHandling(app, gateway, logger);
   // Listeners get the flows and read-only domain services, never the store or the gateway.
   const { incidents, participants, reports, tasks, resources, flows } = deps;
-  registerListeners(app, {
+  const listenerDependencies = {
     settings,
     logger,
     links,
@@ -309,8 +314,28 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     followUps: flowDependencies.followUps,
     feedback: flowDependencies.feedback,
     flows,
+  };
+  // Events never reach this app: both receivers store them and answer Slack themselves.
+  registerRequestListeners(app, listenerDependencies);
+  // Stored events run through a Bolt app of their own: only the Events API listeners (a replay
+  // does not run every command's and button's matchers), and only the middleware that matters
+  // once Slack has been answered (log context and in-flight tracking, failure reports, own
+  // events); no conversation store, no unhandled-request ack. Its authorization is the
+  // identity checked at boot (no auth.test of its own).
+  const replay = new App({
+    receiver: new StoredEventReceiver(),
+    authorize: async () => ({ botToken: settings.slack.botToken, botId: identity.botId ?? undefined, botUserId: identity.userId }),
+    logger: toBoltLogger(logger),
+    clientOptions: { slackApiUrl: settings.slack.apiUrl, retryConfig: SLACK_RETRY_BUDGET, timeout: SLACK_CALL_TIMEOUT_MS },
+    extendedErrorHandler: true,
+    convoStore: false,
   });
-  inbox.attach(app);
+  replay.use(trackRequests(inflight, logger));
+  replay.use(reportFailures(gateway, logger));
+  replay.use(ignoreOwnEvents(settings.slack.appUserSlug, identity.userId, logger));
+  installErrorHandling(replay, gateway, logger);
+  registerEventListeners(replay, listenerDependencies);
+  inbox.attach(replay);
 
   const started = await app.start(settings.server.port);
   const port = settings.slack.socketMode ? undefined : ((started as Server).address() as AddressInfo).port;

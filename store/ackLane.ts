@@ -1,27 +1,95 @@
 import { Kysely, PostgresDialect } from 'kysely';
-import { Pool } from 'pg';
 import type { DialectName } from './database';
+import { postgresPool } from './postgresPool';
 import { PreparingPostgresPool } from './preparedStatements';
 import type { Database } from './schema';
-import { WorkQueueRepository } from './workQueue';
+import { type EnqueueResult, type NewWorkItem, type WorkEnqueuer, WorkQueueRepository } from './workQueue';
 
 /** The queue an ack writes to, on connections nothing else uses. */
 export interface AckLane {
-  queue: WorkQueueRepository;
+  queue: WorkEnqueuer;
   close(): Promise<void>;
 }
 
 /** The few queries an ack runs must not queue behind background work in the shared pool. */
 const ACK_LANE_CONNECTIONS = 8;
+/** Rows in one grouped insert: more waiting acks go in the next statement. */
+const MAX_GROUP = 64;
+
+interface Waiting {
+  item: NewWorkItem;
+  resolve(result: EnqueueResult): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Group commit for acks: the items of acks that arrive in the same turn of the event loop (or
+ * while the previous group is being written) are stored in one INSERT, one commit, instead of
+ * one commit each. Every caller's promise settles only when the statement holding its item has
+ * committed (or failed), so an ack still answers 200 only for what is durable.
+ * Items without a dedupe key are stored one by one.
+ */
+export class GroupedEnqueue implements WorkEnqueuer {
+  private waiting: Waiting[] = [];
+  private scheduled = false;
+  private writing = 0;
+  /** What was written so far (tests and benchmarks read it). */
+  readonly stats = { items: 0, statements: 0 };
+
+  constructor(
+    private readonly queue: WorkQueueRepository,
+    /** Groups written at once (one per connection the lane may use). */
+    private readonly concurrency = 1,
+  ) {}
+
+  enqueue(item: NewWorkItem): Promise<EnqueueResult> {
+    if (item.dedupeKey === undefined) return this.queue.enqueue(item);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ item, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.writing >= this.concurrency || this.waiting.length === 0) return;
+    this.scheduled = true;
+    // The next turn: requests whose bodies arrived in this one join the group.
+    setImmediate(() => {
+      this.scheduled = false;
+      while (this.writing < this.concurrency && this.waiting.length > 0) this.write(this.waiting.splice(0, MAX_GROUP));
+    });
+  }
+
+  private write(group: Waiting[]): void {
+    this.writing += 1;
+    this.stats.items += group.length;
+    this.stats.statements += 1;
+    this.queue
+      .enqueueMany(group.map((waiting) => waiting.item))
+      .then(
+        (results) => {
+          for (const [index, waiting] of group.entries()) waiting.resolve(results[index]);
+        },
+        (error: unknown) => {
+          for (const waiting of group) waiting.reject(error);
+        },
+      )
+      .finally(() => {
+        this.writing -= 1;
+        this.schedule();
+      });
+  }
+}
 
 /**
  * PostgreSQL: a small pool of its own, with a statement timeout below Slack's 3 s, so an
  * overloaded database makes Slack retry instead of the ack hanging. SQLite has one writer
  * anyway (and an in-memory database exists on one connection only): the lane is the shared db.
+ * On both, concurrent acks share commits (GroupedEnqueue).
  */
 export function openAckLane(url: string, dialect: DialectName, shared: Kysely<Database>, statementTimeoutMs = 2_000): AckLane {
-  if (dialect !== 'postgres') return { queue: new WorkQueueRepository(shared), close: async () => undefined };
-  const pool = new Pool({
+  if (dialect !== 'postgres') return { queue: new GroupedEnqueue(new WorkQueueRepository(shared)), close: async () => undefined };
+  const pool = postgresPool({
     connectionString: url,
     max: ACK_LANE_CONNECTIONS,
     statement_timeout: statementTimeoutMs,
@@ -31,5 +99,5 @@ export function openAckLane(url: string, dialect: DialectName, shared: Kysely<Da
   pool.on('error', () => undefined);
   // Named statements here too: the ack runs the same few queries every time.
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new PreparingPostgresPool(pool) }) });
-  return { queue: new WorkQueueRepository(db), close: () => db.destroy() };
+  return { queue: new GroupedEnqueue(new WorkQueueRepository(db), ACK_LANE_CONNECTIONS), close: () => db.destroy() };
 }

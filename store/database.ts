@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import { Pool } from 'pg';
 import type { DialectName } from './dialect';
 import { reportingConflicts } from './errors';
 import { initialMigration } from './migrations/001_initial';
@@ -10,6 +9,7 @@ import { workQueueMigration } from './migrations/002_receiver_work_queue';
 import { afterfireMigration } from './migrations/003_afterfire';
 import { followsMigration } from './migrations/003_messages_follows';
 import { submissionsMigration } from './migrations/004_races_submissions';
+import { postgresPool } from './postgresPool';
 import { PreparingPostgresPool, StatementCachingSqlite } from './preparedStatements';
 import type { Database } from './schema';
 
@@ -23,7 +23,7 @@ export interface OpenedDatabase {
 /** Opens DATABASE_URL: sqlite:PATH (folder created, WAL), sqlite::memory: or postgres://... */
 export function openDatabase(url: string): OpenedDatabase {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    const connections = new Pool({ connectionString: url, max: 10 });
+    const connections = postgresPool({ connectionString: url, max: 10 });
     // An idle connection dropped by the server emits 'error' on the pool; unheard, it would end
     // the process. The next query simply opens a new connection.
     connections.on('error', () => undefined);

@@ -1,4 +1,4 @@
-import { type Kysely, PostgresAdapter, type Selectable, sql } from 'kysely';
+import { type Insertable, type Kysely, PostgresAdapter, type Selectable, sql } from 'kysely';
 import type { Database, WorkItemsTable } from './schema';
 import { fromIso, fromIsoOrNull, toIso } from './time';
 
@@ -103,55 +103,98 @@ export class WorkQueueRepository implements WorkEnqueuer {
   }
 
   async enqueue(item: NewWorkItem): Promise<EnqueueResult> {
+    if (item.dedupeKey !== undefined) {
+      const [result] = await this.enqueueMany([item]);
+      return result;
+    }
     const at = this.clock();
-    const now = toIso(at);
-    const nextAttemptAt = item.runAfter ?? at;
-    const payload = JSON.stringify(item.payload);
-    const lease = item.leaseTo;
+    const inserted = await this.db.insertInto('work_items').values(this.rowOf(item, at)).returning('id').executeTakeFirstOrThrow();
+    const id = Number(inserted.id);
+    return item.leaseTo ? { id, created: true, leased: this.leasedItem(id, item, at) } : { id, created: true };
+  }
+
+  /**
+   * Enqueues several items with dedupe keys in one statement (one commit): the ack lane groups
+   * the events of concurrent acks this way. Results in the order of `items`; of items sharing a
+   * kind and key, only the first can be created.
+   */
+  async enqueueMany(items: readonly NewWorkItem[]): Promise<EnqueueResult[]> {
+    if (items.length === 0) return [];
+    const at = this.clock();
+    const keyOf = (item: NewWorkItem) => {
+      if (item.dedupeKey === undefined) throw new Error('enqueueMany takes items with a dedupe key');
+      return `${item.kind}\u0000${item.dedupeKey}`;
+    };
+    const firsts = new Map<string, NewWorkItem>();
+    for (const item of items) if (!firsts.has(keyOf(item))) firsts.set(keyOf(item), item);
     const inserted = await this.db
       .insertInto('work_items')
-      .values({
-        kind: item.kind,
-        dedupe_key: item.dedupeKey ?? null,
-        ordering_key: item.orderingKey ?? null,
-        payload,
-        status: 'pending',
-        next_attempt_at: toIso(nextAttemptAt),
-        created_at: now,
-        updated_at: now,
-        ...(lease ? { lease_owner: lease.owner, lease_until: toIso(lease.until), attempts: 1 } : {}),
-      })
+      .values([...firsts.values()].map((item) => this.rowOf(item, at)))
       .onConflict((conflict) => conflict.columns(['kind', 'dedupe_key']).doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (inserted) {
-      const id = Number(inserted.id);
-      if (!lease) return { id, created: true };
-      const leased: WorkItem = {
-        id,
-        kind: item.kind,
-        dedupeKey: item.dedupeKey ?? null,
-        orderingKey: item.orderingKey ?? null,
-        // Parsed back, as a claim would give it: the handler gets its own copy, JSON-shaped.
-        payload: JSON.parse(payload) as JsonValue,
-        status: 'pending',
-        attempts: 1,
-        nextAttemptAt: nextAttemptAt,
-        leaseOwner: lease.owner,
-        leaseUntil: lease.until,
-        lastError: null,
-        createdAt: at,
-        finishedAt: null,
-      };
-      return { id, created: true, leased };
+      .returning(['id', 'kind', 'dedupe_key'])
+      .execute();
+    const created = new Map(inserted.map((row) => [`${row.kind}\u0000${row.dedupe_key}`, Number(row.id)]));
+    const existing = new Map<string, number>();
+    const missing = [...firsts.values()].filter((item) => !created.has(keyOf(item)));
+    if (missing.length > 0) {
+      // Stored before (a retried delivery): the ids of what is there.
+      const rows = await this.db
+        .selectFrom('work_items')
+        .select(['id', 'kind', 'dedupe_key'])
+        .where((eb) => eb.or(missing.map((item) => eb.and([eb('kind', '=', item.kind), eb('dedupe_key', '=', item.dedupeKey ?? '')]))))
+        .execute();
+      for (const row of rows) existing.set(`${row.kind}\u0000${row.dedupe_key}`, Number(row.id));
     }
-    const existing = await this.db
-      .selectFrom('work_items')
-      .select('id')
-      .where('kind', '=', item.kind)
-      .where('dedupe_key', '=', item.dedupeKey ?? '')
-      .executeTakeFirstOrThrow();
-    return { id: Number(existing.id), created: false };
+    return items.map((item): EnqueueResult => {
+      const key = keyOf(item);
+      const id = created.get(key);
+      if (id !== undefined && firsts.get(key) === item) {
+        return item.leaseTo ? { id, created: true, leased: this.leasedItem(id, item, at) } : { id, created: true };
+      }
+      const found = id ?? existing.get(key);
+      if (found === undefined) throw new Error(`work item ${item.kind} ${item.dedupeKey} was neither stored nor found`);
+      return { id: found, created: false };
+    });
+  }
+
+  private rowOf(item: NewWorkItem, at: Date): Insertable<WorkItemsTable> {
+    const now = toIso(at);
+    const lease = item.leaseTo;
+    return {
+      kind: item.kind,
+      dedupe_key: item.dedupeKey ?? null,
+      ordering_key: item.orderingKey ?? null,
+      payload: JSON.stringify(item.payload),
+      status: 'pending',
+      next_attempt_at: toIso(item.runAfter ?? at),
+      created_at: now,
+      updated_at: now,
+      // Every column in every row: a grouped insert mixes leased and unleased items, and SQLite
+      // has no DEFAULT in a VALUES list.
+      lease_owner: lease?.owner ?? null,
+      lease_until: lease ? toIso(lease.until) : null,
+      attempts: lease ? 1 : 0,
+    };
+  }
+
+  /** The item as a claim would have returned it, for one stored already leased. */
+  private leasedItem(id: number, item: NewWorkItem, at: Date): WorkItem {
+    return {
+      id,
+      kind: item.kind,
+      dedupeKey: item.dedupeKey ?? null,
+      orderingKey: item.orderingKey ?? null,
+      // The caller's own value (JSON already): not parsed back from the row, which costs as much as storing it.
+      payload: item.payload,
+      status: 'pending',
+      attempts: 1,
+      nextAttemptAt: item.runAfter ?? at,
+      leaseOwner: item.leaseTo?.owner ?? null,
+      leaseUntil: item.leaseTo?.until ?? null,
+      lastError: null,
+      createdAt: at,
+      finishedAt: null,
+    };
   }
 
   /**

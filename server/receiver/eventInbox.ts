@@ -1,19 +1,35 @@
-import type { App } from '@slack/bolt';
+import type { App, Receiver } from '@slack/bolt';
 import { DomainError } from '../../incidents/errors';
 import type { AppLogger } from '../../logging/logger';
-import type { JsonValue, WorkQueueRepository } from '../../store/workQueue';
+import type { JsonValue, WorkEnqueuer } from '../../store/workQueue';
 import { ReportedError } from '../errorHandling';
 import { workMetrics } from '../jobs/metrics';
 import { PermanentWorkError, type WorkQueueWorker } from '../jobs/workQueueWorker';
 import { eventIdOf } from '../requestInfo';
 import type { EventAcceptance, EventDelivery } from './slackHttpReceiver';
 
+/**
+ * The receiver of the app that runs stored events: it listens on nothing (the receivers in
+ * front store events and answer Slack); the inbox hands each stored event to the app.
+ */
+export class StoredEventReceiver implements Receiver {
+  init(): void {}
+
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  stop(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
 /** The work kind of an Events API delivery waiting in the inbox. */
 export const SLACK_EVENT_WORK = 'slack.event';
 
 export interface EventInboxOptions {
   /** The queue on the ack lane: its own connections, so an ack never waits behind background work. */
-  ackLane: WorkQueueRepository;
+  ackLane: WorkEnqueuer;
   worker: WorkQueueWorker;
   logger: AppLogger;
   /** Events that are not ours to store (the app's own messages and reactions). */
@@ -90,7 +106,10 @@ export class SlackEventInbox {
     return 'accepted';
   }
 
-  /** Runs stored events through the app's middleware and listeners (Slack was answered already). */
+  /**
+   * Runs stored events through `app`'s middleware and listeners (Slack was answered already):
+   * an app of their own, with only the Events API listeners (see startDispatch).
+   */
   attach(app: App): void {
     this.options.worker.register(
       SLACK_EVENT_WORK,
