@@ -214,6 +214,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   });
   const gateway = new SlackGateway(client, { userIdOverride: settings.slack.userIdOverride, botUserId: identity.userId });
 
+  const inflight = new InFlightWork(settings.work.maxRequestsInMemory);
   const users = new UserDirectory(gateway, settings.slack.userCacheTtlMs, clock);
   const links = new WorkspaceLinks(settings.slack.workspaceName);
   const work = new WorkQueueWorker({
@@ -249,6 +250,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
       ? new ChartLinks(settings.slack.signingSecret, settings.server.publicUrl, settings.afterClose.chartLinkTtlMs)
       : null,
     afterCloseQueue: afterCloseQueue(store.workQueue, work),
+    load: inflight,
   };
   const deps: Dependencies = {
     ...flowDependencies,
@@ -258,7 +260,6 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   };
   registerAfterCloseWork(work, flowDependencies);
 
-  const inflight = new InFlightWork();
   const ackLane = openAckLane(settings.database.url, store.dialect, store.db, ACK_BUDGET_MS);
   const inbox = new SlackEventInbox({
     ackLane: ackLane.queue,
