@@ -423,7 +423,9 @@ async function main(): Promise<void> {
 }
 
 const scale = process.argv.includes('--scale');
-(scale ? runScale(parseOptions(process.argv.slice(2).filter((arg) => arg !== '--scale')).database) : main()).then(
+const scaleRuns = process.argv.indexOf('--runs');
+const scaleArgs = process.argv.slice(2).filter((arg, index) => arg !== '--scale' && index + 2 !== scaleRuns && index + 2 !== scaleRuns + 1);
+(scale ? runScale(parseOptions(scaleArgs).database, scaleRuns > 0 ? Number(process.argv[scaleRuns + 1]) : undefined) : main()).then(
   () => process.exit(0),
   (error: unknown) => {
     console.error(error);

@@ -6,24 +6,14 @@ import { feedbackSummaryBlocks } from '../slack/blocks/responderFeedback';
 import { divider, plain } from '../slack/blocks/text';
 import type { FlowDependencies } from './dependencies';
 
-/** How many open incidents the Home tab lists. */
-const HOME_INCIDENT_LIMIT = 30;
 /** Feedback summaries are shown for incidents closed within this long. */
 const FEEDBACK_SHOWN_FOR_MS = 30 * 86_400_000;
+/** At most this many closed incidents' feedback (each one block or more; the section stops at five). */
+const FEEDBACK_INCIDENTS_SHOWN = 5;
 
 type HomeDependencies = Pick<
   FlowDependencies,
-  | 'incidents'
-  | 'participants'
-  | 'gateway'
-  | 'links'
-  | 'settings'
-  | 'clock'
-  | 'followUps'
-  | 'feedback'
-  | 'metrics'
-  | 'records'
-  | 'chartLinks'
+  'incidents' | 'gateway' | 'links' | 'settings' | 'clock' | 'followUps' | 'feedback' | 'metrics' | 'records' | 'chartLinks'
 >;
 
 async function myWork(deps: HomeDependencies, userId: string): Promise<{ tasks: MyTask[]; followUps: MyFollowUp[] }> {
@@ -52,9 +42,14 @@ async function myWork(deps: HomeDependencies, userId: string): Promise<{ tasks: 
 async function feedbackBlocks(deps: HomeDependencies, userId: string): Promise<KnownBlock[]> {
   const isAdmin = deps.settings.afterClose.admins.includes(userId);
   const blocks: KnownBlock[] = [];
-  for (const incidentId of (await deps.metrics.closedAgo(FEEDBACK_SHOWN_FOR_MS)).reverse()) {
+  // Only incidents that asked for feedback, and only theirs unless an admin: at most a few reads.
+  for (const incidentId of await deps.metrics.closedWithFeedback(
+    FEEDBACK_SHOWN_FOR_MS,
+    isAdmin ? null : userId,
+    FEEDBACK_INCIDENTS_SHOWN,
+  )) {
     const incident = await deps.incidents.get(incidentId);
-    if (!incident || !(isAdmin || incident.commanderId === userId)) continue;
+    if (!incident) continue;
     const summary = await deps.feedback.summary(incident.id);
     if (summary.asked === 0) continue;
     blocks.push(...feedbackSummaryBlocks(incident, summary));
@@ -64,17 +59,20 @@ async function feedbackBlocks(deps: HomeDependencies, userId: string): Promise<K
 }
 
 /**
- * Publishes the person's App Home tab: the open incidents they may see (restricted ones only to
- * those taking part), their open tasks and follow-ups with done buttons, feedback for
- * commanders and admins, and the metrics (a chart when Slack can fetch it, a table otherwise).
+ * Publishes the person's App Home tab: the open incidents they are in, then the newest others
+ * they may see (restricted ones only to those taking part), capped and counted; their open
+ * tasks and follow-ups with done buttons, feedback for commanders and admins, and the metrics
+ * (a chart when Slack can fetch it, a table otherwise). Every read is bounded by a LIMIT or by
+ * the person's own work, however many incidents are stored.
  */
 export async function showHome(deps: HomeDependencies, request: { userId: string }): Promise<void> {
   const { userId } = request;
-  const visible: Incident[] = [];
-  for (const incident of await deps.incidents.listOpen(HOME_INCIDENT_LIMIT)) {
-    if (await deps.participants.maySee(incident, userId)) visible.push(incident);
-  }
-  const [work, feedback, metrics] = await Promise.all([myWork(deps, userId), feedbackBlocks(deps, userId), deps.metrics.recentFor(userId)]);
+  const [incidents, work, feedback, metrics] = await Promise.all([
+    deps.incidents.homeIncidents(userId),
+    myWork(deps, userId),
+    feedbackBlocks(deps, userId),
+    deps.metrics.recentFor(userId),
+  ]);
   const chartUrl = deps.chartLinks ? deps.chartLinks.urlFor(userId, deps.clock.now()) : null;
   const sections: KnownBlock[] = [
     divider(),
@@ -83,7 +81,7 @@ export async function showHome(deps: HomeDependencies, request: { userId: string
     divider(),
     ...metricsBlocks(metrics, chartUrl),
   ];
-  const view = homeView(visible, deps.links, deps.settings.commands.reportIncident);
+  const view = homeView(incidents, deps.links, deps.settings.commands.reportIncident);
   // Slack's limit is 100 blocks: the open incidents give way, the person's own sections stay whole.
   const incidentBlocks = view.blocks.slice(0, Math.max(3, 100 - sections.length));
   await deps.gateway.publishHome(userId, { ...view, blocks: [...incidentBlocks, ...sections] });

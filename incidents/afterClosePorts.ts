@@ -60,4 +60,6 @@ export interface MetricsQueries {
   overdueFollowUps(today: string, viewer: MetricsViewer): Promise<number>;
   /** Ids of incidents closed in [from, to], oldest close first. */
   closedBetween(from: Date, to: Date): Promise<number[]>;
+  /** Ids of incidents closed since `since` that asked for feedback, latest close first; only `commanderId`'s when given. */
+  closedWithFeedback(since: Date, commanderId: string | null, limit: number): Promise<number[]>;
 }

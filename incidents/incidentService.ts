@@ -3,8 +3,28 @@ import type { Clock } from './clock';
 import { DomainError } from './errors';
 import { type FieldValueChange, statusEventType } from './incidentEvents';
 import { type Announcement, type Incident, type IncidentStatus, ROLE_LABELS, VISIBILITIES, type Visibility } from './model';
-import type { IncidentRef, Repositories, UnitOfWork } from './ports';
+import type { IncidentRef, OpenIncidentCounts, Repositories, UnitOfWork } from './ports';
 import { claimSubmission } from './submissions';
+
+/** How many incidents each part of the Home tab lists. */
+export interface HomeCaps {
+  mine: number;
+  others: number;
+}
+
+export const HOME_CAPS: HomeCaps = { mine: 10, others: 15 };
+
+/** The Home tab's incidents for one person (see IncidentService.homeIncidents). */
+export interface HomeIncidents {
+  /** Open incidents they are in now: active first, newest first. */
+  mine: Incident[];
+  /** The newest other open incidents they may see: active first, newest first. */
+  others: Incident[];
+  counts: OpenIncidentCounts & {
+    /** Open incidents they may see that neither list shows. */
+    notShown: number;
+  };
+}
 
 export interface IncidentPolicy {
   namePrefix: string;
@@ -367,9 +387,41 @@ export class IncidentService {
     });
   }
 
-  /** Active incidents first, then stable, most recent first: what the Home tab lists. */
+  /**
+   * Active incidents first, then stable, most recent first, at most `limit`: two LIMITed reads
+   * in index order (never every open incident).
+   */
   async listOpen(limit = 20): Promise<Incident[]> {
-    const [active, stable] = await Promise.all([this.store.incidents.listByStatus('active'), this.store.incidents.listByStatus('stable')]);
-    return [...active.reverse(), ...stable.reverse()].slice(0, limit);
+    const active = await this.store.incidents.listByStatus('active', limit);
+    if (active.length >= limit) return active;
+    return [...active, ...(await this.store.incidents.listByStatus('stable', limit - active.length))];
+  }
+
+  /**
+   * What the Home tab shows a person, bounded whatever the number of incidents: the open ones
+   * they are in (at most `caps.mine`), then the newest other open ones they may see (at most
+   * `caps.others`, active before stable), and how many open incidents they may see in all, so
+   * the tab can say how many it left out. A handful of LIMITed, indexed queries.
+   */
+  async homeIncidents(userId: string, caps: HomeCaps = HOME_CAPS): Promise<HomeIncidents> {
+    const [mine, counts] = await Promise.all([
+      this.store.incidents.listOpenInvolving(userId, caps.mine),
+      this.store.incidents.countOpenFor(userId),
+    ]);
+    const shown = new Set(mine.map((incident) => incident.id));
+    const others: Incident[] = [];
+    for (const status of ['active', 'stable'] as const) {
+      const room = caps.others - others.length;
+      if (room <= 0) break;
+      // Enough rows that, with the person's own left out, the cap can still be filled.
+      const newest = await this.store.incidents.listVisibleByStatus(status, userId, room + mine.length);
+      others.push(...newest.filter((incident) => !shown.has(incident.id)).slice(0, room));
+    }
+    const visible = counts.active + counts.stable;
+    return {
+      mine,
+      others,
+      counts: { ...counts, notShown: Math.max(0, visible - mine.length - others.length) },
+    };
   }
 }

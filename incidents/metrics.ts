@@ -149,6 +149,11 @@ export class MetricsService {
     return this.forPeriod({ kind: 'user', userId }, recentWeeks(this.clock.now(), 12));
   }
 
+  /** Incidents closed within `withinMs` that asked for feedback, latest first, at most `limit`; only `commanderId`'s when given. */
+  closedWithFeedback(withinMs: number, commanderId: string | null, limit: number): Promise<number[]> {
+    return this.queries.closedWithFeedback(new Date(this.clock.now().getTime() - withinMs), commanderId, limit);
+  }
+
   /** Ids of incidents closed within the last `withinMs` but at least `atLeastMs` ago. */
   closedAgo(withinMs: number, atLeastMs = 0): Promise<number[]> {
     const now = this.clock.now().getTime();

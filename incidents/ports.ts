@@ -72,6 +72,13 @@ export interface IncidentRef {
   name: string;
 }
 
+/** Open incidents a person may see (active, stable) and how many of them they are in. */
+export interface OpenIncidentCounts {
+  active: number;
+  stable: number;
+  involved: number;
+}
+
 export interface IncidentRepository {
   /** Inserts the incident and names it after its number (prefix-number). Call inside a transaction. */
   insert(record: NewIncidentRecord): Promise<Incident>;
@@ -88,10 +95,16 @@ export interface IncidentRepository {
    * here, so two requests racing to change it take turns and the second sees the first's change.
    */
   lock(id: number): Promise<Incident | undefined>;
-  /** Oldest first. */
-  listByStatus(status: IncidentStatus): Promise<Incident[]>;
+  /** Oldest first; with `newest`, only that many of the newest, newest first. */
+  listByStatus(status: IncidentStatus, newest?: number): Promise<Incident[]>;
   /** Newest first. */
   listRecent(limit: number): Promise<Incident[]>;
+  /** Open incidents the person is in now (in the channel, or holding a role beyond Participant or Observer), active first, newest first. */
+  listOpenInvolving(userId: string, limit: number): Promise<Incident[]>;
+  /** The newest incidents of a status the person may see (restricted ones only if they take part). */
+  listVisibleByStatus(status: IncidentStatus, userId: string, limit: number): Promise<Incident[]>;
+  /** How many open incidents the person may see, by status, and how many of those they are in. */
+  countOpenFor(userId: string): Promise<OpenIncidentCounts>;
   update(id: number, changes: IncidentChanges, at: Date): Promise<Incident>;
   announcements(incidentId: number): Promise<Announcement[]>;
   saveAnnouncement(announcement: Announcement): Promise<void>;

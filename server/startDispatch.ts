@@ -191,6 +191,11 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     throw error;
   }
 
+  // The database (opened and migrated) and Slack (the token checked) are asked at the same time:
+  // neither needs the other, and a start waits for the slower one instead of both in turn. A
+  // database that cannot be opened is still reported first.
+  const tokenCheck = checkSlackToken(settings, logger, options.bootCheckBudget);
+  tokenCheck.catch(() => undefined);
   const store = await Store.open(settings.database.url, { incidentEvents: webhookEventLog(settings) }).catch((error: unknown) => {
     throw new BootError(`The database at DATABASE_URL could not be opened: ${error instanceof Error ? error.message : String(error)}`, {
       cause: error,
@@ -199,7 +204,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
 
   let identity: Awaited<ReturnType<typeof checkSlackToken>>;
   try {
-    identity = await checkSlackToken(settings, logger, options.bootCheckBudget);
+    identity = await tokenCheck;
   } catch (error) {
     await store.close();
     throw new BootError(error instanceof Error ? error.message : String(error), { cause: error });

@@ -9,6 +9,7 @@ import { workQueueMigration } from './migrations/002_receiver_work_queue';
 import { afterfireMigration } from './migrations/003_afterfire';
 import { followsMigration } from './migrations/003_messages_follows';
 import { submissionsMigration } from './migrations/004_races_submissions';
+import { scaleIndexesMigration } from './migrations/005_scale_indexes';
 import { postgresPool } from './postgresPool';
 import { PreparingPostgresPool, StatementCachingSqlite } from './preparedStatements';
 import type { Database } from './schema';
@@ -66,6 +67,7 @@ function migrationsFor(dialect: DialectName) {
     '003_messages_follows': followsMigration(),
     '003_afterfire': afterfireMigration(dialect),
     '004_races_submissions': submissionsMigration(),
+    '005_scale_indexes': scaleIndexesMigration(),
   };
 }
 

@@ -1,8 +1,11 @@
 import { type Kysely, type Selectable, sql, type Updateable } from 'kysely';
 import { type Announcement, INCIDENT_STATUSES, type Incident, type IncidentStatus, type Visibility } from '../incidents/model';
-import type { IncidentChanges, IncidentRef, IncidentRepository, NewIncidentRecord } from '../incidents/ports';
+import type { IncidentChanges, IncidentRef, IncidentRepository, NewIncidentRecord, OpenIncidentCounts } from '../incidents/ports';
 import type { Database, IncidentsTable } from './schema';
 import { fromIso, fromIsoOrNull, toIso, toIsoOrNull } from './time';
+import { involves, visibleToUser } from './visibility';
+
+const OPEN_STATUSES: IncidentStatus[] = ['active', 'stable'];
 
 type IncidentRow = Selectable<IncidentsTable> & { commander_id: string | null };
 
@@ -148,9 +151,59 @@ export class KyselyIncidentRepository implements IncidentRepository {
     return Number(locked.numUpdatedRows) > 0 ? this.findById(id) : undefined;
   }
 
-  async listByStatus(status: IncidentStatus): Promise<Incident[]> {
-    const rows = await this.selectIncidents().where('i.status', '=', status).orderBy('i.id').execute();
+  async listByStatus(status: IncidentStatus, newest?: number): Promise<Incident[]> {
+    const query = this.selectIncidents().where('i.status', '=', status);
+    // Both read incidents_status_id_idx in order; with a limit, from its newest end.
+    const rows = await (newest === undefined ? query.orderBy('i.id') : query.orderBy('i.id', 'desc').limit(newest)).execute();
     return rows.map(toIncident);
+  }
+
+  /**
+   * Open incidents `userId` is in now (in the channel or holding a role), active first, newest
+   * first, at most `limit`: the open ones read through incidents_status_id_idx, each checked by
+   * primary key, so the cost follows the open incidents, never all of them.
+   */
+  async listOpenInvolving(userId: string, limit: number): Promise<Incident[]> {
+    const rows = await this.selectIncidents()
+      .where('i.status', 'in', OPEN_STATUSES)
+      .where((eb) => involves(eb, userId))
+      .orderBy('i.status')
+      .orderBy('i.id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toIncident);
+  }
+
+  /** The newest incidents of `status` that `userId` may see, at most `limit`, in incidents_status_id_idx order. */
+  async listVisibleByStatus(status: IncidentStatus, userId: string, limit: number): Promise<Incident[]> {
+    const rows = await this.selectIncidents()
+      .where('i.status', '=', status)
+      .where((eb) => visibleToUser(eb, userId))
+      .orderBy('i.id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toIncident);
+  }
+
+  /** How many open incidents `userId` may see, by status, and how many of those they are in: one query. */
+  async countOpenFor(userId: string): Promise<OpenIncidentCounts> {
+    const rows = await this.db
+      .selectFrom('incidents as i')
+      .select((eb) => [
+        'i.status',
+        eb.fn.countAll<string | number>().as('count'),
+        eb.fn.sum<string | number | null>(eb.case().when(involves(eb, userId)).then(1).else(0).end()).as('involved'),
+      ])
+      .where('i.status', 'in', OPEN_STATUSES)
+      .where((eb) => visibleToUser(eb, userId))
+      .groupBy('i.status')
+      .execute();
+    const counts: OpenIncidentCounts = { active: 0, stable: 0, involved: 0 };
+    for (const row of rows) {
+      if (row.status === 'active' || row.status === 'stable') counts[row.status] = Number(row.count);
+      counts.involved += Number(row.involved ?? 0);
+    }
+    return counts;
   }
 
   /** How many incidents have each status (every status present, zero included): the metrics gauge. */

@@ -4,30 +4,12 @@ import type { IncidentTimes } from '../incidents/metrics';
 import type { IncidentStatus } from '../incidents/model';
 import type { Database } from './schema';
 import { fromIso, fromIsoOrNull, toIso } from './time';
+import { visibleToUser } from './visibility';
 
 /** Restricted incidents count only for people who take part in them (the Home tab's rule). */
 function visibleTo(viewer: MetricsViewer) {
-  return (eb: ExpressionBuilder<Database & { i: Database['incidents'] }, 'i'>) => {
-    if (viewer.kind === 'everyone') return eb.lit(true);
-    return eb.or([
-      eb('i.visibility', '=', 'open'),
-      eb.exists(
-        eb
-          .selectFrom('participants as p')
-          .select('p.user_id')
-          .whereRef('p.incident_id', '=', 'i.id')
-          .where('p.user_id', '=', viewer.userId),
-      ),
-      eb.exists(
-        eb
-          .selectFrom('participant_roles as r')
-          .select('r.user_id')
-          .whereRef('r.incident_id', '=', 'i.id')
-          .where('r.user_id', '=', viewer.userId)
-          .where('r.revoked_at', 'is', null),
-      ),
-    ]);
-  };
+  return (eb: ExpressionBuilder<Database & { i: Database['incidents'] }, 'i'>) =>
+    viewer.kind === 'everyone' ? eb.lit(true) : visibleToUser(eb, viewer.userId);
 }
 
 /** The store side of the metrics: what happened when, filtered by what the viewer may see. */
@@ -70,6 +52,35 @@ export class KyselyMetricsQueries implements MetricsQueries {
       .where(visibleTo(viewer))
       .executeTakeFirstOrThrow();
     return Number(row.count);
+  }
+
+  /**
+   * Ids of incidents closed since `since` whose responders were asked for feedback, latest close
+   * first, at most `limit`; with `commanderId`, only those they lead. Reads incidents_closed_idx
+   * from its newest end, so a month of closed incidents costs `limit` rows, not the month.
+   */
+  async closedWithFeedback(since: Date, commanderId: string | null, limit: number): Promise<number[]> {
+    let query = this.db
+      .selectFrom('incidents as i')
+      .select('i.id')
+      .where('i.status', '=', 'closed')
+      .where('i.closed_at', '>=', toIso(since))
+      .where((eb) => eb.exists(eb.selectFrom('feedback_requests as q').select('q.user_id').whereRef('q.incident_id', '=', 'i.id')));
+    if (commanderId !== null) {
+      query = query.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('participant_roles as r')
+            .select('r.user_id')
+            .whereRef('r.incident_id', '=', 'i.id')
+            .where('r.role', '=', 'commander')
+            .where('r.revoked_at', 'is', null)
+            .where('r.user_id', '=', commanderId),
+        ),
+      );
+    }
+    const rows = await query.orderBy('i.closed_at', 'desc').limit(limit).execute();
+    return rows.map((row) => Number(row.id));
   }
 
   /** Ids of incidents closed in [from, to]: the ones whose feedback may be due. */

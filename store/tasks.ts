@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Task, TaskStatus } from '../incidents/model';
 import type { NewTaskRecord, TaskRepository } from '../incidents/ports';
 import type { Database } from './schema';
@@ -50,17 +50,8 @@ export class KyselyTaskRepository implements TaskRepository {
 
   /** Open tasks assigned to a person, across incidents, oldest first. */
   async openAssignedTo(userId: string): Promise<Task[]> {
-    const rows = await this.db
-      .selectFrom('task_assignees')
-      .innerJoin('tasks', 'tasks.id', 'task_assignees.task_id')
-      .select('tasks.id')
-      .where('task_assignees.user_id', '=', userId)
-      .where('tasks.status', '=', 'open')
-      .execute();
-    const tasks = await Promise.all(rows.map((row) => this.findById(Number(row.id))));
-    return tasks
-      .filter((task): task is Task => task !== undefined)
-      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id);
+    // Two queries however many tasks: the tasks through task_assignees_user_idx, then their assignees.
+    return this.query({ openAssignedTo: userId });
   }
 
   /** Sets the status; false when it already had it. */
@@ -74,11 +65,21 @@ export class KyselyTaskRepository implements TaskRepository {
     return Number(result.numUpdatedRows) > 0;
   }
 
-  private async query(filter: { id?: number; incidentId?: number }): Promise<Task[]> {
-    let tasksQuery = this.db.selectFrom('tasks').selectAll();
-    if (filter.id !== undefined) tasksQuery = tasksQuery.where('id', '=', filter.id);
-    if (filter.incidentId !== undefined) tasksQuery = tasksQuery.where('incident_id', '=', filter.incidentId);
-    const rows = await tasksQuery.orderBy('created_at').orderBy('id').execute();
+  private async query(filter: { id?: number; incidentId?: number; openAssignedTo?: string }): Promise<Task[]> {
+    // A person's tasks start from the person (task_assignees_user_idx), each task then by its key.
+    let tasksQuery =
+      filter.openAssignedTo === undefined
+        ? this.db.selectFrom('tasks').selectAll('tasks')
+        : this.db
+            .selectFrom('task_assignees as a')
+            .innerJoin('tasks', 'tasks.id', 'a.task_id')
+            .selectAll('tasks')
+            .where('a.user_id', '=', filter.openAssignedTo)
+            // A literal, so even a generic plan can take tasks_open_idx (status = 'open').
+            .where('tasks.status', '=', sql.lit('open'));
+    if (filter.id !== undefined) tasksQuery = tasksQuery.where('tasks.id', '=', filter.id);
+    if (filter.incidentId !== undefined) tasksQuery = tasksQuery.where('tasks.incident_id', '=', filter.incidentId);
+    const rows = await tasksQuery.orderBy('tasks.created_at').orderBy('tasks.id').execute();
     if (rows.length === 0) return [];
     const assigneeRows = await this.db
       .selectFrom('task_assignees')

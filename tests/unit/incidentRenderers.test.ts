@@ -1,4 +1,5 @@
 import type { Incident } from '../../incidents/model';
+import { homeView } from '../../slack/blocks/home';
 import { editLine, incidentAnnouncement, incidentSummary, incidentTopic, setupFailureMessage } from '../../slack/blocks/incident';
 import { editIncidentModal, reportIncidentModal, resolutionModal } from '../../slack/blocks/incidentModals';
 import { escapeText, formatAge, formatDuration, link, slackDate } from '../../slack/blocks/text';
@@ -134,5 +135,41 @@ describe('modals', () => {
   test('the edit form keeps a type or priority that is no longer configured', () => {
     const text = json(editIncidentModal(incident({ priority: 'Legacy' }), choices).blocks);
     expect(text).toContain('"value":"Legacy"');
+  });
+});
+
+describe('the Home tab incidents (homeView)', () => {
+  const numbered = (n: number, changes: Partial<Incident> = {}) =>
+    anIncident({ id: n, name: `dispatch-${n}`, channelId: `C0INC${n}`, ...changes });
+  const texts = (blocks: unknown[]) => JSON.stringify(blocks);
+
+  test('the incidents you are in, then the others, with the counts and how many are not listed', () => {
+    const view = homeView(
+      {
+        mine: [numbered(9), numbered(4, { status: 'stable' })],
+        others: [numbered(12), numbered(11)],
+        counts: { active: 40, stable: 3, involved: 2, notShown: 39 },
+      },
+      links,
+      '/dispatch-report-incident',
+    );
+    const text = texts(view.blocks);
+    expect(text).toContain('40 active incidents, 3 stable · you are in 2');
+    expect(text.indexOf('*Incidents you are in* (2)')).toBeLessThan(text.indexOf('dispatch-9'));
+    expect(text.indexOf('dispatch-4')).toBeLessThan(text.indexOf('*Other open incidents*'));
+    expect(text.indexOf('*Other open incidents*')).toBeLessThan(text.indexOf('dispatch-12'));
+    expect(text).toContain('39 more open incidents not listed here');
+    expect(view.blocks.length).toBeLessThanOrEqual(100);
+  });
+
+  test('someone in no incident sees the newest ones; nothing open says so', () => {
+    const outsider = texts(
+      homeView({ mine: [], others: [numbered(3)], counts: { active: 1, stable: 0, involved: 0, notShown: 0 } }, links, '/r').blocks,
+    );
+    expect(outsider).toContain('*Newest open incidents*');
+    expect(outsider).not.toContain('you are in');
+    expect(outsider).not.toContain('not listed');
+    const none = texts(homeView({ mine: [], others: [], counts: { active: 0, stable: 0, involved: 0, notShown: 0 } }, links, '/r').blocks);
+    expect(none).toContain('No open incidents');
   });
 });

@@ -1,5 +1,7 @@
 import { DomainError } from '../../incidents/errors';
 import type { IncidentService } from '../../incidents/incidentService';
+import type { Incident } from '../../incidents/model';
+import type { ParticipantService } from '../../incidents/participants';
 import type { Store } from '../../store';
 import type { ManualClock } from '../support/clock';
 import { databaseKinds } from '../support/database';
@@ -19,8 +21,9 @@ describe.each(databaseKinds)('IncidentService on %s', (kind) => {
   let store: Store;
   let clock: ManualClock;
   let service: IncidentService;
+  let participants: ParticipantService;
   useDomain(kind, { policy }, (domain) => {
-    ({ store, clock, incidents: service } = domain);
+    ({ store, clock, incidents: service, participants } = domain);
   });
 
   test('reporting names the incident after its number and makes the reporter commander by default', async () => {
@@ -123,5 +126,55 @@ describe.each(databaseKinds)('IncidentService on %s', (kind) => {
     await service.changeStatus(a.id, 'stable', 'U0REPORTER');
     await service.changeStatus(c.id, 'closed', 'U0REPORTER', 'done');
     expect((await service.listOpen()).map((incident) => incident.name)).toEqual([b.name, a.name]);
+  });
+
+  test('listOpen stops at its limit, active ones first', async () => {
+    const reported: Incident[] = [];
+    for (let n = 0; n < 5; n += 1) reported.push(await service.report(report));
+    await service.changeStatus(reported[4].id, 'stable', 'U0REPORTER');
+    expect((await service.listOpen(3)).map((incident) => incident.id)).toEqual([reported[3].id, reported[2].id, reported[1].id]);
+    expect((await service.listOpen(5)).map((incident) => incident.id)).toEqual([4, 3, 2, 1, 5].map((n) => reported[n - 1].id));
+  });
+
+  describe('homeIncidents: what the Home tab lists, capped and counted', () => {
+    const RESPONDER = 'U0RESPOND1';
+
+    test('the open incidents the person is in first (active, newest first), then the newest others they may see', async () => {
+      const all: Incident[] = [];
+      for (let n = 1; n <= 12; n += 1) {
+        all.push(await service.report({ ...report, title: `Incident ${n}`, visibility: n % 4 === 0 ? 'restricted' : 'open' }));
+      }
+      const byNumber = (n: number) => all[n - 1];
+      // In 2 (now stable), 4 (restricted), 6; left 8 (restricted, still theirs to see); 10 closed.
+      for (const n of [2, 4, 6, 8, 10]) await participants.join(byNumber(n).id, RESPONDER);
+      await participants.leave(byNumber(8).id, RESPONDER);
+      await service.changeStatus(byNumber(2).id, 'stable', 'U0REPORTER');
+      await service.changeStatus(byNumber(10).id, 'closed', 'U0REPORTER', 'done');
+      await service.changeStatus(byNumber(11).id, 'stable', 'U0REPORTER');
+
+      const home = await service.homeIncidents(RESPONDER, { mine: 2, others: 3 });
+      const numbers = (incidents: Array<{ title: string }>) => incidents.map((incident) => Number(incident.title.split(' ')[1]));
+      expect(numbers(home.mine)).toEqual([6, 4]);
+      expect(numbers(home.others)).toEqual([9, 8, 7]);
+      // Open and visible: 1-9 and 11 (12 is restricted and not theirs): 8 active, 2 stable (2 and 11).
+      expect(home.counts).toEqual({ active: 8, stable: 2, involved: 3, notShown: 5 });
+
+      const outsider = await service.homeIncidents('U0OUTSIDE1', { mine: 2, others: 3 });
+      expect(outsider.mine).toEqual([]);
+      expect(numbers(outsider.others)).toEqual([9, 7, 6]);
+      expect(outsider.counts).toEqual({ active: 6, stable: 2, involved: 0, notShown: 5 });
+    });
+
+    test('with many open incidents every list stays at its cap and the rest is counted', async () => {
+      for (let n = 0; n < 40; n += 1) {
+        const incident = await service.report(report);
+        if (n % 3 === 0) await participants.join(incident.id, RESPONDER);
+      }
+      const home = await service.homeIncidents(RESPONDER);
+      expect(home.mine).toHaveLength(10);
+      expect(home.others).toHaveLength(15);
+      expect(new Set([...home.mine, ...home.others].map((incident) => incident.id)).size).toBe(25);
+      expect(home.counts).toEqual({ active: 40, stable: 0, involved: 14, notShown: 15 });
+    });
   });
 });
