@@ -334,7 +334,9 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     logger: toBoltLogger(logger),
     clientOptions: { slackApiUrl: settings.slack.apiUrl, retryConfig: SLACK_RETRY_BUDGET, timeout: SLACK_CALL_TIMEOUT_MS },
     extendedErrorHandler: true,
+    // As on the main app: no conversation state, and ignoreOwnEvents (and the inbox before it) skips own events.
     convoStore: false,
+    ignoreSelf: false,
   });
   replay.use(trackRequests(inflight, logger));
   replay.use(reportFailures(gateway, logger));
