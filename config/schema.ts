@@ -325,6 +325,12 @@ export const settingsSchema = {
       default: 8,
       env: 'WORK_MAX_IN_FLIGHT',
     },
+    maxRequestsInMemory: {
+      doc: 'Requests one process works on in memory at once (acked or not); past it, work after an ack that can wait (a participant list that needs Slack) is stored and done by the background work instead.',
+      format: 'nat',
+      default: 200,
+      env: 'WORK_MAX_REQUESTS_IN_MEMORY',
+    },
     leaseMs: {
       doc: 'How long a claimed work item stays with its process without renewal; work of a process that died is taken over after it.',
       format: 'duration',

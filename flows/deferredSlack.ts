@@ -17,6 +17,8 @@ export interface DeferredSlackWork {
   post(channelId: string, message: SlackMessage): Promise<void>;
   /** Posts and pins a recorded status report later (unless it was posted meanwhile). */
   postStatusReport(incidentId: number, reportId: number): Promise<void>;
+  /** Answers a list-participants request later, on its response_url (once: never a second post there). */
+  participantList(incidentId: number, responseUrl: string): Promise<void>;
 }
 
 /**
