@@ -1,4 +1,5 @@
 import { loadDotEnv, loadSettingsWithWarnings, SettingsError } from './config';
+import { limitHeapGrowth } from './server/heapGrowth';
 import { installProcessSafetyNet } from './server/processSafety';
 import { BootError, startDispatch } from './server/startDispatch';
 
@@ -10,6 +11,7 @@ const STOP_DEADLINE_MS = 9_500;
 
 /** Entry point: settings (with .env), then the app; SIGTERM/SIGINT stop it gracefully. */
 async function main(): Promise<void> {
+  limitHeapGrowth();
   loadDotEnv();
   let running: Awaited<ReturnType<typeof startDispatch>>;
   try {

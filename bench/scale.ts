@@ -23,7 +23,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { sql } from 'kysely';
 import { loadSettings } from '../config';
 import { createLogger } from '../logging/logger';
 import { startDispatch } from '../server/startDispatch';
@@ -32,7 +31,7 @@ import { Store } from '../store';
 import { postgresSchema, type TestDatabase } from '../tests/support/database';
 import { FakeSlack } from '../tests/support/fakeSlack';
 import { appHomeOpened, envelope, slashCommand } from '../tests/support/payloads';
-import { type SeededScale, seedScale } from '../tests/support/scaleSeed';
+import { analyzeSeeded, type SeededScale, seedScale } from '../tests/support/scaleSeed';
 import { signedHeaders } from '../tests/support/signing';
 import { BOT_TOKEN, SIGNING_SECRET, testEnv } from '../tests/support/testApp';
 
@@ -52,7 +51,7 @@ async function seed(url: string): Promise<SeededScale> {
       pool: 500,
     });
     // What a production database has after autovacuum / a while: statistics for the planner.
-    await sql`analyze`.execute(store.db);
+    await analyzeSeeded(store.db);
     return seeded;
   } finally {
     await store.close();

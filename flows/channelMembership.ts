@@ -33,9 +33,15 @@ export async function memberLeft(deps: MembershipDependencies, request: { incide
   if (left.kind === 'commander_must_hand_over') await bringBackCommander(deps, request.incident, request.userId);
 }
 
-/** A person's message in the incident channel counts as activity (its text is never kept). */
-export async function memberWrote(deps: Pick<FlowDependencies, 'participants'>, request: { incidentId: number; userId: string }) {
-  await deps.participants.recordActivity(request.incidentId, request.userId);
+/**
+ * A person's message in the incident channel counts as activity (its text is never kept);
+ * counted once per delivery key (the event's id), however often the stored event runs.
+ */
+export async function memberWrote(
+  deps: Pick<FlowDependencies, 'participants'>,
+  request: { incidentId: number; userId: string; deliveryKey: string },
+) {
+  await deps.participants.recordActivity(request.incidentId, request.userId, request.deliveryKey);
 }
 
 /**

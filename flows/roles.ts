@@ -40,6 +40,25 @@ export async function listParticipants(
   await request.reply(participantList(incident, participants, profiles));
 }
 
+/**
+ * After an empty ack, the list on the response_url: looked up and posted now, in memory, unless
+ * this process already holds its bound of requests (WORK_MAX_REQUESTS_IN_MEMORY). Then it is
+ * stored and the background work answers it (at most WORK_MAX_IN_FLIGHT at once), so a burst
+ * while Slack is slow (each answer waiting seconds for profiles and the post) waits in the
+ * database instead of piling up in memory. A response_url takes answers for 30 minutes.
+ */
+export async function answerParticipantList(
+  deps: Pick<FlowDependencies, 'participants' | 'users' | 'gateway' | 'deferred' | 'load'>,
+  request: { incident: Incident; responseUrl: string },
+): Promise<void> {
+  const { incident, responseUrl } = request;
+  if (deps.load.overLimit()) {
+    await deps.deferred.participantList(incident.id, responseUrl);
+    return;
+  }
+  await listParticipants(deps, { incident, reply: (message) => deps.gateway.respond(responseUrl, message) });
+}
+
 /** The assign-role form (a person and a role). */
 export async function openAssignRoleForm(
   deps: Pick<FlowDependencies, 'gateway'>,
@@ -98,4 +117,4 @@ export async function assignRole(
 }
 
 /** The flows listeners may start from this module (bound to their dependencies by createFlows). */
-export const flows = { listParticipants, participantListNow, openAssignRoleForm, assignRole };
+export const flows = { listParticipants, answerParticipantList, participantListNow, openAssignRoleForm, assignRole };

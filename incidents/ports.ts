@@ -245,6 +245,16 @@ export interface FollowerRepository {
   clear(incidentId: number): Promise<string[]>;
 }
 
+/**
+ * Keys of deliveries whose effect is applied (Slack's event ids). Claimed in the transaction
+ * that applies the effect, so a delivery run again (after a crash, or on another replica)
+ * finds its key taken and changes nothing.
+ */
+export interface AppliedDeliveryRepository {
+  /** True the first time a key is claimed, false for any repeat. */
+  claim(key: string, at: Date): Promise<boolean>;
+}
+
 export interface SubmissionRepository {
   /**
    * Records a submission's key; true the first time, false for any repeat (on any replica).
@@ -269,6 +279,7 @@ export interface Repositories {
   readonly followUps: FollowUpRepository;
   readonly feedback: FeedbackRepository;
   readonly submissions: SubmissionRepository;
+  readonly processedEvents: AppliedDeliveryRepository;
 }
 
 /**

@@ -84,6 +84,8 @@ export interface RunningDispatch {
   deps: Dependencies;
   /** Resolves when no request is still being worked on (after its ack). */
   idle(timeoutMs?: number): Promise<boolean>;
+  /** Requests still being worked on (acked or not) and work items running, right now. */
+  inFlight(): { requests: number; work: number };
   /** The status report reminder job; runOnce scans now (tests drive it with a ManualClock). */
   reminders: { runOnce(): Promise<ReminderScanResult> };
   /** Overdue follow-up reminders and delayed feedback forms; runOnce scans now. */
@@ -223,6 +225,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   });
   const gateway = new SlackGateway(client, { userIdOverride: settings.slack.userIdOverride, botUserId: identity.userId });
 
+  const inflight = new InFlightWork(settings.work.maxRequestsInMemory);
   const users = new UserDirectory(gateway, settings.slack.userCacheTtlMs, clock);
   const links = new WorkspaceLinks(settings.slack.workspaceName);
   const lag = new EventLoopLag().start();
@@ -262,6 +265,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
       ? new ChartLinks(settings.slack.signingSecret, settings.server.publicUrl, settings.afterClose.chartLinkTtlMs)
       : null,
     afterCloseQueue: afterCloseQueue(store.workQueue, work),
+    load: inflight,
   };
   const deps: Dependencies = {
     ...flowDependencies,
@@ -271,8 +275,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   };
   registerAfterCloseWork(work, flowDependencies);
 
-  const inflight = new InFlightWork();
-  const ackLane = openAckLane(store.dialect, store.db);
+  const ackLane = openAckLane(settings.database.url, store.dialect, store.db, ACK_BUDGET_MS);
   const inbox = new SlackEventInbox({
     ackLane: ackLane.queue,
     worker: deps.work,
@@ -349,7 +352,9 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     logger: toBoltLogger(logger),
     clientOptions: { slackApiUrl: settings.slack.apiUrl, retryConfig: SLACK_RETRY_BUDGET, timeout: SLACK_CALL_TIMEOUT_MS },
     extendedErrorHandler: true,
+    // As on the main app: no conversation state, and ignoreOwnEvents (and the inbox before it) skips own events.
     convoStore: false,
+    ignoreSelf: false,
   });
   replay.use(trackRequests(inflight, logger));
   replay.use(reportFailures(gateway, logger));
@@ -398,6 +403,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     port,
     deps,
     idle: (timeoutMs) => allIdle(inflight, deps.work, timeoutMs),
+    inFlight: () => ({ requests: inflight.count, work: deps.work.inFlight }),
     reminders,
     afterClose,
     stop() {

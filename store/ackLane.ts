@@ -1,17 +1,26 @@
-import type { Kysely } from 'kysely';
-import { ACK_LANE_CONNECTIONS, runBeforeAck } from './ackPhase';
+import { Kysely, PostgresDialect } from 'kysely';
 import type { DialectName } from './database';
+import { postgresPool } from './postgresPool';
+import { PreparingPostgresPool } from './preparedStatements';
 import type { Database } from './schema';
 import { type EnqueueResult, type NewWorkItem, type WorkEnqueuer, WorkQueueRepository } from './workQueue';
 
-/** The queue an ack writes to, on connections nothing else uses (see ackPhase.ts for the rest of the ack lane). */
+/** The queue an ack writes to, on connections nothing else uses. */
 export interface AckLane {
   queue: WorkEnqueuer;
   close(): Promise<void>;
 }
 
+/** The few queries an ack runs must not queue behind background work in the shared pool. */
+const ACK_LANE_CONNECTIONS = 8;
 /** Rows in one grouped insert: more waiting acks go in the next statement. */
 const MAX_GROUP = 64;
+/**
+ * SQLite writes a group in well under a millisecond, so under load groups of one would follow
+ * each other; a group written one at a time costs ~5× more per item than one of ten. Acks wait
+ * at most this long for company (Slack allows 3 s).
+ */
+const SQLITE_GROUP_INTERVAL_MS = 2;
 
 interface Waiting {
   item: NewWorkItem;
@@ -30,19 +39,31 @@ export class GroupedEnqueue implements WorkEnqueuer {
   private waiting: Waiting[] = [];
   private scheduled = false;
   private writing = 0;
+  private lastWriteAt = Number.NEGATIVE_INFINITY;
   /** What was written so far (tests and benchmarks read it). */
   readonly stats = { items: 0, statements: 0 };
 
   constructor(
     private readonly queue: WorkQueueRepository,
-    /** Groups written at once (one per connection the lane may use). */
-    private readonly concurrency = 1,
-    /** Runs each write as (part of) an ack, so it gets a lane connection (ackPhase.ts). */
-    private readonly asAck: <T>(write: () => Promise<T>) => Promise<T> = (write) => write(),
-  ) {}
+    options: {
+      /** Groups written at once (one per connection the lane may use). */
+      concurrency?: number;
+      /**
+       * The shortest time between two groups: under load, acks wait up to this long to share
+       * a commit; an ack after a quiet spell is written on the next turn.
+       */
+      minIntervalMs?: number;
+    } = {},
+  ) {
+    this.concurrency = options.concurrency ?? 1;
+    this.minIntervalMs = options.minIntervalMs ?? 0;
+  }
+
+  private readonly concurrency: number;
+  private readonly minIntervalMs: number;
 
   enqueue(item: NewWorkItem): Promise<EnqueueResult> {
-    if (item.dedupeKey === undefined) return this.asAck(() => this.queue.enqueue(item));
+    if (item.dedupeKey === undefined) return this.queue.enqueue(item);
     return new Promise((resolve, reject) => {
       this.waiting.push({ item, resolve, reject });
       this.schedule();
@@ -52,18 +73,23 @@ export class GroupedEnqueue implements WorkEnqueuer {
   private schedule(): void {
     if (this.scheduled || this.writing >= this.concurrency || this.waiting.length === 0) return;
     this.scheduled = true;
-    // The next turn: requests whose bodies arrived in this one join the group.
-    setImmediate(() => {
+    const flush = () => {
       this.scheduled = false;
       while (this.writing < this.concurrency && this.waiting.length > 0) this.write(this.waiting.splice(0, MAX_GROUP));
-    });
+    };
+    // The next turn at the earliest: requests whose bodies arrived in this one join the group.
+    const wait = this.lastWriteAt + this.minIntervalMs - performance.now();
+    if (wait > 0) setTimeout(flush, wait);
+    else setImmediate(flush);
   }
 
   private write(group: Waiting[]): void {
+    this.lastWriteAt = performance.now();
     this.writing += 1;
     this.stats.items += group.length;
     this.stats.statements += 1;
-    this.asAck(() => this.queue.enqueueMany(group.map((waiting) => waiting.item)))
+    this.queue
+      .enqueueMany(group.map((waiting) => waiting.item))
       .then(
         (results) => {
           for (const [index, waiting] of group.entries()) waiting.resolve(results[index]);
@@ -80,16 +106,25 @@ export class GroupedEnqueue implements WorkEnqueuer {
 }
 
 /**
- * The inbox's queue on the ack lane: every grouped insert runs in an ack phase of its own, so on
- * PostgreSQL it takes a connection of the store's lane pool (ackPhase.ts: a few connections of
- * their own, each statement within the ack's 2 s budget, so an overloaded database makes Slack
- * retry instead of the ack hanging), shared with the other acks' queries. SQLite has one writer
- * anyway (and an in-memory database exists on one connection only): there the lane is the
- * shared connection. On both, concurrent acks share commits (GroupedEnqueue).
+ * PostgreSQL: a small pool of its own, with a statement timeout below Slack's 3 s, so an
+ * overloaded database makes Slack retry instead of the ack hanging. SQLite has one writer
+ * anyway (and an in-memory database exists on one connection only): the lane is the shared db.
+ * On both, concurrent acks share commits (GroupedEnqueue).
  */
-export function openAckLane(dialect: DialectName, shared: Kysely<Database>): AckLane {
-  const grouped = new GroupedEnqueue(new WorkQueueRepository(shared), dialect === 'postgres' ? ACK_LANE_CONNECTIONS : 1, (write) =>
-    runBeforeAck(write),
-  );
-  return { queue: grouped, close: async () => undefined };
+export function openAckLane(url: string, dialect: DialectName, shared: Kysely<Database>, statementTimeoutMs = 2_000): AckLane {
+  if (dialect !== 'postgres') {
+    const queue = new GroupedEnqueue(new WorkQueueRepository(shared), { minIntervalMs: SQLITE_GROUP_INTERVAL_MS });
+    return { queue, close: async () => undefined };
+  }
+  const pool = postgresPool({
+    connectionString: url,
+    max: ACK_LANE_CONNECTIONS,
+    statement_timeout: statementTimeoutMs,
+    connectionTimeoutMillis: statementTimeoutMs,
+  });
+  // An idle client's error (the server restarted) must not end the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  // Named statements here too: the ack runs the same few queries every time.
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new PreparingPostgresPool(pool) }) });
+  return { queue: new GroupedEnqueue(new WorkQueueRepository(db), { concurrency: ACK_LANE_CONNECTIONS }), close: () => db.destroy() };
 }

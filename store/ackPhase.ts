@@ -6,7 +6,8 @@ import { postgresPool } from './postgresPool';
  * The ack lane: the queries a Slack request runs before it is acknowledged take connections of
  * their own, so they never queue behind background work (stored events being replayed, posts
  * after an ack) in the shared pool. Two ways in:
- * - the event inbox writes through openAckLane's queue (grouped inserts on a pool of its own);
+ * - the event inbox writes through openAckLane's queue (grouped inserts on a pool of its own,
+ *   store/ackLane.ts);
  * - everything else a command, button, form or menu runs before its ack (the incident scope
  *   lookup, restricted-command checks, a form stored before its ack): the receiver marks that
  *   part of the request (runBeforeAck) and the store's PostgreSQL pool hands any query started
@@ -15,8 +16,11 @@ import { postgresPool } from './postgresPool';
  * SQLite has one writer anyway: there is no lane.
  */
 
-/** The few queries an ack runs must not queue behind background work in the shared pool. */
-export const ACK_LANE_CONNECTIONS = 8;
+/**
+ * The lane's connections for what commands and interactions read before their ack (a query or
+ * two each; the inbox has a lane pool of its own, store/ackLane.ts).
+ */
+export const ACK_LANE_CONNECTIONS = 4;
 /** A lane query that takes longer than this fails, so Slack hears 503 (and retries) instead of nothing. */
 export const ACK_LANE_STATEMENT_TIMEOUT_MS = 2_000;
 

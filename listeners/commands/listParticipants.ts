@@ -13,6 +13,6 @@ export const listParticipantsCommand = incidentCommand({
       return;
     }
     await ack();
-    await deps.flows.listParticipants({ incident, reply: deps.flows.replyByResponseUrl(command.response_url) });
+    await deps.flows.answerParticipantList({ incident, responseUrl: command.response_url });
   },
 });

@@ -48,12 +48,12 @@ export const memberLeftListener: EventListenerModule = {
 export const messageActivityListener: EventListenerModule = {
   subscriptions: ['message.channels', 'message.groups'],
   register(routes: ListenerRoutes, deps: ListenerDependencies) {
-    routes.event('message', async ({ event }) => {
+    routes.event('message', async ({ event, body }) => {
       if (!PERSON_MESSAGE_SUBTYPES.has(event.subtype) || !('user' in event) || !event.user) return;
       if ('bot_id' in event && event.bot_id) return;
       const incident = await incidentRefOfChannel(deps, event.channel);
       if (!incident) return;
-      await deps.flows.memberWrote({ incidentId: incident.id, userId: event.user });
+      await deps.flows.memberWrote({ incidentId: incident.id, userId: event.user, deliveryKey: `message:${body.event_id}` });
     });
   },
 };

@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { DeferredSlackWork } from '../../flows/deferredSlack';
 import type { FlowDependencies } from '../../flows/dependencies';
 import { refreshIncidentChannel, setUpIncidentChannel } from '../../flows/incidentChannel';
+import { listParticipants } from '../../flows/roles';
 import { postAndPinReport } from '../../flows/statusReports';
 import type { StepFailure } from '../../flows/steps';
 import type { SlackMessage } from '../../slack/blocks/message';
@@ -12,6 +13,7 @@ import { PermanentWorkError, type WorkQueueWorker } from './workQueueWorker';
 export const SLACK_RESYNC = 'slack.incident_resync';
 export const SLACK_POST = 'slack.post';
 export const SLACK_STATUS_REPORT_POST = 'slack.status_report_post';
+export const SLACK_PARTICIPANT_LIST = 'slack.participant_list';
 export const SLACK_DIRECT_MESSAGE = 'slack.direct_message';
 
 /** Slack outages last minutes, not days: retries back off to 5 minutes and give up after about a day. */
@@ -25,6 +27,12 @@ const isRecord = (value: JsonValue): value is { [key: string]: JsonValue } =>
 function numberField(payload: JsonValue, field: string): number {
   const value = isRecord(payload) ? payload[field] : undefined;
   if (typeof value !== 'number') throw new PermanentWorkError(`the work item has no ${field}`);
+  return value;
+}
+
+function stringField(payload: JsonValue, field: string): string {
+  const value = isRecord(payload) ? payload[field] : undefined;
+  if (typeof value !== 'string') throw new PermanentWorkError(`the work item has no ${field}`);
   return value;
 }
 
@@ -71,6 +79,12 @@ export class QueuedSlackWork implements DeferredSlackWork {
     });
     this.enqueued();
   }
+
+  async participantList(incidentId: number, responseUrl: string): Promise<void> {
+    // One answer per request: the response_url names it.
+    await this.queue.enqueue({ kind: SLACK_PARTICIPANT_LIST, payload: { incidentId, responseUrl }, dedupeKey: responseUrl });
+    this.enqueued();
+  }
 }
 
 /** A step failure the queue should retry (Slack not answering), or the end of it (a refusal). */
@@ -86,7 +100,7 @@ function rethrow(error: unknown): never {
 
 type SlackWorkDependencies = Pick<
   FlowDependencies,
-  'settings' | 'gateway' | 'users' | 'links' | 'logger' | 'incidents' | 'reports' | 'resources' | 'deferred'
+  'settings' | 'gateway' | 'users' | 'links' | 'logger' | 'incidents' | 'reports' | 'resources' | 'deferred' | 'participants'
 >;
 
 /** The handlers of the deferred Slack work, registered on every replica's worker. */
@@ -141,6 +155,18 @@ export function registerSlackWork(worker: WorkQueueWorker, deps: SlackWorkDepend
       await postAndPinReport(deps, incident, report).catch(rethrow);
     },
     RETRIES,
+  );
+  // A list-participants answered from the queue (the process held its bound of requests). One
+  // attempt: a response_url whose post failed is not posted to again, and the list is no record.
+  worker.register(
+    SLACK_PARTICIPANT_LIST,
+    async (payload) => {
+      const responseUrl = stringField(payload, 'responseUrl');
+      const incident = await deps.incidents.get(numberField(payload, 'incidentId'));
+      if (!incident) return;
+      await listParticipants(deps, { incident, reply: (message) => deps.gateway.respond(responseUrl, message) });
+    },
+    { maxAttempts: 1 },
   );
 }
 

@@ -73,6 +73,12 @@ export class WorkRegistry {
   }
 }
 
+/**
+ * The shortest time between two completion writes: one item at a time costs ~6× more per item
+ * than eight together (SQLite), and an item waits at most this long to be marked done.
+ */
+const COMPLETION_INTERVAL_MS = 2;
+
 /** Exponential backoff with jitter: between half and all of base * 2^(attempt-1), capped. */
 export function retryDelayMs(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
@@ -139,6 +145,7 @@ export class WorkQueueWorker {
   private reserved = 0;
   /** The last claim filled all the room there was: more may be waiting, so a finished item looks again. */
   private backlog = false;
+  private lastCompletionAt = Number.NEGATIVE_INFINITY;
   /** Items finished since the last completion write, recorded together in one statement. */
   private completions: Array<{ id: number; done: (recorded: boolean) => void; failed: (error: unknown) => void }> = [];
 
@@ -178,7 +185,8 @@ export class WorkQueueWorker {
    * no handler for it): the item then goes to the database unleased and waits for a claim.
    */
   reserve(kind: string): WorkReservation | undefined {
-    if (this.stopping || !this.loop || !this.registry.get(kind)) return undefined;
+    // Behind a backlog, new work queues up in the database too, so what waited longest runs first.
+    if (this.stopping || !this.loop || this.backlog || !this.registry.get(kind)) return undefined;
     if (this.running.size + this.reserved >= this.maxInFlight) return undefined;
     // Requests first (busy()): the item waits in the database for the slow claims instead.
     if (this.busy()) return undefined;
@@ -260,13 +268,18 @@ export class WorkQueueWorker {
   }
 
   private async run(): Promise<void> {
+    let polled = false;
     while (!this.stopping) {
       let capacity = this.maxInFlight - this.running.size - this.reserved;
-      if (capacity <= 0) {
+      // Behind a backlog, claims wait for room for half the bound (or a whole poll interval), so
+      // one claim leases several items instead of one claim per finished item.
+      const roomToClaim = this.backlog && this.running.size > 0 && !polled ? Math.ceil(this.maxInFlight / 2) : 1;
+      if (capacity < roomToClaim) {
         this.backlog = true;
-        await this.pause(this.pollIntervalMs);
+        polled = !(await this.pause(this.pollIntervalMs));
         continue;
       }
+      polled = false;
       if (this.busy()) {
         // Requests first: one item at a time, a few a second, until the process has room again.
         await this.sleep(Math.min(this.pollIntervalMs, 250));
@@ -304,18 +317,18 @@ export class WorkQueueWorker {
     while (!this.stopping && Date.now() < until) await this.pause(until - Date.now());
   }
 
-  /** Waits for a wake-up, a finished item or the poll interval, whichever comes first. */
-  private pause(ms: number): Promise<void> {
-    if (this.stopping) return Promise.resolve();
+  /** Waits for a wake-up, a finished item or the poll interval, whichever comes first; true when woken. */
+  private pause(ms: number): Promise<boolean> {
+    if (this.stopping) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const timer = setTimeout(() => done(false), ms);
+      function done(woken: boolean) {
         clearTimeout(timer);
-        resolve();
+        resolve(woken);
       }
       this.wakeUp = () => {
         this.wakeUp = undefined;
-        done();
+        done(true);
       };
     });
   }
@@ -359,11 +372,16 @@ export class WorkQueueWorker {
    */
   private complete(id: number): Promise<boolean> {
     return new Promise((done, failed) => {
-      if (this.completions.push({ id, done, failed }) === 1) setImmediate(() => void this.flushCompletions());
+      if (this.completions.push({ id, done, failed }) > 1) return;
+      // Under load, at most one completion write per interval: the items finishing meanwhile share it.
+      const wait = this.lastCompletionAt + COMPLETION_INTERVAL_MS - performance.now();
+      if (wait > 0) setTimeout(() => void this.flushCompletions(), wait);
+      else setImmediate(() => void this.flushCompletions());
     });
   }
 
   private async flushCompletions(): Promise<void> {
+    this.lastCompletionAt = performance.now();
     const batch = this.completions;
     this.completions = [];
     try {

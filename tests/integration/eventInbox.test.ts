@@ -6,7 +6,7 @@ import { Store } from '../../store';
 import type { TestDatabase } from '../support/database';
 import { FakeSlack } from '../support/fakeSlack';
 import { COMMANDER, reportIncident } from '../support/incidentFlow';
-import { envelope, reactionAdded } from '../support/payloads';
+import { channelMessage, envelope, reactionAdded } from '../support/payloads';
 import { APP_ID, TestApp } from '../support/testApp';
 
 const AUTHOR = 'U0AUTHOR01';
@@ -91,6 +91,44 @@ describe('the event inbox', () => {
       await second.settle();
       expect((await second.deps.timeline.list(incident.id)).filter((entry) => entry.kind === 'message')).toHaveLength(1);
       expect((await second.deps.store.workQueue.find(SLACK_EVENT_WORK, event.event_id))?.attempts).toBe(2);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  test('a message run again after a crash between its effect and its completion is counted once', async () => {
+    const database = fileDatabase();
+    const keep: TestDatabase = { ...database, drop: async () => undefined };
+    const first = await TestApp.start({ fake, database: keep });
+    const incident = await reportIncident(first, { answers: { commander: COMMANDER } });
+    const channel = incident.channelId as string;
+    const event = envelope(channelMessage(AUTHOR, channel, 'Looking at the replica lag'));
+    expect((await first.event(event)).status).toBe(200);
+    await first.settle();
+    expect((await first.deps.participants.find(incident.id, AUTHOR))?.messageCount).toBe(1);
+    await first.stop();
+
+    // What a process killed after the count committed, before the item was marked done, leaves.
+    const store = await Store.open(database.url);
+    const stored = await store.workQueue.find(SLACK_EVENT_WORK, event.event_id);
+    await store.db
+      .updateTable('work_items')
+      .set({
+        status: 'pending',
+        finished_at: null,
+        lease_owner: 'killed-replica',
+        lease_until: new Date(Date.now() - 60_000).toISOString(),
+        next_attempt_at: new Date(Date.now() - 120_000).toISOString(),
+      })
+      .where('id', '=', stored?.id ?? -1)
+      .execute();
+    await store.close();
+
+    const second = await TestApp.start({ fake, database });
+    try {
+      await second.settle();
+      expect((await second.deps.store.workQueue.find(SLACK_EVENT_WORK, event.event_id))?.status).toBe('done');
+      expect((await second.deps.participants.find(incident.id, AUTHOR))?.messageCount).toBe(1);
     } finally {
       await second.stop();
     }

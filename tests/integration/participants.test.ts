@@ -1,4 +1,5 @@
 import type { Incident } from '../../incidents/model';
+import { SLACK_PARTICIPANT_LIST } from '../../server/jobs/slackRetries';
 import { ACTIONS } from '../../slack/blocks/ids';
 import { ManualClock } from '../support/clock';
 import { messageBlockErrors, type RecordedCall } from '../support/fakeSlack';
@@ -503,4 +504,45 @@ describe('restricted commands (SLACK_RESTRICTED_COMMANDS)', () => {
     const { lines } = await listing(app, PARTICIPANT, channelId);
     expect(lines.find((line) => line.includes(PARTICIPANT.toLowerCase()))).not.toContain('Liaison');
   });
+});
+
+describe('a participant list past the bound on requests in memory', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    // 0: every request is past the bound, so what can wait goes to the work queue.
+    app = await TestApp.start({ env: { WORK_MAX_REQUESTS_IN_MEMORY: '0' } });
+  });
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  test('is stored and answered once by the background work, on the response_url, instead of waiting in memory', async () => {
+    const incident = await reportIncident(app, { answers: { commander: COMMANDER } });
+    const channelId = channelOf(incident);
+    await join(app, COMMANDER, channelId);
+    await join(app, HELPER, channelId);
+    const responseUrl = app.fake.responseUrl();
+    const lookupsBefore = app.fake.callsTo('users.info').length;
+
+    const ack = await app.command(app.settings.commands.listParticipants, {
+      user_id: HELPER,
+      channel_id: channelId,
+      response_url: responseUrl,
+    });
+    // A profile was not cached yet, so the ack is empty and the list comes after it.
+    expect(ack.status).toBe(200);
+    expect(ack.text).toBe('');
+    await app.settle();
+
+    const stored = await app.deps.store.workQueue.find(SLACK_PARTICIPANT_LIST, responseUrl);
+    expect(stored?.status).toBe('done');
+    expect(stored?.payload).toEqual({ incidentId: incident.id, responseUrl });
+    const posts = app.fake.responseUrlPosts.filter((post) => responseUrl.endsWith(post.path));
+    expect(posts).toHaveLength(1);
+    expect(posts[0].body.response_type).toBe('ephemeral');
+    expect(blockText(posts[0].body)).toContain(`Participants in ${incident.name}`);
+    expect(blockText(posts[0].body)).toContain('Incident Commander');
+    expect(app.fake.callsTo('users.info').length).toBeGreaterThan(lookupsBefore);
+  }, 30_000);
 });

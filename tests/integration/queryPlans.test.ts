@@ -3,7 +3,7 @@ import type { Incident } from '../../incidents/model';
 import type { Database } from '../../store/schema';
 import { databaseKinds, testDatabase } from '../support/database';
 import { appHomeOpened, channelMessage, memberJoined, memberLeft } from '../support/payloads';
-import { seedScale } from '../support/scaleSeed';
+import { analyzeSeeded, seedScale } from '../support/scaleSeed';
 import { TestApp } from '../support/testApp';
 
 /**
@@ -72,6 +72,9 @@ async function sqliteScans(db: Kysely<Database>, queries: Recorded[]) {
   return found;
 }
 
+/** What the PostgreSQL check changes on its connection (and resets after): the first three are turned off. */
+const PLANNER_SETTINGS = ['enable_seqscan', 'enable_hashjoin', 'enable_mergejoin', 'plan_cache_mode'];
+
 /** A parameter as an SQL literal (EXECUTE takes values, not bind parameters). */
 function literal(value: unknown): string {
   if (value === null || value === undefined) return 'null';
@@ -136,7 +139,7 @@ async function postgresScans(db: Kysely<Database>, queries: Recorded[]) {
         if (scans.length > 0) found.push({ sql: query.sql, scans });
       }
     } finally {
-      await sql`reset all`.execute(connection);
+      for (const setting of PLANNER_SETTINGS) await sql`reset ${sql.raw(setting)}`.execute(connection);
     }
   });
   return found;
@@ -159,7 +162,7 @@ async function planText(db: Kysely<Database>, kind: 'sqlite' | 'postgres', query
       return plan.rows.map((row) => row['QUERY PLAN']).join('\n');
     } finally {
       await connection.executeQuery(CompiledQuery.raw('deallocate plan_text'));
-      await sql`reset all`.execute(connection);
+      for (const setting of PLANNER_SETTINGS) await sql`reset ${sql.raw(setting)}`.execute(connection);
     }
   });
 }
@@ -200,7 +203,7 @@ describe.each(databaseKinds)('hot-path queries use indexes (%s query plans)', (k
         ]);
       }
     }
-    await sql`analyze`.execute(store.db);
+    await analyzeSeeded(store.db);
     await app.settle();
   });
   afterEach(() => app.stop());

@@ -49,6 +49,20 @@ describe.each(databaseKinds)('grouped enqueue on %s', (kind) => {
     expect(claimed.map((item) => item.dedupeKey)).toEqual(['Ev2']);
   });
 
+  test('under load, groups are at least the interval apart, so acks arriving meanwhile share the next one', async () => {
+    const grouped = new GroupedEnqueue(store.workQueue, { minIntervalMs: 30 });
+    await grouped.enqueue(event('Ev0'));
+    // Arriving in three turns of the event loop, within the interval after the first group.
+    const later = [grouped.enqueue(event('Ev1'))];
+    await new Promise((resolve) => setImmediate(resolve));
+    later.push(grouped.enqueue(event('Ev2')));
+    await new Promise((resolve) => setImmediate(resolve));
+    later.push(grouped.enqueue(event('Ev3')));
+    const results = await Promise.all(later);
+    expect(results.map((result) => result.created)).toEqual([true, true, true]);
+    expect(grouped.stats).toEqual({ items: 4, statements: 2 });
+  });
+
   test('a repeat in the same group or of a stored item is not created again, and says which item it is', async () => {
     const grouped = new GroupedEnqueue(store.workQueue);
     const [before] = await Promise.all([grouped.enqueue(event('Ev1'))]);

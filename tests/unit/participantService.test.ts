@@ -64,7 +64,7 @@ describe.each(databaseKinds)('ParticipantService on %s', (kind) => {
 
     test('the app itself never becomes a participant', async () => {
       expect(await participants.join(incident.id, APP_USER)).toBeUndefined();
-      await participants.recordActivity(incident.id, APP_USER);
+      await participants.recordActivity(incident.id, APP_USER, 'message:Ev0001x');
       expect(await participants.list(incident.id)).toEqual([]);
       await expect(
         participants.assignRole({ incidentId: incident.id, userId: APP_USER, role: 'scribe', actorId: COMMANDER }),
@@ -112,9 +112,9 @@ describe.each(databaseKinds)('ParticipantService on %s', (kind) => {
   describe('recordActivity', () => {
     test('counts messages and remembers the last one', async () => {
       await participants.join(incident.id, ALICE);
-      await participants.recordActivity(incident.id, ALICE);
+      await participants.recordActivity(incident.id, ALICE, 'message:Ev0002x');
       clock.advance(90_000);
-      await participants.recordActivity(incident.id, ALICE);
+      await participants.recordActivity(incident.id, ALICE, 'message:Ev0003x');
       expect(await participants.find(incident.id, ALICE)).toMatchObject({
         messageCount: 2,
         lastActivityAt: new Date('2024-05-01T09:01:30.000Z'),
@@ -122,8 +122,20 @@ describe.each(databaseKinds)('ParticipantService on %s', (kind) => {
     });
 
     test('someone who was in the channel before we saw them join becomes a Participant', async () => {
-      await participants.recordActivity(incident.id, BOB);
+      await participants.recordActivity(incident.id, BOB, 'message:Ev0004x');
       expect(await participants.find(incident.id, BOB)).toMatchObject({ roles: ['participant'], messageCount: 1, leftAt: null });
+    });
+
+    test('a message delivery run twice (after a crash, on another replica) is counted once', async () => {
+      await participants.join(incident.id, ALICE);
+      await participants.recordActivity(incident.id, ALICE, 'message:Ev0001');
+      await participants.recordActivity(incident.id, ALICE, 'message:Ev0001');
+      await participants.recordActivity(incident.id, ALICE, 'message:Ev0002');
+      expect((await participants.find(incident.id, ALICE))?.messageCount).toBe(2);
+      // Someone not seen joining: added once, counted once.
+      await participants.recordActivity(incident.id, BOB, 'message:Ev0003');
+      await participants.recordActivity(incident.id, BOB, 'message:Ev0003');
+      expect(await participants.find(incident.id, BOB)).toMatchObject({ roles: ['participant'], messageCount: 1 });
     });
   });
 

@@ -50,11 +50,12 @@ describe('statements per event (SQLite)', () => {
     expect(statements.count()).toBe(1);
   });
 
-  it("a participant's message is one update", async () => {
+  it("a participant's message is its delivery's key and one update, in one transaction", async () => {
     const statements = countStatements();
-    await domain.participants.recordActivity(incident.id, 'U0ALICE001');
+    await domain.participants.recordActivity(incident.id, 'U0ALICE001', 'message:Ev0001');
     statements.stop();
-    expect(statements.count()).toBe(1);
+    // begin, the key claimed (so a run again after a crash counts nothing), the count, commit.
+    expect(statements.count()).toBe(4);
     expect((await domain.participants.find(incident.id, 'U0ALICE001'))?.messageCount).toBe(1);
   });
 

@@ -256,6 +256,72 @@ describe.each(databaseKinds)('the work queue on %s', (kind) => {
       expect(highest).toBeGreaterThan(1);
     });
 
+    test('an item stored leased through reserve() runs at once without a claim; the room is within maxInFlight', async () => {
+      const seen: JsonValue[] = [];
+      worker = new WorkQueueWorker({
+        queue: store.workQueue,
+        registry: new WorkRegistry().register('test', async (payload) => {
+          seen.push(payload);
+        }),
+        logger: quietLogger(),
+        maxInFlight: 2,
+        // No poll during the test: only the hand-over can start the item.
+        pollIntervalMs: 60_000,
+      });
+      worker.start();
+      await worker.idle(1_000);
+      const claims = jest.spyOn(store.workQueue, 'claim');
+      const first = worker.reserve('test');
+      const second = worker.reserve('test');
+      expect(first && second).toBeTruthy();
+      // Full: a third item would wait in the database; an unknown kind is never reserved.
+      expect(worker.reserve('test')).toBeUndefined();
+      second?.cancel();
+      expect(worker.reserve('nobody.handles.this')).toBeUndefined();
+      const stored = await store.workQueue.enqueue({ kind: 'test', dedupeKey: 'Ev1', payload: 'handed over', leaseTo: first?.lease });
+      expect(stored.leased).toMatchObject({ attempts: 1, leaseOwner: worker.owner });
+      if (stored.leased) first?.adopt(stored.leased);
+      await waitFor(async () => (await store.workQueue.get(stored.id))?.status === 'done');
+      expect(seen).toEqual(['handed over']);
+      expect(claims).not.toHaveBeenCalled();
+    });
+
+    test('behind a backlog, one claim leases several items, and new work queues behind the old', async () => {
+      const gates: Array<() => void> = [];
+      const order: JsonValue[] = [];
+      worker = new WorkQueueWorker({
+        queue: store.workQueue,
+        registry: new WorkRegistry().register('test', async (payload) => {
+          order.push(payload);
+          await new Promise<void>((resolve) => gates.push(resolve));
+        }),
+        logger: quietLogger(),
+        maxInFlight: 4,
+        pollIntervalMs: 60_000,
+      });
+      const claims = jest.spyOn(store.workQueue, 'claim');
+      for (let index = 0; index < 12; index += 1) await store.workQueue.enqueue({ kind: 'test', payload: index });
+      worker.start();
+      await waitFor(async () => gates.length === 4);
+      // A backlog: with room for one, a new event is still not handed over ahead of those waiting.
+      gates.shift()?.();
+      const running = worker;
+      await waitFor(async () => running.inFlight === 3);
+      expect(running.reserve('test')).toBeUndefined();
+      // Items finish one at a time; claims wait for room for two.
+      while (order.length < 12 || gates.length > 0) {
+        gates.shift()?.();
+        await sleep(5);
+      }
+      expect(await worker.idle(5_000)).toBe(true);
+      expect(order).toEqual(Array.from({ length: 12 }, (_, index) => index));
+      // 4, then 2 at a time: 1 + 4 claims that leased something (one per finished item would be 9).
+      const leasing = (await Promise.all(claims.mock.results.map((result) => result.value as Promise<unknown[]>))).filter(
+        (items) => items.length > 0,
+      );
+      expect(leasing.length).toBeLessThanOrEqual(5);
+    });
+
     test('runs items of one ordering key in order, one at a time', async () => {
       const order: JsonValue[] = [];
       let concurrent = 0;
