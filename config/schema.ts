@@ -331,6 +331,18 @@ export const settingsSchema = {
       default: 200,
       env: 'WORK_MAX_REQUESTS_IN_MEMORY',
     },
+    maxRequestsAfterAck: {
+      doc: 'Commands and interactions one process carries on with at once after acknowledging them (replies, Slack calls); the next ones wait.',
+      format: 'nat',
+      default: 64,
+      env: 'WORK_MAX_REQUESTS_AFTER_ACK',
+    },
+    maxRequestsWaitingAfterAck: {
+      doc: 'Acknowledged commands and interactions that may wait in memory for that; past it a command, button or shortcut waits in the database instead.',
+      format: 'nat',
+      default: 256,
+      env: 'WORK_MAX_REQUESTS_WAITING_AFTER_ACK',
+    },
     leaseMs: {
       doc: 'How long a claimed work item stays with its process without renewal; work of a process that died is taken over after it.',
       format: 'duration',

@@ -71,6 +71,9 @@ export function reportFailures(gateway: SlackGateway, logger: AppLogger): Middle
     try {
       await next();
     } catch (error) {
+      // Handled already (a request whose work was stored for later): nothing to tell anyone.
+      const handled = (isCodedError(error) ? unwrap(error) : [error]).find((failure) => failure instanceof ReportedError);
+      if (handled) throw handled;
       throw await reportFailure(error, body, gateway, logger);
     }
   };

@@ -34,12 +34,14 @@ import { type BootCheckBudget, checkSlackToken, reportEffectiveSettings } from '
 import { chartRoute } from './chartRoute';
 import type { Dependencies } from './dependencies';
 import { installErrorHandling, reportFailures } from './errorHandling';
+import { EventLoopLag } from './eventLoopLag';
 import { InFlightWork } from './inflight';
 import { QueuedSlackWork, registerSlackWork, SetupRecovery } from './jobs/slackRetries';
 import { WorkQueueWorker } from './jobs/workQueueWorker';
 import { attachMetricSources, instrumentRequests, MeteredWebClient } from './metrics';
 import { ackUnhandled, ignoreOwnEvents, isOwnEvent, trackRequests } from './middleware';
 import { probeRoutes, Readiness, trackSocketConnection } from './probes';
+import { AfterAckWork } from './receiver/afterAck';
 import { SlackEventInbox, StoredEventReceiver } from './receiver/eventInbox';
 import { SlackHttpReceiver } from './receiver/slackHttpReceiver';
 import { InboxSocketModeReceiver } from './receiver/socketModeInbox';
@@ -118,6 +120,8 @@ const HEADERS_TIMEOUT_MS = 3_000;
 const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 /** Slack's payloads are a few kilobytes; a modal's state stays far below this. */
 const BODY_LIMIT_BYTES = 1024 * 1024;
+/** The event loop this late means requests are waiting for it: background work then slows down. */
+const BUSY_EVENT_LOOP_LAG_MS = 50;
 /** An event must be stored within this, or Slack is answered 503 and delivers it again. */
 const ACK_BUDGET_MS = 2_000;
 
@@ -126,6 +130,7 @@ function createReceiver(
   store: Store,
   logger: AppLogger,
   inbox: SlackEventInbox,
+  afterAck: AfterAckWork,
   readiness: Readiness,
   extraRoutes: CustomRoute[] = [],
 ): Receiver {
@@ -160,6 +165,7 @@ function createReceiver(
       bodyLimitBytes: BODY_LIMIT_BYTES,
     },
     acceptEvent: (delivery) => inbox.accept(delivery),
+    afterAck,
   });
 }
 
@@ -222,11 +228,15 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   const inflight = new InFlightWork(settings.work.maxRequestsInMemory);
   const users = new UserDirectory(gateway, settings.slack.userCacheTtlMs, clock);
   const links = new WorkspaceLinks(settings.slack.workspaceName);
+  const lag = new EventLoopLag().start();
+  let requestsWaiting = () => 0;
   const work = new WorkQueueWorker({
     queue: store.workQueue,
     logger: logger.child({ component: 'work-queue' }),
     maxInFlight: settings.work.maxInFlight,
     leaseMs: settings.work.leaseMs,
+    // Acks first: background work slows down while the loop is late or answered requests wait.
+    busy: () => requestsWaiting() > 0 || lag.ms > BUSY_EVENT_LOOP_LAG_MS,
   });
   const flowDependencies: FlowDependencies = {
     settings,
@@ -273,10 +283,18 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     ignore: (body) => isOwnEvent(body, settings.slack.appUserSlug, identity.userId),
     ackBudgetMs: ACK_BUDGET_MS,
   });
+  const afterAck = new AfterAckWork(
+    { maxRunning: Math.max(1, settings.work.maxRequestsAfterAck), maxWaiting: settings.work.maxRequestsWaitingAfterAck },
+    store.workQueue,
+    deps.work,
+    logger,
+    () => lag.ms > BUSY_EVENT_LOOP_LAG_MS,
+  );
+  requestsWaiting = () => afterAck.load.waiting;
   const chartRoutes = flowDependencies.chartLinks ? [chartRoute(flowDependencies, flowDependencies.chartLinks)] : [];
   const readiness = new Readiness();
   readiness.botUserId = identity.userId;
-  const receiver = createReceiver(settings, store, logger, inbox, readiness, chartRoutes);
+  const receiver = createReceiver(settings, store, logger, inbox, afterAck, readiness, chartRoutes);
   if (receiver instanceof SocketModeReceiver) trackSocketConnection(receiver.client, readiness);
   const app = new App({
     receiver,
@@ -344,6 +362,8 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   installErrorHandling(replay, gateway, logger);
   registerEventListeners(replay, listenerDependencies);
   inbox.attach(replay);
+  // Commands and interactions whose work after the ack was stored run through the request app.
+  afterAck.attach(app);
 
   const started = await app.start(settings.server.port);
   const port = settings.slack.socketMode ? undefined : ((started as Server).address() as AddressInfo).port;
@@ -399,8 +419,9 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
         const finished = await inflight.idle(DRAIN_TIMEOUT_MS);
         if (!finished) logger.warn('stopped with work still in flight', { running: inflight.count });
         await deps.work.stop(25_000);
-        await webhooks.close();
+        lag.stop();
         await ackLane.close();
+        await webhooks.close();
         detachMetrics();
         await store.close();
         await gateway.close();

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { openAckLanePool } from './ackPhase';
 import type { DialectName } from './dialect';
 import { reportingConflicts } from './errors';
 import { initialMigration } from './migrations/001_initial';
@@ -28,7 +29,8 @@ export function openDatabase(url: string): OpenedDatabase {
     // An idle connection dropped by the server emits 'error' on the pool; unheard, it would end
     // the process. The next query simply opens a new connection.
     connections.on('error', () => undefined);
-    const pool = new PreparingPostgresPool(connections);
+    // Queries a request runs before its ack have connections of their own (store/ackPhase.ts).
+    const pool = new PreparingPostgresPool(connections, openAckLanePool(url));
     return { db: new Kysely<Database>({ dialect: reportingConflicts(new PostgresDialect({ pool })) }), dialect: 'postgres' };
   }
   if (!url.startsWith('sqlite:')) throw new Error('DATABASE_URL must start with sqlite: or postgres://');

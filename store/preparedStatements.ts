@@ -3,6 +3,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { PostgresPool, PostgresPoolClient, PostgresQueryResult, SqliteDatabase, SqliteStatement } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
+import { isBeforeAck } from './ackPhase';
 
 /**
  * Prepared statements, cached per connection, under every repository at once.
@@ -74,10 +75,15 @@ export class PreparingPostgresPool implements PostgresPool {
   readonly stats: StatementCacheStats = { prepared: 0, reused: 0 };
   private readonly named = new WeakMap<PoolClient, Set<string>>();
 
-  constructor(readonly pool: Pool) {}
+  /** `ackLane`: the pool for queries started before a request's ack (store/ackPhase.ts). */
+  constructor(
+    readonly pool: Pool,
+    readonly ackLane?: Pool,
+  ) {}
 
   async connect(): Promise<PostgresPoolClient> {
-    const client = await this.pool.connect();
+    const source = this.ackLane && isBeforeAck() ? this.ackLane : this.pool;
+    const client = await source.connect();
     let names = this.named.get(client);
     if (!names) {
       names = new Set();
@@ -103,7 +109,7 @@ export class PreparingPostgresPool implements PostgresPool {
     };
   }
 
-  end(): Promise<void> {
-    return this.pool.end();
+  async end(): Promise<void> {
+    await Promise.all([this.pool.end(), this.ackLane?.end()]);
   }
 }

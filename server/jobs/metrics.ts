@@ -20,6 +20,7 @@ export interface WorkMetrics {
   eventsAccepted: Counter<string>;
   eventsDeduplicated: Counter<string>;
   eventsRedelivered: Counter<string>;
+  requestsDeferred: Counter<string>;
 }
 
 let metrics: WorkMetrics | undefined;
@@ -36,6 +37,10 @@ export function workMetrics(): WorkMetrics {
       'Slack event deliveries acknowledged without effect because the event was already in the inbox',
     ),
     eventsRedelivered: counter('dispatch_slack_events_retried_total', 'Slack event deliveries that were retries (x-slack-retry-num)'),
+    requestsDeferred: counter(
+      'dispatch_slack_requests_deferred_total',
+      'Acknowledged requests whose remaining work was stored in the work queue because too many were running after their ack',
+    ),
   };
   return metrics;
 }

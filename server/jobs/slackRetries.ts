@@ -14,6 +14,7 @@ export const SLACK_RESYNC = 'slack.incident_resync';
 export const SLACK_POST = 'slack.post';
 export const SLACK_STATUS_REPORT_POST = 'slack.status_report_post';
 export const SLACK_PARTICIPANT_LIST = 'slack.participant_list';
+export const SLACK_DIRECT_MESSAGE = 'slack.direct_message';
 
 /** Slack outages last minutes, not days: retries back off to 5 minutes and give up after about a day. */
 const RETRIES = { maxAttempts: 300, retryBaseMs: 2_000, retryMaxMs: 300_000 };
@@ -60,6 +61,12 @@ export class QueuedSlackWork implements DeferredSlackWork {
   async post(channelId: string, message: SlackMessage): Promise<void> {
     const payload: JsonValue = { channelId, text: message.text, blocks: JSON.parse(JSON.stringify(message.blocks ?? [])) as JsonValue };
     await this.queue.enqueue({ kind: SLACK_POST, payload, orderingKey: `slack:channel:${channelId}` });
+    this.enqueued();
+  }
+
+  async directMessage(userId: string, message: SlackMessage, key: string): Promise<void> {
+    const payload: JsonValue = { userId, text: message.text, blocks: JSON.parse(JSON.stringify(message.blocks ?? [])) as JsonValue };
+    await this.queue.enqueue({ kind: SLACK_DIRECT_MESSAGE, payload, dedupeKey: key, orderingKey: `slack:dm:${userId}` });
     this.enqueued();
   }
 
@@ -121,6 +128,18 @@ export function registerSlackWork(worker: WorkQueueWorker, deps: SlackWorkDepend
       }
       const blocks = Array.isArray(payload.blocks) ? (payload.blocks as unknown as KnownBlock[]) : undefined;
       await deps.gateway.postMessage(payload.channelId, { text: payload.text, blocks }).catch(rethrow);
+    },
+    RETRIES,
+  );
+  worker.register(
+    SLACK_DIRECT_MESSAGE,
+    async (payload) => {
+      if (!isRecord(payload) || typeof payload.userId !== 'string' || typeof payload.text !== 'string') {
+        throw new PermanentWorkError('the work item is not a direct message');
+      }
+      const blocks = Array.isArray(payload.blocks) ? (payload.blocks as unknown as KnownBlock[]) : undefined;
+      // Slack refusing this person (a deactivated account) ends it; Slack not answering retries it.
+      await deps.gateway.sendDirectMessage(payload.userId, { text: payload.text, blocks }).catch(rethrow);
     },
     RETRIES,
   );

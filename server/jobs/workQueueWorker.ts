@@ -98,6 +98,12 @@ export interface WorkerOptions {
   leaseMs?: number;
   /** Lease owner id; unique per process by default. */
   owner?: string;
+  /**
+   * True while the process should answer requests before anything else (the event loop is late,
+   * acknowledged requests wait): then one item at a time is claimed, a few a second, so stored
+   * work still moves but leaves the CPU and the connections to the acks.
+   */
+  busy?: () => boolean;
   now?: () => Date;
 }
 
@@ -126,6 +132,7 @@ export class WorkQueueWorker {
   private readonly pollIntervalMs: number;
   private readonly leaseMs: number;
   private readonly now: () => Date;
+  private readonly busy: () => boolean;
   private readonly running = new Map<number, Promise<void>>();
   private loop: Promise<void> | undefined;
   private stopping = false;
@@ -151,6 +158,7 @@ export class WorkQueueWorker {
     this.leaseMs = options.leaseMs ?? 30_000;
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     this.now = options.now ?? (() => new Date());
+    this.busy = options.busy ?? (() => false);
   }
 
   /** Adds the handler for one kind of work (every replica registers the same kinds). */
@@ -173,13 +181,15 @@ export class WorkQueueWorker {
   }
 
   /**
-   * Room for one item of `kind` now, within maxInFlight, or undefined (full, stopping, or no
-   * handler for it): the item then goes to the database unleased and waits for a claim.
+   * Room for one item of `kind` now, within maxInFlight, or undefined (full, busy, stopping, or
+   * no handler for it): the item then goes to the database unleased and waits for a claim.
    */
   reserve(kind: string): WorkReservation | undefined {
     // Behind a backlog, new work queues up in the database too, so what waited longest runs first.
     if (this.stopping || !this.loop || this.backlog || !this.registry.get(kind)) return undefined;
     if (this.running.size + this.reserved >= this.maxInFlight) return undefined;
+    // Requests first (busy()): the item waits in the database for the slow claims instead.
+    if (this.busy()) return undefined;
     this.reserved += 1;
     let settled = false;
     const settle = () => {
@@ -260,7 +270,7 @@ export class WorkQueueWorker {
   private async run(): Promise<void> {
     let polled = false;
     while (!this.stopping) {
-      const capacity = this.maxInFlight - this.running.size - this.reserved;
+      let capacity = this.maxInFlight - this.running.size - this.reserved;
       // Behind a backlog, claims wait for room for half the bound (or a whole poll interval), so
       // one claim leases several items instead of one claim per finished item.
       const roomToClaim = this.backlog && this.running.size > 0 && !polled ? Math.ceil(this.maxInFlight / 2) : 1;
@@ -270,6 +280,12 @@ export class WorkQueueWorker {
         continue;
       }
       polled = false;
+      if (this.busy()) {
+        // Requests first: one item at a time, a few a second, until the process has room again.
+        await this.sleep(Math.min(this.pollIntervalMs, 250));
+        if (this.stopping) break;
+        if (this.busy()) capacity = 1;
+      }
       this.woken = false;
       let claimed: WorkItem[] = [];
       this.claiming = true;
@@ -293,6 +309,12 @@ export class WorkQueueWorker {
       this.claiming = false;
       if (claimed.length < capacity && !this.woken) await this.pause(this.pollIntervalMs);
     }
+  }
+
+  /** Waits `ms` whatever wakes the worker meanwhile (only stopping cuts it short). */
+  private async sleep(ms: number): Promise<void> {
+    const until = Date.now() + ms;
+    while (!this.stopping && Date.now() < until) await this.pause(until - Date.now());
   }
 
   /** Waits for a wake-up, a finished item or the poll interval, whichever comes first; true when woken. */

@@ -12,9 +12,11 @@ import {
 import type { BufferedIncomingMessage } from '@slack/bolt/dist/receivers/BufferedIncomingMessage';
 import { runWithRequestContext } from '../../logging/context';
 import type { AppLogger } from '../../logging/logger';
+import { runBeforeAck } from '../../store/ackPhase';
 import { ReportedError } from '../errorHandling';
 import { observeRequest } from '../metrics';
 import { describeRequest } from '../requestInfo';
+import { type AfterAckWork, isReplayable, type Release } from './afterAck';
 import { classifySlackBody } from './payloads';
 
 /** An Events API delivery, verified and well formed, to be made durable before Slack hears 200. */
@@ -50,6 +52,8 @@ export interface SlackHttpReceiverOptions {
   limits: HttpLimits;
   /** Makes an event durable; the 200 is sent only after it resolves. */
   acceptEvent(delivery: EventDelivery): Promise<EventAcceptance>;
+  /** Bounds what commands and interactions do after their ack; without it, nothing waits. */
+  afterAck?: AfterAckWork;
   now?: () => number;
 }
 
@@ -292,12 +296,17 @@ export class SlackHttpReceiver implements Receiver {
         return;
       case 'event': {
         const acked = observeRequest('event');
+        // The inbox writes on the ack lane's own queue (store/ackLane.ts).
         await runWithRequestContext(describeRequest(body), () => this.acceptEvent(request, response, body));
         acked();
         return;
       }
       default:
-        await runWithRequestContext(describeRequest(body), () => this.dispatch(buffered, request, response, body));
+        await runBeforeAck((acknowledged) => {
+          // However the request ends (its ack, Bolt's timeout, a closed connection), the lane is left.
+          response.once('close', acknowledged);
+          return runWithRequestContext(describeRequest(body), () => this.dispatch(buffered, request, response, body, acknowledged));
+        });
     }
   }
 
@@ -323,6 +332,7 @@ export class SlackHttpReceiver implements Receiver {
     request: IncomingMessage,
     response: ServerResponse,
     body: Record<string, unknown>,
+    acknowledged: () => void,
   ) {
     const app = this.app;
     if (!app) throw new Error('the receiver was started before the app was attached');
@@ -334,22 +344,37 @@ export class SlackHttpReceiver implements Receiver {
       httpRequestBody: body,
       httpResponse: response,
     });
+    const reply = ack.bind();
+    const { afterAck } = this.options;
+    let release: Release | undefined;
     const event: ReceiverEvent = {
       body,
-      ack: ack.bind(),
+      ack: async (message) => {
+        try {
+          await reply(message);
+        } finally {
+          // Once answered, the rest of the request's queries leave the ack lane.
+          acknowledged();
+        }
+        // The rest of the listener waits for a slot (or is stored for later and stops here).
+        if (afterAck) release = await afterAck.admit(body, isReplayable(body));
+      },
       retryNum: HTTPModuleFunctions.extractRetryNumFromHTTPRequest(request),
       retryReason: HTTPModuleFunctions.extractRetryReasonFromHTTPRequest(request),
     };
     try {
       await app.processEvent(event);
     } catch (error) {
-      // Listener failures were reported to the person and logged already (ReportedError).
+      // Listener failures were reported to the person and logged already (ReportedError), and a
+      // DeferredRequest (one) is stored to run later.
       if (!(error instanceof ReportedError)) {
         this.options.logger.error('a Slack request failed before reaching a listener', { error: errorMessage(error) });
       }
       // An empty 200 unless a listener answered: Slack would show its own error for a 500.
       ack.ack();
       answer(response, 200);
+    } finally {
+      release?.();
     }
   }
 }

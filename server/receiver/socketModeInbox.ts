@@ -1,5 +1,6 @@
 import { type App, type ReceiverEvent, SocketModeReceiver, type SocketModeReceiverOptions } from '@slack/bolt';
 import type { AppLogger } from '../../logging/logger';
+import { runBeforeAck } from '../../store/ackPhase';
 import { observeRequest } from '../metrics';
 import { classifySlackBody } from './payloads';
 import type { EventAcceptance, EventDelivery } from './slackHttpReceiver';
@@ -42,7 +43,19 @@ export class InboxSocketModeReceiver extends SocketModeReceiver {
       return;
     }
     if (classified.kind !== 'event') {
-      await app.processEvent(event);
+      // What the listener reads before its ack runs on the ack lane (store/ackPhase.ts).
+      await runBeforeAck((acknowledged) =>
+        app.processEvent({
+          ...event,
+          ack: async (reply) => {
+            try {
+              await event.ack(reply);
+            } finally {
+              acknowledged();
+            }
+          },
+        }),
+      );
       return;
     }
     const acked = observeRequest('event');

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { SLACK_REQUEST_WORK } from '../../server/receiver/afterAck';
 import { SLACK_EVENT_WORK } from '../../server/receiver/eventInbox';
 import { Store } from '../../store';
 import { postgresSchema, postgresUrl, type TestDatabase } from '../support/database';
@@ -17,6 +19,38 @@ const COMMAND_SECONDS = 4;
 /** What the app may hold at most under the burst; before the inbox it grew past 2.7 GB. */
 const MAX_RSS_MB = 400;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Slack's side of the connection: a keep-alive pool of at most 64 connections, as an HTTP
+ * client keeps one (fetch would open a connection per request in flight, hundreds once the app
+ * slows, and spend the test's CPU on it). A request waiting for a free connection counts in its
+ * ack time: it is timed from when it is handed over.
+ */
+const slackSide = new Agent({ keepAlive: true, maxSockets: 64 });
+
+function post(port: number, path: string, body: string, contentType: string, headers: Record<string, string>): Promise<{ status: number }> {
+  return new Promise((resolve, reject) => {
+    const sent = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        agent: slackSide,
+        timeout: 10_000,
+        headers: { 'content-type': contentType, ...headers },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve({ status: response.statusCode ?? 0 }));
+        response.on('error', reject);
+      },
+    );
+    sent.on('timeout', () => sent.destroy(new Error('no answer within 10 s')));
+    sent.on('error', reject);
+    sent.end(body);
+  });
+}
 
 /** CPU time a process has used so far, in ms (utime + stime from /proc, Linux). */
 function cpuMs(pid: number): number {
@@ -43,12 +77,13 @@ function rssMb(pid: number): number {
     database = await postgresSchema();
   });
   afterAll(async () => {
+    slackSide.destroy();
     if (app?.alive) app.kill('SIGKILL');
     await fake.stop();
     await database.drop();
   });
 
-  test('every event is stored and memory stays bounded (and, with BURST_ACK_GOAL=1, every command is acknowledged within 1 s)', async () => {
+  test('every event is stored, every command is acknowledged within 1 s, and memory stays bounded', async () => {
     const seed = await Store.open(database.url);
     const incident = await seed.transaction((repos) =>
       repos.incidents.insert({
@@ -112,7 +147,9 @@ function rssMb(pid: number): number {
     const sendEvents = async () => {
       while (Date.now() < eventsUntil && next < eventBodies.length) {
         const { body, headers } = eventBodies[next++] as { body: string; headers: Record<string, string> };
-        const answer = await running.post('/api/v1/events/slack/event', body, 'application/json', headers).catch(() => ({ status: 0 }));
+        const answer = await post(running.port, '/api/v1/events/slack/event', body, 'application/json', headers).catch(() => ({
+          status: 0,
+        }));
         if (answer.status === 200) acknowledgedEvents += 1;
         else refusedEvents += 1;
       }
@@ -132,7 +169,7 @@ function rssMb(pid: number): number {
       const { body, headers } = commandBodies[index] as { body: string; headers: Record<string, string> };
       const sent = Date.now();
       sends.push(
-        running.post('/api/v1/events/slack/command', body, 'application/x-www-form-urlencoded', headers).then(
+        post(running.port, '/api/v1/events/slack/command', body, 'application/x-www-form-urlencoded', headers).then(
           (answer) => {
             commandTimes.push(Date.now() - sent);
             commandStatuses.push(answer.status);
@@ -155,6 +192,11 @@ function rssMb(pid: number): number {
       .select((eb) => eb.fn.countAll().as('count'))
       .where('kind', '=', SLACK_EVENT_WORK)
       .executeTakeFirstOrThrow();
+    const deferred = await seed.db
+      .selectFrom('work_items')
+      .select((eb) => eb.fn.countAll().as('count'))
+      .where('kind', '=', SLACK_REQUEST_WORK)
+      .executeTakeFirstOrThrow();
     await seed.close();
     fake.setLatency(0);
     await app.stop();
@@ -163,18 +205,13 @@ function rssMb(pid: number): number {
     const sorted = [...commandTimes].sort((a, b) => a - b);
     process.stdout.write(
       `burst on PostgreSQL: ${acknowledgedEvents} events acknowledged in ${EVENT_SECONDS} s (${refusedEvents} refused), ${stored} still waiting in the inbox; ` +
-        `${total} commands at ${COMMANDS_PER_SECOND}/s: p50 ${sorted[Math.floor(total / 2)]} ms, p99 ${sorted[Math.floor(total * 0.99)]} ms, max ${slowest} ms, ${cpuPerCommand.toFixed(1)} ms of app CPU each; peak RSS ${Math.round(peakRss)} MB\n`,
+        `${total} commands at ${COMMANDS_PER_SECOND}/s: p50 ${sorted[Math.floor(total / 2)]} ms, p99 ${sorted[Math.floor(total * 0.99)]} ms, max ${slowest} ms, ${cpuPerCommand.toFixed(1)} ms of app CPU each, ${deferred.count} of them finished from the work queue; peak RSS ${Math.round(peakRss)} MB\n`,
     );
     expect(acknowledgedEvents).toBeGreaterThan(500);
     expect(Number(allStored.count)).toBe(acknowledgedEvents);
     expect(peakRss).toBeLessThan(MAX_RSS_MB);
-    // Issue 10's goal for the commands is not met yet on 2 shared cores (acks of several seconds
-    // while the event backlog drains in the same process): asserted only when asked for, so the
-    // figures above are printed on every run and the goal is checked where it is being worked on.
-    if (process.env.BURST_ACK_GOAL === '1') {
-      expect(commandErrors).toEqual([]);
-      expect(commandStatuses.filter((status) => status !== 200)).toEqual([]);
-      expect(slowest).toBeLessThan(1_000);
-    }
+    expect(commandErrors).toEqual([]);
+    expect(commandStatuses.filter((status) => status !== 200)).toEqual([]);
+    expect(slowest).toBeLessThan(1_000);
   }, 240_000);
 });

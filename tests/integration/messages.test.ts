@@ -293,6 +293,22 @@ describe('follow without joining', () => {
     expect(await app.deps.follows.followers(incident.id)).toEqual([]);
   });
 
+  test("a follower's DM waits out a Slack outage in the work queue and arrives once", async () => {
+    const { app, fake } = context;
+    const follower = 'U0FOLLOWR3';
+    const incident = await reportWithCommander(app);
+    await app.command('/dispatch', { text: `follow ${incident.name}`, channel_id: 'C0GENERAL1', user_id: follower });
+    await app.settle();
+    // Slack answers 503 to the next posts (the channel's line and the DM, each with its quick retries).
+    fake.httpErrorNext('chat.postMessage', 503, 8);
+    await run(app, 'stable', incident);
+    const deadline = Date.now() + 30_000;
+    while (followDms(fake, follower).length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    await app.settle();
+    expect(followDms(fake, follower)).toHaveLength(1);
+    expect(followDms(fake, follower)[0]).toContain('is now *Stable*');
+  }, 40_000);
+
   test('/dispatch follow and unfollow by name; restricted incidents only for their participants', async () => {
     const { app, fake } = context;
     const open = await reportWithCommander(app);

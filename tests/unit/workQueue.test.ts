@@ -222,6 +222,40 @@ describe.each(databaseKinds)('the work queue on %s', (kind) => {
       expect(await store.workQueue.countUnfinished()).toBe(0);
     });
 
+    test('while the process is busy answering requests, runs one item at a time, a few a second', async () => {
+      let busy = true;
+      let concurrent = 0;
+      let highest = 0;
+      const done: number[] = [];
+      worker = new WorkQueueWorker({
+        queue: store.workQueue,
+        registry: new WorkRegistry().register('test', async (payload) => {
+          concurrent += 1;
+          highest = Math.max(highest, concurrent);
+          await sleep(5);
+          concurrent -= 1;
+          done.push(Number(payload));
+        }),
+        logger: quietLogger(),
+        maxInFlight: 8,
+        pollIntervalMs: 50,
+        busy: () => busy,
+      });
+      worker.start();
+      for (let index = 0; index < 20; index += 1) await store.workQueue.enqueue({ kind: 'test', payload: index });
+      worker.wake();
+      await sleep(400);
+      // Still moving, but slowly and never more than one at once.
+      expect(done.length).toBeGreaterThan(0);
+      expect(done.length).toBeLessThan(10);
+      expect(highest).toBe(1);
+      busy = false;
+      worker.wake();
+      expect(await worker.idle(10_000)).toBe(true);
+      expect(done).toHaveLength(20);
+      expect(highest).toBeGreaterThan(1);
+    });
+
     test('an item stored leased through reserve() runs at once without a claim; the room is within maxInFlight', async () => {
       const seen: JsonValue[] = [];
       worker = new WorkQueueWorker({
