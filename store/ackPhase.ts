@@ -20,7 +20,7 @@ import { postgresPool } from './postgresPool';
  * The lane's connections for what commands and interactions read before their ack (a query or
  * two each; the inbox has a lane pool of its own, store/ackLane.ts).
  */
-export const ACK_LANE_CONNECTIONS = 4;
+export const ACK_LANE_CONNECTIONS = 8;
 /** A lane query that takes longer than this fails, so Slack hears 503 (and retries) instead of nothing. */
 export const ACK_LANE_STATEMENT_TIMEOUT_MS = 2_000;
 
