@@ -42,7 +42,13 @@ export function openDatabase(url: string): OpenedDatabase {
   connection.pragma('foreign_keys = ON');
   connection.pragma('synchronous = NORMAL');
   return {
-    db: new Kysely<Database>({ dialect: reportingConflicts(new SqliteDialect({ database: new StatementCachingSqlite(connection) })) }),
+    // Every transaction here writes (a unit of work), so it takes the write lock when it begins:
+    // a deferred "begin" that reads first cannot upgrade once another connection to the file
+    // (a second replica, a CLI) has committed since, and fails at once with "database is
+    // locked" instead of waiting its busy timeout. An immediate one waits its turn.
+    db: new Kysely<Database>({
+      dialect: reportingConflicts(new SqliteDialect({ database: new StatementCachingSqlite(connection) }), 'begin immediate'),
+    }),
     dialect: 'sqlite',
   };
 }

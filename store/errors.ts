@@ -1,4 +1,4 @@
-import type { DatabaseConnection, Dialect, Driver, QueryResult, TransactionSettings } from 'kysely';
+import { CompiledQuery, type DatabaseConnection, type Dialect, type Driver, type QueryResult, type TransactionSettings } from 'kysely';
 import { ConflictError } from '../incidents/ports';
 
 /**
@@ -42,7 +42,10 @@ const innerOf = (connection: DatabaseConnection): DatabaseConnection =>
 
 /** The dialect's driver, with every connection wrapped so that no engine error code leaves the store. */
 class ConflictReportingDriver implements Driver {
-  constructor(private readonly inner: Driver) {}
+  constructor(
+    private readonly inner: Driver,
+    private readonly beginStatement?: string,
+  ) {}
 
   init(): Promise<void> {
     return this.inner.init();
@@ -52,8 +55,9 @@ class ConflictReportingDriver implements Driver {
     return new ConflictReportingConnection(await this.inner.acquireConnection());
   }
 
-  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    return this.inner.beginTransaction(innerOf(connection), settings);
+  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    if (this.beginStatement) await innerOf(connection).executeQuery(CompiledQuery.raw(this.beginStatement));
+    else await this.inner.beginTransaction(innerOf(connection), settings);
   }
 
   commitTransaction(connection: DatabaseConnection): Promise<void> {
@@ -73,10 +77,13 @@ class ConflictReportingDriver implements Driver {
   }
 }
 
-/** Wraps a Kysely dialect so its queries report unique violations as ConflictError. */
-export function reportingConflicts(dialect: Dialect): Dialect {
+/**
+ * Wraps a Kysely dialect so its queries report unique violations as ConflictError.
+ * `beginStatement` replaces the dialect's own "begin" (SQLite: "begin immediate", see database.ts).
+ */
+export function reportingConflicts(dialect: Dialect, beginStatement?: string): Dialect {
   return {
-    createDriver: () => new ConflictReportingDriver(dialect.createDriver()),
+    createDriver: () => new ConflictReportingDriver(dialect.createDriver(), beginStatement),
     createQueryCompiler: () => dialect.createQueryCompiler(),
     createAdapter: () => dialect.createAdapter(),
     createIntrospector: (db) => dialect.createIntrospector(db),
