@@ -289,6 +289,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     deps.work,
     logger,
     () => lag.ms > BUSY_EVENT_LOOP_LAG_MS,
+    (responseUrl, message) => gateway.respond(responseUrl, message),
   );
   requestsWaiting = () => afterAck.load.waiting;
   const chartRoutes = flowDependencies.chartLinks ? [chartRoute(flowDependencies, flowDependencies.chartLinks)] : [];

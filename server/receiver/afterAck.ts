@@ -1,5 +1,7 @@
-import type { App } from '@slack/bolt';
+import { type App, ReceiverMultipleAckError } from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
 import type { AppLogger } from '../../logging/logger';
+import type { SlackMessage } from '../../slack/blocks/message';
 import type { JsonValue, WorkQueueRepository } from '../../store/workQueue';
 import { ReportedError } from '../errorHandling';
 import { workMetrics } from '../jobs/metrics';
@@ -29,6 +31,21 @@ export interface AfterAckLimits {
 /** A running slot, given back when the request is done. */
 export type Release = () => void;
 
+/** Posts an answer to a request's response_url (the gateway's respond). */
+export type AnswerLater = (responseUrl: string, message: SlackMessage) => Promise<void>;
+
+/**
+ * What a listener gave its ack, as a message: a string or an object with text or blocks.
+ * Nothing (an empty ack, or one only a form needs, such as errors for its fields) is null.
+ */
+export function ackedMessage(response: unknown): SlackMessage | null {
+  if (typeof response === 'string') return response ? { text: response } : null;
+  if (typeof response !== 'object' || response === null) return null;
+  const { text, blocks } = response as { text?: unknown; blocks?: unknown };
+  if (typeof text !== 'string' && !Array.isArray(blocks)) return null;
+  return { text: typeof text === 'string' ? text : '', ...(Array.isArray(blocks) ? { blocks: blocks as KnownBlock[] } : {}) };
+}
+
 /**
  * Bounds the work requests do after their ack (response_url posts, Slack calls, writes). An
  * ack is never delayed by it: a request is admitted only once answered. Up to `maxRunning` run;
@@ -52,6 +69,7 @@ export class AfterAckWork {
     private readonly worker: WorkQueueWorker,
     private readonly logger: AppLogger,
     private readonly busy: () => boolean = () => false,
+    private readonly answerLater?: AnswerLater,
   ) {}
 
   private get capacity(): number {
@@ -67,12 +85,13 @@ export class AfterAckWork {
    * Called right after a request's ack was sent. Resolves with the slot's release once the
    * request may go on; for a request that may be replayed later (`replayable`: its work before
    * the ack only reads), when the wait is full, it stores the request and throws DeferredRequest.
+   * `answered`: the ack that was sent carried an answer (a run again must not send it twice).
    */
-  async admit(body: Record<string, unknown>, replayable: boolean): Promise<Release> {
+  async admit(body: Record<string, unknown>, replayable: boolean, answered = false): Promise<Release> {
     if (this.running < this.capacity && this.waiting.length === 0) return this.take();
     if (this.waiting.length >= this.limits.maxWaiting && replayable) {
       try {
-        await this.queue.enqueue({ kind: SLACK_REQUEST_WORK, payload: { body } as unknown as JsonValue });
+        await this.queue.enqueue({ kind: SLACK_REQUEST_WORK, payload: { body, answered } as unknown as JsonValue });
         this.deferredCount += 1;
         workMetrics().requestsDeferred.inc();
         this.worker.wake();
@@ -121,7 +140,13 @@ export class AfterAckWork {
     return waited;
   }
 
-  /** Replays stored requests through the app's middleware and listeners; their ack goes nowhere (it was sent). */
+  /**
+   * Replays stored requests through the app's middleware and listeners. Their ack was sent
+   * already. When it went out empty, what a listener answers in its ack this time (a
+   * participant list whose profiles are now at hand, say) is what the person would have seen,
+   * so it goes to the request's response_url rather than nowhere; when it carried the answer,
+   * the person has it and the run's ack goes nowhere.
+   */
   attach(app: App): void {
     this.worker.register(
       SLACK_REQUEST_WORK,
@@ -132,7 +157,19 @@ export class AfterAckWork {
             : null;
         if (body === null || Array.isArray(body)) throw new PermanentWorkError('the stored request has no body');
         try {
-          await app.processEvent({ body: body as Record<string, unknown>, ack: async () => undefined });
+          const answered = typeof payload === 'object' && payload !== null && !Array.isArray(payload) && payload.answered === true;
+          const responseUrl = typeof body.response_url === 'string' && !answered ? body.response_url : undefined;
+          let acknowledged = false;
+          await app.processEvent({
+            body: body as Record<string, unknown>,
+            // Like a real ack, once: a second call (ackUnhandled's, after a listener acked) is refused.
+            ack: async (response?: unknown) => {
+              if (acknowledged) throw new ReceiverMultipleAckError();
+              acknowledged = true;
+              const message = ackedMessage(response);
+              if (message && responseUrl && this.answerLater) await this.answerLater(responseUrl, message);
+            },
+          });
         } catch (error) {
           // The person was told already (reportFailures): running it again would tell them twice.
           if (error instanceof ReportedError) return;

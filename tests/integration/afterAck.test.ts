@@ -1,6 +1,7 @@
 import { SLACK_REQUEST_WORK } from '../../server/receiver/afterAck';
 import { FakeSlack } from '../support/fakeSlack';
 import { COMMANDER, REPORTER, reportIncident } from '../support/incidentFlow';
+import { slashCommand } from '../support/payloads';
 import { TestApp } from '../support/testApp';
 
 describe('work after the ack, past its bound', () => {
@@ -44,5 +45,38 @@ describe('work after the ack, past its bound', () => {
       expect(posts).toHaveLength(1);
       expect(JSON.stringify(posts[0]?.body ?? {})).toContain('Catch-up on');
     }
+  });
+
+  test('a stored request whose run answers in its ack (profiles now known) answers on its response_url, once', async () => {
+    const incident = await reportIncident(app, { answers: { commander: COMMANDER } });
+    const channelId = incident.channelId as string;
+    // The profiles it shows are known now (this first list fetched them).
+    await app.command('/dispatch-list-participants', { channel_id: channelId, user_id: REPORTER });
+    await app.settle();
+    // A list whose ack went out empty and whose work was stored past the bound, run from the queue now.
+    const responseUrl = fake.responseUrl();
+    const body = slashCommand({
+      command: '/dispatch-list-participants',
+      channel_id: channelId,
+      user_id: REPORTER,
+      trigger_id: fake.issueTriggerId(),
+      response_url: responseUrl,
+    });
+    await app.deps.store.workQueue.enqueue({ kind: SLACK_REQUEST_WORK, payload: { body: { ...body }, answered: false } });
+    app.deps.work.wake();
+    await app.settle();
+    const posts = fake.responseUrlPosts.filter((post) => responseUrl.endsWith(post.path));
+    expect(posts).toHaveLength(1);
+    expect(JSON.stringify(posts[0].body)).toContain('Participants in');
+
+    // One whose ack carried the answer already: the run from the queue does not send it again.
+    const answeredUrl = fake.responseUrl();
+    await app.deps.store.workQueue.enqueue({
+      kind: SLACK_REQUEST_WORK,
+      payload: { body: { ...body, response_url: answeredUrl }, answered: true },
+    });
+    app.deps.work.wake();
+    await app.settle();
+    expect(fake.responseUrlPosts.filter((post) => answeredUrl.endsWith(post.path))).toEqual([]);
   });
 });
