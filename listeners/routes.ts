@@ -55,11 +55,6 @@ export class ListenerRouter implements ListenerRoutes {
     add(this.events, 'event', type, handler as unknown as Handler<EventArgs<string>>);
   }
 
-  /** The event types listened to (the manifest subscribes to these). */
-  eventTypes(): string[] {
-    return [...this.events.keys()];
-  }
-
   /** Registers one Bolt listener per surface that has routes. */
   mount(app: App): void {
     if (this.commands.size > 0) {

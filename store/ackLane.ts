@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
+import { ACK_LANE_CONNECTIONS, openAckLanePool } from './ackPhase';
 import type { DialectName } from './database';
-import { postgresPool } from './postgresPool';
 import { PreparingPostgresPool } from './preparedStatements';
 import type { Database } from './schema';
 import { type EnqueueResult, type NewWorkItem, type WorkEnqueuer, WorkQueueRepository } from './workQueue';
@@ -11,8 +11,6 @@ export interface AckLane {
   close(): Promise<void>;
 }
 
-/** The few queries an ack runs must not queue behind background work in the shared pool. */
-const ACK_LANE_CONNECTIONS = 8;
 /** Rows in one grouped insert: more waiting acks go in the next statement. */
 const MAX_GROUP = 64;
 /**
@@ -116,14 +114,8 @@ export function openAckLane(url: string, dialect: DialectName, shared: Kysely<Da
     const queue = new GroupedEnqueue(new WorkQueueRepository(shared), { minIntervalMs: SQLITE_GROUP_INTERVAL_MS });
     return { queue, close: async () => undefined };
   }
-  const pool = postgresPool({
-    connectionString: url,
-    max: ACK_LANE_CONNECTIONS,
-    statement_timeout: statementTimeoutMs,
-    connectionTimeoutMillis: statementTimeoutMs,
-  });
-  // An idle client's error (the server restarted) must not end the process; the next query reconnects.
-  pool.on('error', () => undefined);
+  // A pool of the same shape as the request lane's (store/ackPhase.ts), but the inbox's own.
+  const pool = openAckLanePool(url, statementTimeoutMs);
   // Named statements here too: the ack runs the same few queries every time.
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new PreparingPostgresPool(pool) }) });
   return { queue: new GroupedEnqueue(new WorkQueueRepository(db), { concurrency: ACK_LANE_CONNECTIONS }), close: () => db.destroy() };

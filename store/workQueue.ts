@@ -280,14 +280,7 @@ export class WorkQueueRepository implements WorkEnqueuer {
 
   /** Marks the item done; false if `owner` had lost its lease (another replica took it over). */
   async complete(id: number, owner: string, at: Date): Promise<boolean> {
-    const result = await this.db
-      .updateTable('work_items')
-      .set({ status: 'done', lease_owner: null, lease_until: null, finished_at: toIso(at), updated_at: toIso(at) })
-      .where('id', '=', id)
-      .where('lease_owner', '=', owner)
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+    return (await this.completeMany([id], owner, at)).length > 0;
   }
 
   /**
