@@ -141,6 +141,9 @@ export class ParticipantService {
   async recordActivity(incidentId: number, userId: string, deliveryKey: string): Promise<void> {
     if (userId === this.appUserId) return;
     const now = this.clock.now();
+    // Nearly every message is a participant's: counted in one step. Only a writer not seen
+    // joining needs the transaction below, which also makes them a participant.
+    if ((await this.store.participants.countMessageOnce(incidentId, userId, deliveryKey, now)) !== 'not_participant') return;
     await this.store.transaction(async (tx) => {
       if (!(await tx.processedEvents.claim(deliveryKey, now))) return;
       if (await tx.participants.countMessage(incidentId, userId, now)) return;

@@ -119,6 +119,9 @@ export interface JoinResult {
   firstJoin: boolean;
 }
 
+/** What counting a message once did: counted now, counted before (the same delivery key), or nothing at all (no participant record). */
+export type MessageCountOutcome = 'counted' | 'repeat' | 'not_participant';
+
 export interface ParticipantRepository {
   /** True when the person takes part now (joined and not left): one read by primary key. */
   isActive(incidentId: number, userId: string): Promise<boolean>;
@@ -128,6 +131,12 @@ export interface ParticipantRepository {
   leave(incidentId: number, userId: string, at: Date): Promise<boolean>;
   /** Counts a message of a known participant; false when they have no participant record yet. */
   countMessage(incidentId: number, userId: string, at: Date): Promise<boolean>;
+  /**
+   * Counts a message of a known participant exactly once per delivery key: the key is claimed
+   * and the count made together, atomically. For someone with no participant record it records
+   * nothing (not even the key) and says so.
+   */
+  countMessageOnce(incidentId: number, userId: string, deliveryKey: string, at: Date): Promise<MessageCountOutcome>;
   /** Counts a message; someone not seen joining becomes a participant. */
   recordActivity(incidentId: number, userId: string, at: Date): Promise<void>;
   get(incidentId: number, userId: string): Promise<Participant | undefined>;

@@ -1,19 +1,96 @@
 import { type Kysely, PostgresAdapter, sql } from 'kysely';
 import { type Participant, ROLES, type Role, type RoleAssignment } from '../incidents/model';
-import type { JoinResult, ParticipantRepository } from '../incidents/ports';
+import type { JoinResult, MessageCountOutcome, ParticipantRepository } from '../incidents/ports';
+import { ProcessedEventRepository } from './events';
 import type { Database } from './schema';
+import { StatementGroup } from './statementGroup';
 import { fromIso, fromIsoOrNull, toIso } from './time';
 
 const byRoleOrder = (a: Role, b: Role) => ROLES.indexOf(a) - ROLES.indexOf(b);
 
+interface MessageToCount {
+  incidentId: number;
+  userId: string;
+  deliveryKey: string;
+  at: string;
+}
+
+/** Thrown to roll back a claimed key whose message had nobody to count it for. */
+class NoParticipantRow extends Error {}
+
+interface Membership {
+  incidentId: number;
+  userId: string;
+}
+
+/**
+ * Each message counted once per key, for many messages in one statement (PostgreSQL): the
+ * participants' rows are locked in key order (two groups never wait on each other in a cycle),
+ * the keys of those with a row are claimed, and each row's count goes up by its newly claimed
+ * messages. One statement is one transaction, so a key is never claimed without its count.
+ */
+const COUNT_MESSAGES_ONCE = (inputs: readonly MessageToCount[]) => sql<{ ord: string; known: boolean; claimed: boolean }>`
+  with input as (
+    select * from unnest(
+      ${inputs.map((input) => input.deliveryKey)}::text[],
+      ${inputs.map((input) => input.incidentId)}::integer[],
+      ${inputs.map((input) => input.userId)}::text[],
+      ${inputs.map((input) => input.at)}::text[]
+    ) with ordinality as i(event_id, incident_id, user_id, at, ord)
+  ),
+  known as (
+    select i.event_id, i.incident_id, i.user_id, i.at
+    from input i join participants p on p.incident_id = i.incident_id and p.user_id = i.user_id
+    order by i.incident_id, i.user_id
+    for update of p
+  ),
+  claimed as (
+    insert into processed_events (event_id, received_at)
+    select event_id, at from known
+    on conflict (event_id) do nothing
+    returning event_id
+  ),
+  counts as (
+    select k.incident_id, k.user_id, count(*) as n, max(k.at) as at
+    from known k join claimed c on c.event_id = k.event_id
+    group by k.incident_id, k.user_id
+  ),
+  counted as (
+    update participants p set message_count = p.message_count + c.n, last_activity_at = c.at
+    from counts c where p.incident_id = c.incident_id and p.user_id = c.user_id
+    returning p.user_id
+  )
+  select i.ord,
+    exists (select 1 from known k where k.event_id = i.event_id) as known,
+    exists (select 1 from claimed c where c.event_id = i.event_id) as claimed
+  from input i
+  where (select count(*) from counted) >= 0`;
+
 export class KyselyParticipantRepository implements ParticipantRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  /**
+   * Outside a transaction on PostgreSQL, the busiest effects of an event burst (a message's
+   * count, a repeated join's read) from calls made together share one statement.
+   */
+  private readonly groups:
+    | { messages: StatementGroup<MessageToCount, MessageCountOutcome>; memberships: StatementGroup<Membership, boolean> }
+    | undefined;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.groups =
+      this.isPostgres && !db.isTransaction
+        ? {
+            messages: new StatementGroup((inputs) => this.countMessagesOnce(inputs)),
+            memberships: new StatementGroup((inputs) => this.areActive(inputs)),
+          }
+        : undefined;
+  }
 
   private get isPostgres(): boolean {
     return this.db.getExecutor().adapter instanceof PostgresAdapter;
   }
 
   async isActive(incidentId: number, userId: string): Promise<boolean> {
+    if (this.groups) return this.groups.memberships.run({ incidentId, userId });
     const row = await this.db
       .selectFrom('participants')
       .select('left_at')
@@ -66,6 +143,70 @@ export class KyselyParticipantRepository implements ParticipantRepository {
       .where('user_id', '=', userId)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
+  }
+
+  async countMessageOnce(incidentId: number, userId: string, deliveryKey: string, at: Date): Promise<MessageCountOutcome> {
+    const message = { incidentId, userId, deliveryKey, at: toIso(at) };
+    if (this.groups) return this.groups.messages.run(message);
+    if (this.isPostgres) return (await this.countMessagesOnce([message]))[0];
+    return this.countOneMessageOnce(message);
+  }
+
+  /** PostgreSQL: the messages counted once per key, in one statement; a key given twice counts once. */
+  private async countMessagesOnce(inputs: readonly MessageToCount[]): Promise<MessageCountOutcome[]> {
+    const first = new Map<string, number>();
+    const distinct: MessageToCount[] = [];
+    for (const input of inputs) {
+      if (first.has(input.deliveryKey)) continue;
+      first.set(input.deliveryKey, distinct.length);
+      distinct.push(input);
+    }
+    const { rows } = await COUNT_MESSAGES_ONCE(distinct).execute(this.db);
+    const outcomes = new Array<MessageCountOutcome>(distinct.length);
+    for (const row of rows) outcomes[Number(row.ord) - 1] = !row.known ? 'not_participant' : row.claimed ? 'counted' : 'repeat';
+    const answered = new Set<number>();
+    return inputs.map((input) => {
+      const index = first.get(input.deliveryKey) as number;
+      const outcome = outcomes[index];
+      // The same key again in the group: counted by the first, a repeat here.
+      if (answered.has(index) && outcome === 'counted') return 'repeat';
+      answered.add(index);
+      return outcome;
+    });
+  }
+
+  /** SQLite: the key claimed, then the count; without a participant row, the claim is rolled back. */
+  private async countOneMessageOnce(message: MessageToCount): Promise<MessageCountOutcome> {
+    const at = fromIso(message.at);
+    if (this.db.isTransaction) {
+      // Within a caller's transaction nothing can be rolled back alone: asked first instead.
+      if (!(await this.get(message.incidentId, message.userId))) return 'not_participant';
+      if (!(await new ProcessedEventRepository(this.db).claim(message.deliveryKey, at))) return 'repeat';
+      await this.countMessage(message.incidentId, message.userId, at);
+      return 'counted';
+    }
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        if (!(await new ProcessedEventRepository(trx).claim(message.deliveryKey, at))) return 'repeat';
+        if (await new KyselyParticipantRepository(trx).countMessage(message.incidentId, message.userId, at)) return 'counted';
+        throw new NoParticipantRow();
+      });
+    } catch (error) {
+      if (error instanceof NoParticipantRow) return 'not_participant';
+      throw error;
+    }
+  }
+
+  /** PostgreSQL: whether each takes part now, in one read by primary key. */
+  private async areActive(inputs: readonly Membership[]): Promise<boolean[]> {
+    const { rows } = await sql<{ ord: string; active: boolean }>`
+      select i.ord, (p.user_id is not null and p.left_at is null) as active
+      from unnest(${inputs.map((input) => input.incidentId)}::integer[], ${inputs.map((input) => input.userId)}::text[])
+        with ordinality as i(incident_id, user_id, ord)
+      left join participants p on p.incident_id = i.incident_id and p.user_id = i.user_id`.execute(this.db);
+    const active = new Array<boolean>(inputs.length).fill(false);
+    for (const row of rows) active[Number(row.ord) - 1] = row.active;
+    return active;
   }
 
   /** Counts a message; someone who was in the channel before we saw them join becomes a participant. */

@@ -1,5 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
+import { Client } from 'pg';
 import type { Incident } from '../../incidents/model';
+import { postgresUrl } from '../support/database';
 import { type DomainFixture, useDomain } from '../support/domain';
 
 /**
@@ -75,5 +77,82 @@ describe('statements per event (SQLite)', () => {
     const outcome = await domain.participants.join(incident.id, 'U0BOB00001');
     expect(outcome?.changed).toBe(true);
     expect((await domain.participants.find(incident.id, 'U0BOB00001'))?.roles).toEqual(['participant']);
+  });
+});
+
+/**
+ * On PostgreSQL every statement is a round trip to another process. The stored events of a
+ * burst run together (the worker starts a claimed batch at once), so their busiest effects
+ * share statements: counted here as queries sent on any connection.
+ */
+(postgresUrl ? describe : describe.skip)('statements per burst of events (PostgreSQL)', () => {
+  let domain: DomainFixture;
+  let incident: Incident;
+  const people = Array.from({ length: 20 }, (_, index) => `U0PERSON${String(index).padStart(2, '0')}`);
+
+  useDomain('postgres', {}, async (fixture) => {
+    domain = fixture;
+    incident = await fixture.incidents.report({
+      title: 'Checkout is slow',
+      description: 'd',
+      type: 'Other',
+      priority: 'High',
+      visibility: 'open',
+      reporterId: 'U0REPORTER',
+    });
+    for (const person of people) await fixture.participants.join(incident.id, person);
+  });
+
+  /** Counts the queries sent to PostgreSQL from here until stop(). */
+  function countQueries(): { count(): number; stop(): void } {
+    const spy = jest.spyOn(Client.prototype, 'query');
+    let stopped: number | undefined;
+    const count = () => stopped ?? spy.mock.calls.length;
+    return {
+      count,
+      stop: () => {
+        stopped = count();
+        spy.mockRestore();
+      },
+    };
+  }
+
+  const messageCounts = async () =>
+    Object.fromEntries((await domain.participants.list(incident.id)).map((participant) => [participant.userId, participant.messageCount]));
+
+  it('forty messages run together are counted in one statement, each exactly once', async () => {
+    const messages = people.flatMap((person, index) => [`message:Ev${index}a`, `message:Ev${index}b`].map((key) => ({ person, key })));
+    const queries = countQueries();
+    await Promise.all(messages.map(({ person, key }) => domain.participants.recordActivity(incident.id, person, key)));
+    queries.stop();
+    expect(queries.count()).toBe(1);
+    expect(Object.values(await messageCounts())).toEqual(people.map(() => 2));
+
+    // Run again (a crash before their work items were completed): nothing counted twice, still one statement.
+    const again = countQueries();
+    await Promise.all(messages.map(({ person, key }) => domain.participants.recordActivity(incident.id, person, key)));
+    again.stop();
+    expect(again.count()).toBe(1);
+    expect(Object.values(await messageCounts())).toEqual(people.map(() => 2));
+  });
+
+  it('one key twice in a group counts once; a writer never seen joining becomes a participant with their message', async () => {
+    await Promise.all([
+      domain.participants.recordActivity(incident.id, people[0], 'message:EvSame'),
+      domain.participants.recordActivity(incident.id, people[0], 'message:EvSame'),
+      domain.participants.recordActivity(incident.id, 'U0NEWCOMER', 'message:EvNew'),
+      domain.participants.recordActivity(incident.id, people[1], 'message:EvOther'),
+    ]);
+    const counts = await messageCounts();
+    expect([counts[people[0]], counts[people[1]], counts.U0NEWCOMER]).toEqual([1, 1, 1]);
+    expect((await domain.participants.find(incident.id, 'U0NEWCOMER'))?.roles).toEqual(['participant']);
+  });
+
+  it('twenty repeated joins run together are one read', async () => {
+    const queries = countQueries();
+    const outcomes = await Promise.all(people.map((person) => domain.participants.join(incident.id, person)));
+    queries.stop();
+    expect(outcomes).toEqual(people.map(() => ({ changed: false })));
+    expect(queries.count()).toBe(1);
   });
 });
