@@ -320,9 +320,9 @@ export const settingsSchema = {
   },
   work: {
     maxInFlight: {
-      doc: 'Background work items (stored Slack events, follow-up Slack calls) one process runs at once; the rest waits in the database.',
+      doc: 'Background work items (stored Slack events, follow-up Slack calls) one process runs at once, an eighth of them while requests keep arriving; the rest waits in the database.',
       format: 'nat',
-      default: 8,
+      default: 64,
       env: 'WORK_MAX_IN_FLIGHT',
     },
     maxRequestsInMemory: {

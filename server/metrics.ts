@@ -133,11 +133,12 @@ export function observeRequest(surface: string): () => void {
  * HTTP receiver stores and acknowledges itself are observed there (`observeRequest`) and are
  * skipped here, where the event inbox replays them later.
  */
-export function instrumentRequests(app: App, options: { eventsObservedByReceiver: boolean }): void {
+export function instrumentRequests(app: App, options: { eventsObservedByReceiver: boolean; onRequest?: () => void }): void {
   const processEvent = app.processEvent.bind(app);
   app.processEvent = (event: ReceiverEvent) => {
     const surface = surfaceOf(event.body);
     if (surface === 'event' && options.eventsObservedByReceiver) return processEvent(event);
+    options.onRequest?.();
     const acked = observeRequest(surface);
     const ack = event.ack;
     return processEvent({

@@ -43,9 +43,10 @@ import { ackUnhandled, ignoreOwnEvents, isOwnEvent, trackRequests } from './midd
 import { probeRoutes, Readiness, trackSocketConnection } from './probes';
 import { AfterAckWork } from './receiver/afterAck';
 import { SlackEventInbox, StoredEventReceiver } from './receiver/eventInbox';
-import { SlackHttpReceiver } from './receiver/slackHttpReceiver';
+import { type EventDelivery, SlackHttpReceiver } from './receiver/slackHttpReceiver';
 import { InboxSocketModeReceiver } from './receiver/socketModeInbox';
 import { ReminderJob } from './reminderJob';
+import { RequestActivity } from './requestActivity';
 import { FAILED_WEBHOOK_RETENTION_MS, setUpWebhookDelivery, webhookEventLog, webhookSecrets } from './webhooks';
 
 /** Dispatch's documented paths; Bolt routes by payload, so each one takes any Slack payload. */
@@ -122,6 +123,8 @@ const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 const BODY_LIMIT_BYTES = 1024 * 1024;
 /** The event loop this late means requests are waiting for it: background work then slows down. */
 const BUSY_EVENT_LOOP_LAG_MS = 50;
+/** A request within this long means more are coming: background work stays narrow meanwhile. */
+const REQUESTS_ARRIVING_WINDOW_MS = 100;
 /** An event must be stored within this, or Slack is answered 503 and delivers it again. */
 const ACK_BUDGET_MS = 2_000;
 
@@ -132,12 +135,17 @@ function createReceiver(
   inbox: SlackEventInbox,
   afterAck: AfterAckWork,
   readiness: Readiness,
+  requests: RequestActivity,
   extraRoutes: CustomRoute[] = [],
 ): Receiver {
+  const acceptEvent = (delivery: EventDelivery) => {
+    requests.seen();
+    return inbox.accept(delivery);
+  };
   const boltLogger = toBoltLogger(logger, 'receiver');
   if (settings.slack.socketMode) {
     return new InboxSocketModeReceiver({
-      acceptEvent: (delivery) => inbox.accept(delivery),
+      acceptEvent,
       appLogger: logger,
       appToken: settings.slack.appToken ?? '',
       logger: boltLogger,
@@ -164,7 +172,7 @@ function createReceiver(
       maxConnectionsPerClient: settings.server.maxConnectionsPerClient,
       bodyLimitBytes: BODY_LIMIT_BYTES,
     },
-    acceptEvent: (delivery) => inbox.accept(delivery),
+    acceptEvent,
     afterAck,
   });
 }
@@ -229,6 +237,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   const users = new UserDirectory(gateway, settings.slack.userCacheTtlMs, clock);
   const links = new WorkspaceLinks(settings.slack.workspaceName);
   const lag = new EventLoopLag().start();
+  const requests = new RequestActivity();
   let requestsWaiting = () => 0;
   const work = new WorkQueueWorker({
     queue: store.workQueue,
@@ -237,6 +246,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     leaseMs: settings.work.leaseMs,
     // Acks first: background work slows down while the loop is late or answered requests wait.
     busy: () => requestsWaiting() > 0 || lag.ms > BUSY_EVENT_LOOP_LAG_MS,
+    requestsArriving: () => requests.within(REQUESTS_ARRIVING_WINDOW_MS),
   });
   const flowDependencies: FlowDependencies = {
     settings,
@@ -295,7 +305,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   const chartRoutes = flowDependencies.chartLinks ? [chartRoute(flowDependencies, flowDependencies.chartLinks)] : [];
   const readiness = new Readiness();
   readiness.botUserId = identity.userId;
-  const receiver = createReceiver(settings, store, logger, inbox, afterAck, readiness, chartRoutes);
+  const receiver = createReceiver(settings, store, logger, inbox, afterAck, readiness, requests, chartRoutes);
   if (receiver instanceof SocketModeReceiver) trackSocketConnection(receiver.client, readiness);
   const app = new App({
     receiver,
@@ -312,7 +322,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     ignoreSelf: false,
   });
   // Both receivers store events and acknowledge them themselves (the HTTP one is timed there).
-  instrumentRequests(app, { eventsObservedByReceiver: true });
+  instrumentRequests(app, { eventsObservedByReceiver: true, onRequest: () => requests.seen() });
   const detachMetrics = attachMetricSources({
     incidentsByStatus: () => store.incidents.countByStatus(),
     requestsInFlight: () => inflight.count,

@@ -78,6 +78,11 @@ export class WorkRegistry {
  * than eight together (SQLite), and an item waits at most this long to be marked done.
  */
 const COMPLETION_INTERVAL_MS = 2;
+/**
+ * Finished items whose completion is not written yet, per room of maxInFlight: past it, no more
+ * is claimed until the database catches up (it is slow or failing), so they cannot pile up.
+ */
+const FINISHING_PER_ROOM = 4;
 
 /** Exponential backoff with jitter: between half and all of base * 2^(attempt-1), capped. */
 export function retryDelayMs(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
@@ -104,6 +109,12 @@ export interface WorkerOptions {
    * work still moves but leaves the CPU and the connections to the acks.
    */
   busy?: () => boolean;
+  /**
+   * True while requests keep arriving: then at most an eighth of maxInFlight runs at once, so the
+   * acks keep most of the CPU, and the whole bound once they stop (a burst's backlog drains at
+   * full speed). Without it, always the whole bound.
+   */
+  requestsArriving?: () => boolean;
   now?: () => Date;
 }
 
@@ -133,7 +144,14 @@ export class WorkQueueWorker {
   private readonly leaseMs: number;
   private readonly now: () => Date;
   private readonly busy: () => boolean;
+  private readonly requestsArriving: () => boolean;
+  /** Items whose handler runs now: each holds a room of maxInFlight. */
   private readonly running = new Map<number, Promise<void>>();
+  /**
+   * Items whose handler is done, waiting for their completion write: they hold no room (the next
+   * item need not wait for a round trip that changes nothing it does), but still their lease.
+   */
+  private readonly finishing = new Map<number, Promise<void>>();
   private loop: Promise<void> | undefined;
   private stopping = false;
   private wakeUp: (() => void) | undefined;
@@ -159,6 +177,7 @@ export class WorkQueueWorker {
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     this.now = options.now ?? (() => new Date());
     this.busy = options.busy ?? (() => false);
+    this.requestsArriving = options.requestsArriving ?? (() => false);
   }
 
   /** Adds the handler for one kind of work (every replica registers the same kinds). */
@@ -187,7 +206,7 @@ export class WorkQueueWorker {
   reserve(kind: string): WorkReservation | undefined {
     // Behind a backlog, new work queues up in the database too, so what waited longest runs first.
     if (this.stopping || !this.loop || this.backlog || !this.registry.get(kind)) return undefined;
-    if (this.running.size + this.reserved >= this.maxInFlight) return undefined;
+    if (this.room() < 1) return undefined;
     // Requests first (busy()): the item waits in the database for the slow claims instead.
     if (this.busy()) return undefined;
     this.reserved += 1;
@@ -234,7 +253,7 @@ export class WorkQueueWorker {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       const generation = this.claims;
-      const busy = () => this.claiming || this.running.size > 0 || this.reserved > 0;
+      const busy = () => this.claiming || this.running.size > 0 || this.finishing.size > 0 || this.reserved > 0;
       if (!busy()) {
         // A database that does not answer has nothing this worker could claim either.
         const due = await this.queue.claimableCount(this.registry.names, this.now()).catch(() => 0);
@@ -254,7 +273,9 @@ export class WorkQueueWorker {
     await this.loop;
     this.loop = undefined;
     const finished = await Promise.race([
-      Promise.all(this.running.values()).then(() => true),
+      Promise.all(this.running.values())
+        .then(() => Promise.all(this.finishing.values()))
+        .then(() => true),
       new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref()),
     ]);
     if (this.heartbeat) clearInterval(this.heartbeat);
@@ -270,10 +291,10 @@ export class WorkQueueWorker {
   private async run(): Promise<void> {
     let polled = false;
     while (!this.stopping) {
-      let capacity = this.maxInFlight - this.running.size - this.reserved;
+      let capacity = this.room();
       // Behind a backlog, claims wait for room for half the bound (or a whole poll interval), so
       // one claim leases several items instead of one claim per finished item.
-      const roomToClaim = this.backlog && this.running.size > 0 && !polled ? Math.ceil(this.maxInFlight / 2) : 1;
+      const roomToClaim = this.backlog && this.running.size > 0 && !polled ? Math.ceil(this.bound() / 2) : 1;
       if (capacity < roomToClaim) {
         this.backlog = true;
         polled = !(await this.pause(this.pollIntervalMs));
@@ -311,6 +332,19 @@ export class WorkQueueWorker {
     }
   }
 
+  /**
+   * Rooms free now: the bound (an eighth of it while requests arrive) less the items running or
+   * handed over, and none while too many completions wait.
+   */
+  private room(): number {
+    if (this.finishing.size >= this.maxInFlight * FINISHING_PER_ROOM) return 0;
+    return this.bound() - this.running.size - this.reserved;
+  }
+
+  private bound(): number {
+    return this.requestsArriving() ? Math.max(1, Math.floor(this.maxInFlight / 8)) : this.maxInFlight;
+  }
+
   /** Waits `ms` whatever wakes the worker meanwhile (only stopping cuts it short). */
   private async sleep(ms: number): Promise<void> {
     const until = Date.now() + ms;
@@ -335,35 +369,59 @@ export class WorkQueueWorker {
 
   private execute(item: WorkItem): void {
     const kind = this.registry.get(item.kind);
+    const started = Date.now();
+    workMetrics().inFlight.inc({ kind: item.kind });
     const work = (async () => {
-      workMetrics().inFlight.inc({ kind: item.kind });
-      const started = Date.now();
       try {
         if (!kind) throw new PermanentWorkError(`no handler for work of kind ${item.kind}`);
         await kind.handler(item.payload, item);
-        const recorded = await this.complete(item.id);
-        if (!recorded)
-          this.logger.warn('finished a work item whose lease another replica had taken over', { workId: item.id, kind: item.kind });
-        workMetrics().completed.inc({ kind: item.kind });
-        this.logger.debug('work item done', { workId: item.id, kind: item.kind, attempt: item.attempts, durationMs: Date.now() - started });
       } catch (error) {
         await this.recordFailure(item, kind, error);
-      } finally {
-        workMetrics().inFlight.dec({ kind: item.kind });
+        return;
       }
+      this.finish(item, started);
     })()
       .catch((error: unknown) => {
         // The database refused the bookkeeping itself: the lease runs out and the item is tried again.
         this.logger.error('could not record the outcome of a work item', { workId: item.id, kind: item.kind, error: errorText(error) });
       })
       .finally(() => {
+        workMetrics().inFlight.dec({ kind: item.kind });
         this.running.delete(item.id);
-        // Only when work may be waiting for this room or behind this item (its ordering key):
-        // otherwise every finished item would cost an empty claim (new work wakes the worker
-        // itself, and the poll finds the rest).
-        if (this.backlog || item.orderingKey !== null) this.wakeUp?.();
+        // Only when work may be waiting for this room: otherwise every finished item would cost
+        // an empty claim (new work wakes the worker itself, and the poll finds the rest).
+        if (this.backlog) this.wakeUp?.();
       });
     this.running.set(item.id, work);
+  }
+
+  /** The handler is done: the item is marked done with the others finishing now, outside its room. */
+  private finish(item: WorkItem, started: number): void {
+    const recording = this.complete(item.id)
+      .then(
+        (recorded) => {
+          if (!recorded)
+            this.logger.warn('finished a work item whose lease another replica had taken over', { workId: item.id, kind: item.kind });
+          workMetrics().completed.inc({ kind: item.kind });
+          this.logger.debug('work item done', {
+            workId: item.id,
+            kind: item.kind,
+            attempt: item.attempts,
+            durationMs: Date.now() - started,
+          });
+        },
+        (error: unknown) => {
+          // Not recorded: the lease runs out and the item is run again (its effects are idempotent by key).
+          this.logger.error('could not record the outcome of a work item', { workId: item.id, kind: item.kind, error: errorText(error) });
+        },
+      )
+      .finally(() => {
+        this.finishing.delete(item.id);
+        // The next item of its ordering key becomes claimable only now; a claim held back by
+        // waiting completions may go on.
+        if (item.orderingKey !== null || this.backlog) this.wakeUp?.();
+      });
+    this.finishing.set(item.id, recording);
   }
 
   /**
@@ -438,11 +496,11 @@ export class WorkQueueWorker {
   }
 
   private async renewLeases(): Promise<void> {
-    const ids = [...this.running.keys()];
+    const ids = [...this.running.keys(), ...this.finishing.keys()];
     if (ids.length === 0) return;
     try {
       const held = new Set(await this.queue.renewLeases(this.owner, ids, new Date(this.now().getTime() + this.leaseMs)));
-      const lost = ids.filter((id) => !held.has(id) && this.running.has(id));
+      const lost = ids.filter((id) => !held.has(id) && (this.running.has(id) || this.finishing.has(id)));
       if (lost.length > 0) this.logger.warn('lost the lease of running work items', { workIds: lost });
     } catch (error) {
       this.logger.warn('could not renew work leases', { error: errorText(error) });

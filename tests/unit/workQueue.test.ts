@@ -256,6 +256,67 @@ describe.each(databaseKinds)('the work queue on %s', (kind) => {
       expect(highest).toBeGreaterThan(1);
     });
 
+    test("an item's room is free once its handler is done, before its completion is written", async () => {
+      const completeMany = store.workQueue.completeMany.bind(store.workQueue);
+      // A slow completion write (a busy database): the next item need not wait for it.
+      jest.spyOn(store.workQueue, 'completeMany').mockImplementation(async (...args) => {
+        await sleep(300);
+        return completeMany(...args);
+      });
+      const started: number[] = [];
+      const running = startWorker(
+        new WorkRegistry().register('test', async () => {
+          started.push(Date.now());
+        }),
+        1,
+      );
+      for (let index = 0; index < 3; index += 1) await store.workQueue.enqueue({ kind: 'test', payload: index });
+      const from = Date.now();
+      running.wake();
+      await waitFor(async () => started.length === 3);
+      // One room: one after another, each without waiting 300 ms for the one before to be recorded.
+      expect(Date.now() - from).toBeLessThan(300);
+      expect(await running.idle(10_000)).toBe(true);
+      expect(await store.workQueue.countUnfinished()).toBe(0);
+    });
+
+    test('while requests keep arriving, runs an eighth of maxInFlight at once; the whole bound once they stop', async () => {
+      let arriving = true;
+      let concurrent = 0;
+      let highest = 0;
+      const gates: Array<() => void> = [];
+      worker = new WorkQueueWorker({
+        queue: store.workQueue,
+        registry: new WorkRegistry().register('test', async () => {
+          concurrent += 1;
+          highest = Math.max(highest, concurrent);
+          await new Promise<void>((resolve) => gates.push(resolve));
+          concurrent -= 1;
+        }),
+        logger: quietLogger(),
+        maxInFlight: 16,
+        pollIntervalMs: 50,
+        requestsArriving: () => arriving,
+      });
+      worker.start();
+      for (let index = 0; index < 40; index += 1) await store.workQueue.enqueue({ kind: 'test', payload: index });
+      worker.wake();
+      await waitFor(async () => gates.length === 2);
+      await sleep(150);
+      expect(highest).toBe(2);
+      expect(worker.reserve('test')).toBeUndefined();
+      arriving = false;
+      for (const open of gates.splice(0)) open();
+      const running = worker;
+      await waitFor(async () => running.inFlight === 16);
+      expect(highest).toBe(16);
+      while ((await store.workQueue.countUnfinished()) > 0) {
+        for (const open of gates.splice(0)) open();
+        await sleep(5);
+      }
+      expect(await worker.idle(5_000)).toBe(true);
+    });
+
     test('an item stored leased through reserve() runs at once without a claim; the room is within maxInFlight', async () => {
       const seen: JsonValue[] = [];
       worker = new WorkQueueWorker({
