@@ -125,6 +125,12 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
 const BUSY_EVENT_LOOP_LAG_MS = 50;
 /** A request within this long means more are coming: background work stays narrow meanwhile. */
 const REQUESTS_ARRIVING_WINDOW_MS = 100;
+/**
+ * The event loop this busy while requests arrive: they take all of it, and background work
+ * would take its CPU from their acks (on PostgreSQL a stored event's effect waits on round trips,
+ * which cost nothing here, but the rest of it is Node's CPU).
+ */
+const SATURATED_EVENT_LOOP = 0.9;
 /** An event must be stored within this, or Slack is answered 503 and delivers it again. */
 const ACK_BUDGET_MS = 2_000;
 
@@ -244,8 +250,12 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     logger: logger.child({ component: 'work-queue' }),
     maxInFlight: settings.work.maxInFlight,
     leaseMs: settings.work.leaseMs,
-    // Acks first: background work slows down while the loop is late or answered requests wait.
-    busy: () => requestsWaiting() > 0 || lag.ms > BUSY_EVENT_LOOP_LAG_MS,
+    // Acks first: background work slows down while the loop is late, answered requests wait, or
+    // requests keep arriving with no time to spare between them (the effects' CPU would be theirs).
+    busy: () =>
+      requestsWaiting() > 0 ||
+      lag.ms > BUSY_EVENT_LOOP_LAG_MS ||
+      (requests.within(REQUESTS_ARRIVING_WINDOW_MS) && lag.utilization > SATURATED_EVENT_LOOP),
     requestsArriving: () => requests.within(REQUESTS_ARRIVING_WINDOW_MS),
   });
   const flowDependencies: FlowDependencies = {
