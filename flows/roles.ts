@@ -1,6 +1,6 @@
 import type { Incident, Role } from '../incidents/model';
 import { ROLE_LABELS } from '../incidents/model';
-import type { SlackMessage } from '../slack/blocks/message';
+import { ephemeral } from '../slack/blocks/message';
 import {
   PARTICIPANT_LIST_MAX,
   participantList,
@@ -9,24 +9,42 @@ import {
   roleDutiesMessage,
 } from '../slack/blocks/participantMessages';
 import { assignRoleModal } from '../slack/blocks/participantModals';
+import { prepareJson } from '../slack/preparedJson';
 import { deferFailedSteps } from './deferredSlack';
 import type { FlowDependencies } from './dependencies';
 import { type IncidentChannelDependencies, refreshIncidentChannel } from './incidentChannel';
+import type { ParticipantListAnswer } from './participantListCache';
 import type { Reply } from './reply';
 import { attemptStep, postStep, reportOutcome, type StepFailure } from './steps';
 
 /**
  * The participant list when it can be answered at once, in the ack: the participants from the
  * store (one indexed read) and every profile it shows already in the directory's cache. Null
- * when a profile would need Slack; then `listParticipants` answers after the ack.
+ * when a profile would need Slack (they are looked up at once); then `listParticipants` answers
+ * after the ack. The answer rendered last for the incident is sent again, without reading the
+ * participants, while the incident (just looked up) says its roster has not changed since and
+ * the directory still holds the same profiles.
  */
 export async function participantListNow(
-  deps: Pick<FlowDependencies, 'participants' | 'users'>,
+  deps: Pick<FlowDependencies, 'participants' | 'users' | 'participantLists'>,
   request: { incident: Incident },
-): Promise<SlackMessage | null> {
-  const participants = await deps.participants.list(request.incident.id);
-  const profiles = deps.users.knownProfiles(participants.slice(0, PARTICIPANT_LIST_MAX).map((participant) => participant.userId));
-  return profiles ? participantList(request.incident, participants, profiles) : null;
+): Promise<ParticipantListAnswer | null> {
+  const { incident } = request;
+  const rendered = deps.participantLists.find(incident);
+  if (rendered && deps.users.holdsSameProfiles(rendered.shownUserIds, rendered.profiles)) return rendered.answer;
+  const participants = await deps.participants.list(incident.id);
+  const shownUserIds = participants.slice(0, PARTICIPANT_LIST_MAX).map((participant) => participant.userId);
+  const profiles = deps.users.knownProfiles(shownUserIds);
+  if (!profiles) {
+    // Looked up from now, not once this request's turn after the ack comes: in a burst, the
+    // requests behind this one then find them known and answer in their acks. Not awaited; a
+    // failed look-up is not cached and the answer after the ack asks again.
+    deps.users.profiles(shownUserIds).catch(() => undefined);
+    return null;
+  }
+  const answer = prepareJson(ephemeral(participantList(incident, participants, profiles)));
+  deps.participantLists.remember(incident, { shownUserIds, profiles: shownUserIds.map((userId) => profiles.get(userId) ?? null), answer });
+  return answer;
 }
 
 /** Lists the participants; profiles come from the cached directory, only for those the answer can show. */

@@ -7,7 +7,7 @@ import { involves, visibleToUser } from './visibility';
 
 const OPEN_STATUSES: IncidentStatus[] = ['active', 'stable'];
 
-type IncidentRow = Selectable<IncidentsTable> & { commander_id: string | null };
+type IncidentRow = Selectable<IncidentsTable> & { commander_id: string | null; roster_revision: number | string | null };
 
 function toIncident(row: IncidentRow): Incident {
   return {
@@ -30,6 +30,8 @@ function toIncident(row: IncidentRow): Incident {
     closedAt: fromIsoOrNull(row.closed_at),
     updatedAt: fromIso(row.updated_at),
     reminderSnoozedUntil: fromIsoOrNull(row.reminder_snoozed_until),
+    // PostgreSQL sums integers as a bigint, which pg reads as a string; no counter yet is null.
+    rosterRevision: Number(row.roster_revision ?? 0),
   };
 }
 
@@ -74,6 +76,14 @@ export class KyselyIncidentRepository implements IncidentRepository {
           .where('r.revoked_at', 'is', null)
           .limit(sql.lit(1))
           .as('commander_id'),
+      )
+      .select((eb) =>
+        // The roster's revision: the sum of its counters (migration 006), a few rows by primary key.
+        eb
+          .selectFrom('roster_revisions as v')
+          .select(sql<number | string | null>`sum(v.revision)`.as('revision'))
+          .whereRef('v.incident_id', '=', 'i.id')
+          .as('roster_revision'),
       );
   }
 
