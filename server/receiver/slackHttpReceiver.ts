@@ -18,6 +18,7 @@ import { runBeforeAck } from '../../store/ackPhase';
 import { ReportedError } from '../errorHandling';
 import { observeRequest } from '../metrics';
 import { describeRequest } from '../requestInfo';
+import { markAcknowledged } from './acknowledged';
 import { type AfterAckWork, ackedMessage, isReplayable, type Release } from './afterAck';
 import { classifySlackBody } from './payloads';
 
@@ -356,6 +357,7 @@ export class SlackHttpReceiver implements Receiver {
         try {
           if (answered) throw new ReceiverMultipleAckError();
           answered = true;
+          markAcknowledged(body);
           const prepared = preparedBody(message);
           if (prepared) {
             // Serialized once for many requests (slack/preparedJson.ts): written as it is, as JSON,
