@@ -326,7 +326,7 @@ export const settingsSchema = {
       env: 'WORK_MAX_IN_FLIGHT',
     },
     maxRequestsAfterAck: {
-      doc: 'Commands and interactions one process carries on with at once after acknowledging them (replies, Slack calls, a participant list that needs profiles); the next ones wait.',
+      doc: 'Commands and interactions one process carries on with at once after acknowledging them (replies, Slack calls, a participant list that needs profiles), over HTTP and Socket Mode alike; the next ones wait.',
       format: 'nat',
       default: 64,
       env: 'WORK_MAX_REQUESTS_AFTER_ACK',

@@ -139,6 +139,7 @@ function createReceiver(
     return new InboxSocketModeReceiver({
       acceptEvent: (delivery) => inbox.accept(delivery),
       appLogger: logger,
+      afterAck,
       appToken: settings.slack.appToken ?? '',
       logger: boltLogger,
       customRoutes: probeRoutes(store, readiness),
