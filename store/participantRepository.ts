@@ -1,10 +1,23 @@
 import { type Kysely, PostgresAdapter, sql } from 'kysely';
 import { type Participant, ROLES, type Role, type RoleAssignment } from '../incidents/model';
 import type { JoinResult, ParticipantRepository } from '../incidents/ports';
+import { precompiled } from './precompiled';
 import type { Database } from './schema';
 import { fromIso, fromIsoOrNull, toIso } from './time';
 
 const byRoleOrder = (a: Role, b: Role) => ROLES.indexOf(a) - ROLES.indexOf(b);
+
+/** The busiest statements of an event burst (a repeated join, a message), compiled once. */
+const participantRow = precompiled((db: Kysely<Database>, p: { incidentId: number; userId: string }) =>
+  db.selectFrom('participants').select('left_at').where('incident_id', '=', p.incidentId).where('user_id', '=', p.userId),
+);
+const countOneMessage = precompiled((db: Kysely<Database>, p: { incidentId: number; userId: string; at: string }) =>
+  db
+    .updateTable('participants')
+    .set((eb) => ({ last_activity_at: p.at, message_count: eb('message_count', '+', 1) }))
+    .where('incident_id', '=', p.incidentId)
+    .where('user_id', '=', p.userId),
+);
 
 export class KyselyParticipantRepository implements ParticipantRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -14,12 +27,7 @@ export class KyselyParticipantRepository implements ParticipantRepository {
   }
 
   async isActive(incidentId: number, userId: string): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('participants')
-      .select('left_at')
-      .where('incident_id', '=', incidentId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
+    const row = await participantRow.first(this.db, { incidentId, userId });
     return row !== undefined && row.left_at === null;
   }
 
@@ -59,13 +67,7 @@ export class KyselyParticipantRepository implements ParticipantRepository {
    * False when they have no participant row yet; recordActivity then adds them.
    */
   async countMessage(incidentId: number, userId: string, at: Date): Promise<boolean> {
-    const result = await this.db
-      .updateTable('participants')
-      .set((eb) => ({ last_activity_at: toIso(at), message_count: eb('message_count', '+', 1) }))
-      .where('incident_id', '=', incidentId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+    return (await countOneMessage.affected(this.db, { incidentId, userId, at: toIso(at) })) > 0;
   }
 
   /** Counts a message; someone who was in the channel before we saw them join becomes a participant. */
