@@ -6,6 +6,7 @@
  *   npm run bench -- --slot-seconds 2 --rounds 1     # quicker, noisier
  *   npm run bench -- --scale                          # 10,000 incidents, one of 1,000 participants (bench/scale.ts)
  *   npm run bench -- --tsx                            # run the TypeScript through tsx instead of compiling first
+ *   npm run bench -- --phases events                  # only these phases (list, events, slow, storm)
  *
  * Both targets run compiled (tsconfig.bench.json, into .bench-build/), as `npm start` runs the
  * app, unless --tsx is given.
@@ -42,6 +43,8 @@ interface Options {
   stormSeconds: number;
   welcomeRate: number;
   tsx: boolean;
+  /** The phases to run (--phases list,events,slow,storm; default all): a profile of one phase alone. */
+  phases: ReadonlySet<string>;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -69,6 +72,7 @@ function parseOptions(argv: string[]): Options {
     // Slack's chat.postEphemeral is in a per-workspace tier; the fake answers 429 + Retry-After beyond this.
     welcomeRate: number('welcome-rate', 100),
     tsx: argv.includes('--tsx'),
+    phases: new Set((value('phases') ?? 'list,events,slow,storm').split(',')),
   };
 }
 
@@ -295,101 +299,109 @@ async function main(): Promise<void> {
     };
 
     // 1. The same read-only command, 20 connections back to back.
-    progress('list-participants');
-    const before = await fake.request<{ responseUrlPosts: number }>('counters');
-    const lists = await alternate((target) =>
-      slot(target, () => closedLoop(target.target, options.connections, options.slotMs, listParticipants)),
-    );
-    const after = await fake.request<{ responseUrlPosts: number }>('counters');
-    throughputRow(`/dispatch-list-participants, ${people.length} participants, own response_url each`, lists, 'req', '≥ 0.5');
-    lines.push(
-      `|  (app answered ${after.responseUrlPosts - before.responseUrlPosts} of ${lists.app.samples.length} over response_url; the rest in the ack) | | | | |`,
-    );
+    if (options.phases.has('list')) {
+      progress('list-participants');
+      const before = await fake.request<{ responseUrlPosts: number }>('counters');
+      const lists = await alternate((target) =>
+        slot(target, () => closedLoop(target.target, options.connections, options.slotMs, listParticipants)),
+      );
+      const after = await fake.request<{ responseUrlPosts: number }>('counters');
+      throughputRow(`/dispatch-list-participants, ${people.length} participants, own response_url each`, lists, 'req', '≥ 0.5');
+      lines.push(
+        `|  (app answered ${after.responseUrlPosts - before.responseUrlPosts} of ${lists.app.samples.length} over response_url; the rest in the ack) | | | | |`,
+      );
+    }
 
     // 2. Events: unique ids, re-joins and messages alternating.
-    progress('events');
-    let eventIndex = 0;
-    const nextEvent = (): SlackRequest => {
-      eventIndex += 1;
-      const person = people[eventIndex % people.length];
-      const event =
-        eventIndex % 2 === 0 ? memberJoined(person, channel) : channelMessage(person, channel, 'still looking at the dashboards');
-      return jsonEvent(envelope(event, { event_id: `EvB${run}${eventIndex}` }));
-    };
-    const eventFigures = await alternate((target) =>
-      slot(target, () => closedLoop(target.target, options.connections, options.slotMs, nextEvent)),
-    );
-    throughputRow(
-      `Events API, unique ids, re-joins and messages alternating (${database.kind})`,
-      eventFigures,
-      'ev',
-      database.kind === 'sqlite' ? '≥ 0.6' : '≥ 0.4',
-    );
-    const effects = eventFigures.app.samples.length / ((eventFigures.app.wallMs + eventFigures.app.drainMs) / 1000);
-    lines.push(`|  (app effects applied at ${effects.toFixed(0)} ev/s, acks to effects done) | | | | |`);
+    if (options.phases.has('events')) {
+      progress('events');
+      let eventIndex = 0;
+      const nextEvent = (): SlackRequest => {
+        eventIndex += 1;
+        const person = people[eventIndex % people.length];
+        const event =
+          eventIndex % 2 === 0 ? memberJoined(person, channel) : channelMessage(person, channel, 'still looking at the dashboards');
+        return jsonEvent(envelope(event, { event_id: `EvB${run}${eventIndex}` }));
+      };
+      const eventFigures = await alternate((target) =>
+        slot(target, () => closedLoop(target.target, options.connections, options.slotMs, nextEvent)),
+      );
+      throughputRow(
+        `Events API, unique ids, re-joins and messages alternating (${database.kind})`,
+        eventFigures,
+        'ev',
+        database.kind === 'sqlite' ? '≥ 0.6' : '≥ 0.4',
+      );
+      const effects = eventFigures.app.samples.length / ((eventFigures.app.wallMs + eventFigures.app.drainMs) / 1000);
+      lines.push(`|  (app effects applied at ${effects.toFixed(0)} ev/s, acks to effects done) | | | | |`);
+    }
 
     // 3. Slack slow: every call and response_url post answers after 2.5 s; 200 commands a second.
-    progress('slow Slack');
-    await fake.request('forget');
-    await fake.request('setLatency', { ms: options.slackLatencyMs });
-    const slow = await alternate((target) =>
-      slot(target, () => openLoop(target.target, options.slowRate, options.slowSlotMs, listParticipants), 90_000),
-    );
-    await fake.request('setLatency', { ms: 0 });
-    const slowCell = (f: Figures) =>
-      `ack p50 ${ms(percentile(f.samples, 50))}, p99 ${ms(percentile(f.samples, 99))} at ${perSecond(f).toFixed(0)} req/s` +
-      (failures(f.samples) ? `, ${failures(f.samples)} not 200` : '');
-    row(
-      `same command at ${options.slowRate} req/s, every Slack call ${options.slackLatencyMs / 1000} s`,
-      slowCell(slow.app) + (slow.app.notDrained ? ' (work NOT drained in 90 s)' : `; work done ${ms(slow.app.drainMs)} after`),
-      slowCell(slow.anchor),
-      '',
-      'ack p99 < 50 ms',
-    );
-    row('peak RSS during that phase', mb(slow.app.peakRssMb), mb(slow.anchor.peakRssMb), '', '< 200 MB');
+    if (options.phases.has('slow')) {
+      progress('slow Slack');
+      await fake.request('forget');
+      await fake.request('setLatency', { ms: options.slackLatencyMs });
+      const slow = await alternate((target) =>
+        slot(target, () => openLoop(target.target, options.slowRate, options.slowSlotMs, listParticipants), 90_000),
+      );
+      await fake.request('setLatency', { ms: 0 });
+      const slowCell = (f: Figures) =>
+        `ack p50 ${ms(percentile(f.samples, 50))}, p99 ${ms(percentile(f.samples, 99))} at ${perSecond(f).toFixed(0)} req/s` +
+        (failures(f.samples) ? `, ${failures(f.samples)} not 200` : '');
+      row(
+        `same command at ${options.slowRate} req/s, every Slack call ${options.slackLatencyMs / 1000} s`,
+        slowCell(slow.app) + (slow.app.notDrained ? ' (work NOT drained in 90 s)' : `; work done ${ms(slow.app.drainMs)} after`),
+        slowCell(slow.anchor),
+        '',
+        'ack p99 < 50 ms',
+      );
+      row('peak RSS during that phase', mb(slow.app.peakRssMb), mb(slow.anchor.peakRssMb), '', '< 200 MB');
+    }
 
     // 4. Join storm: thousands join one incident's channel within seconds; each is welcomed once.
-    progress('join storm');
-    await fake.request('forget');
-    const stormChannel = await reportIncident('Benchmark: everyone joins');
-    const crowd = Array.from({ length: options.stormEvents }, (_, index) => `U0S${String(index).padStart(6, '0')}`);
-    await fake.request('addMembers', { channel: stormChannel, users: crowd });
-    await fake.request('setRateLimit', { method: 'chat.postEphemeral', perSecond: options.welcomeRate });
-    const stormRate = options.stormEvents / options.stormSeconds;
-    const stormJoin = (index: number) => jsonEvent(envelope(memberJoined(crowd[index], stormChannel), { event_id: `EvS${run}${index}` }));
-    const stormRss = watchPeakRss(app.child);
-    const storm = await openLoop(app.target, stormRate, options.stormSeconds * 1000, stormJoin);
-    const welcomeDeadline = performance.now() + Math.min(600_000, (options.stormEvents / options.welcomeRate) * 1500 + 30_000);
-    let welcomed = { people: 0, total: 0, most: 0 };
-    const stormStarted = performance.now() - storm.wallMs;
-    while (performance.now() < welcomeDeadline) {
+    if (options.phases.has('storm')) {
+      progress('join storm');
+      await fake.request('forget');
+      const stormChannel = await reportIncident('Benchmark: everyone joins');
+      const crowd = Array.from({ length: options.stormEvents }, (_, index) => `U0S${String(index).padStart(6, '0')}`);
+      await fake.request('addMembers', { channel: stormChannel, users: crowd });
+      await fake.request('setRateLimit', { method: 'chat.postEphemeral', perSecond: options.welcomeRate });
+      const stormRate = options.stormEvents / options.stormSeconds;
+      const stormJoin = (index: number) => jsonEvent(envelope(memberJoined(crowd[index], stormChannel), { event_id: `EvS${run}${index}` }));
+      const stormRss = watchPeakRss(app.child);
+      const storm = await openLoop(app.target, stormRate, options.stormSeconds * 1000, stormJoin);
+      const welcomeDeadline = performance.now() + Math.min(600_000, (options.stormEvents / options.welcomeRate) * 1500 + 30_000);
+      let welcomed = { people: 0, total: 0, most: 0 };
+      const stormStarted = performance.now() - storm.wallMs;
+      while (performance.now() < welcomeDeadline) {
+        welcomed = await fake.request('ephemeralsIn', { channel: stormChannel });
+        if (welcomed.people >= crowd.length) break;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      const welcomedMs = performance.now() - stormStarted;
+      await app.child.request('idle', { timeoutMs: 60_000 });
       welcomed = await fake.request('ephemeralsIn', { channel: stormChannel });
-      if (welcomed.people >= crowd.length) break;
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      const stormPeak = stormRss.stop();
+      const stormCounters = await fake.request<{ rateLimited: number }>('counters');
+      await fake.request('setRateLimit', { method: 'chat.postEphemeral', perSecond: 0 });
+      const anchorStorm = await openLoop(anchor.target, stormRate, options.stormSeconds * 1000, stormJoin);
+      const over1s = (samples: LoadResult['samples']) => samples.filter((sample) => sample.ms >= 1000 || sample.status !== 200).length;
+      row(
+        `join storm: ${crowd.length} member_joined_channel in ${options.stormSeconds} s, one incident`,
+        `ack p50 ${ms(percentile(storm.samples, 50))}, p99 ${ms(percentile(storm.samples, 99))}, max ${ms(percentile(storm.samples, 100))}, ${over1s(storm.samples)} acks ≥ 1 s or not 200`,
+        `ack p50 ${ms(percentile(anchorStorm.samples, 50))}, p99 ${ms(percentile(anchorStorm.samples, 99))}, ${over1s(anchorStorm.samples)} ≥ 1 s`,
+        '',
+        'every ack < 1 s',
+      );
+      row(
+        `  welcomes (chat.postEphemeral limited to ${options.welcomeRate}/s)`,
+        `${welcomed.people}/${crowd.length} people welcomed, ${welcomed.total - welcomed.people} twice or more, in ${(welcomedMs / 1000).toFixed(1)} s; ${stormCounters.rateLimited} calls answered 429`,
+        '',
+        '',
+        'each once',
+      );
+      row('  peak RSS during the storm', mb(stormPeak), '', '', '');
     }
-    const welcomedMs = performance.now() - stormStarted;
-    await app.child.request('idle', { timeoutMs: 60_000 });
-    welcomed = await fake.request('ephemeralsIn', { channel: stormChannel });
-    const stormPeak = stormRss.stop();
-    const stormCounters = await fake.request<{ rateLimited: number }>('counters');
-    await fake.request('setRateLimit', { method: 'chat.postEphemeral', perSecond: 0 });
-    const anchorStorm = await openLoop(anchor.target, stormRate, options.stormSeconds * 1000, stormJoin);
-    const over1s = (samples: LoadResult['samples']) => samples.filter((sample) => sample.ms >= 1000 || sample.status !== 200).length;
-    row(
-      `join storm: ${crowd.length} member_joined_channel in ${options.stormSeconds} s, one incident`,
-      `ack p50 ${ms(percentile(storm.samples, 50))}, p99 ${ms(percentile(storm.samples, 99))}, max ${ms(percentile(storm.samples, 100))}, ${over1s(storm.samples)} acks ≥ 1 s or not 200`,
-      `ack p50 ${ms(percentile(anchorStorm.samples, 50))}, p99 ${ms(percentile(anchorStorm.samples, 99))}, ${over1s(anchorStorm.samples)} ≥ 1 s`,
-      '',
-      'every ack < 1 s',
-    );
-    row(
-      `  welcomes (chat.postEphemeral limited to ${options.welcomeRate}/s)`,
-      `${welcomed.people}/${crowd.length} people welcomed, ${welcomed.total - welcomed.people} twice or more, in ${(welcomedMs / 1000).toFixed(1)} s; ${stormCounters.rateLimited} calls answered 429`,
-      '',
-      '',
-      'each once',
-    );
-    row('  peak RSS during the storm', mb(stormPeak), '', '', '');
 
     // 5. Startup again (B A order would favour neither; A B keeps it simple and alternating).
     await stopStarted(app);

@@ -21,12 +21,7 @@ import type { SlackGateway } from '../slack/gateway';
 import type { WorkspaceLinks } from '../slack/links';
 import type { UserDirectory } from '../slack/userDirectory';
 import type { DeferredSlackWork } from './deferredSlack';
-
-/** How loaded this process is with requests held in memory (server/inflight.ts counts them). */
-export interface RequestLoad {
-  /** True past the bound (WORK_MAX_REQUESTS_IN_MEMORY): work after an ack that can wait is stored instead. */
-  overLimit(): boolean;
-}
+import type { ParticipantListCache } from './participantListCache';
 
 /** Durable after-close work: the composition enqueues it in the database; a worker runs it with retries. */
 export interface AfterCloseQueue {
@@ -51,6 +46,8 @@ export interface FlowDependencies {
   incidents: IncidentService;
   /** Who takes part in each incident, and their roles. */
   participants: ParticipantService;
+  /** The participant list last rendered per incident in this process, while its roster is unchanged. */
+  participantLists: ParticipantListCache;
   /** The on-call provider ONCALL_PROVIDER names, with its cached service list; null when it is `none`. */
   oncall: OncallDirectory | null;
   oncallEngagements: OncallEngagements;
@@ -76,6 +73,4 @@ export interface FlowDependencies {
   afterCloseQueue: AfterCloseQueue;
   /** Slack work that failed because Slack was not answering, retried durably in the background. */
   deferred: DeferredSlackWork;
-  /** Requests in memory against their bound: past it, work that can wait goes to `deferred`. */
-  load: RequestLoad;
 }

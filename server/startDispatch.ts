@@ -5,6 +5,7 @@ import type { RetryOptions } from '@slack/web-api';
 import { effectiveWarnings, type SettingProblem, type Settings } from '../config';
 import { createFlows, type FlowDependencies } from '../flows';
 import type { AfterCloseScan } from '../flows/afterClose';
+import { ParticipantListCache } from '../flows/participantListCache';
 import type { ReminderScanResult } from '../flows/statusReportReminders';
 import { type Clock, systemClock } from '../incidents/clock';
 import { FeedbackService } from '../incidents/feedback';
@@ -153,6 +154,7 @@ function createReceiver(
     return new InboxSocketModeReceiver({
       acceptEvent,
       appLogger: logger,
+      afterAck,
       appToken: settings.slack.appToken ?? '',
       logger: boltLogger,
       customRoutes: probeRoutes(store, readiness),
@@ -239,7 +241,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   });
   const gateway = new SlackGateway(client, { userIdOverride: settings.slack.userIdOverride, botUserId: identity.userId });
 
-  const inflight = new InFlightWork(settings.work.maxRequestsInMemory);
+  const inflight = new InFlightWork();
   const users = new UserDirectory(gateway, settings.slack.userCacheTtlMs, clock);
   const links = new WorkspaceLinks(settings.slack.workspaceName);
   const lag = new EventLoopLag().start();
@@ -268,6 +270,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     botUserId: identity.userId,
     incidents: new IncidentService(store, clock, settings.incident),
     participants: new ParticipantService(store, clock, identity.userId),
+    participantLists: new ParticipantListCache(),
     oncall,
     oncallEngagements: new OncallEngagements(store, clock),
     reports: new StatusReportService(store, clock),
@@ -285,7 +288,6 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
       ? new ChartLinks(settings.slack.signingSecret, settings.server.publicUrl, settings.afterClose.chartLinkTtlMs)
       : null,
     afterCloseQueue: afterCloseQueue(store.workQueue, work),
-    load: inflight,
   };
   const deps: Dependencies = {
     ...flowDependencies,

@@ -1,6 +1,15 @@
 import type { Kysely } from 'kysely';
+import { precompiled } from './precompiled';
 import type { Database } from './schema';
 import { toIso } from './time';
+
+/** Runs once per message event: compiled once. */
+const claimEventId = precompiled((db: Kysely<Database>, p: { eventId: string; at: string }) =>
+  db
+    .insertInto('processed_events')
+    .values({ event_id: p.eventId, received_at: p.at })
+    .onConflict((conflict) => conflict.column('event_id').doNothing()),
+);
 
 /** Slack event ids already taken in, shared by every replica through the database. */
 export class ProcessedEventRepository {
@@ -8,12 +17,7 @@ export class ProcessedEventRepository {
 
   /** Records the id; true for the first delivery, false for any repeat (on any replica). */
   async claim(eventId: string, at: Date): Promise<boolean> {
-    const result = await this.db
-      .insertInto('processed_events')
-      .values({ event_id: eventId, received_at: toIso(at) })
-      .onConflict((conflict) => conflict.column('event_id').doNothing())
-      .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+    return (await claimEventId.affected(this.db, { eventId, at: toIso(at) })) > 0;
   }
 
   /** Forgets ids older than Slack's retry window, so the table stays small. */

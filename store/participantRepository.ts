@@ -2,6 +2,7 @@ import { type Kysely, PostgresAdapter, sql } from 'kysely';
 import { type Participant, ROLES, type Role, type RoleAssignment } from '../incidents/model';
 import type { JoinResult, MessageCountOutcome, ParticipantRepository } from '../incidents/ports';
 import { ProcessedEventRepository } from './events';
+import { precompiled } from './precompiled';
 import type { Database } from './schema';
 import { StatementGroup } from './statementGroup';
 import { fromIso, fromIsoOrNull, toIso } from './time';
@@ -66,6 +67,18 @@ const COUNT_MESSAGES_ONCE = (inputs: readonly MessageToCount[]) => sql<{ ord: st
   from input i
   where (select count(*) from counted) >= 0`;
 
+/** The busiest statements of an event burst (a repeated join, a message), compiled once. */
+const participantRow = precompiled((db: Kysely<Database>, p: { incidentId: number; userId: string }) =>
+  db.selectFrom('participants').select('left_at').where('incident_id', '=', p.incidentId).where('user_id', '=', p.userId),
+);
+const countOneMessage = precompiled((db: Kysely<Database>, p: { incidentId: number; userId: string; at: string }) =>
+  db
+    .updateTable('participants')
+    .set((eb) => ({ last_activity_at: p.at, message_count: eb('message_count', '+', 1) }))
+    .where('incident_id', '=', p.incidentId)
+    .where('user_id', '=', p.userId),
+);
+
 export class KyselyParticipantRepository implements ParticipantRepository {
   /**
    * Outside a transaction on PostgreSQL, the busiest effects of an event burst (a message's
@@ -91,12 +104,7 @@ export class KyselyParticipantRepository implements ParticipantRepository {
 
   async isActive(incidentId: number, userId: string): Promise<boolean> {
     if (this.groups) return this.groups.memberships.run({ incidentId, userId });
-    const row = await this.db
-      .selectFrom('participants')
-      .select('left_at')
-      .where('incident_id', '=', incidentId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
+    const row = await participantRow.first(this.db, { incidentId, userId });
     return row !== undefined && row.left_at === null;
   }
 
@@ -136,13 +144,7 @@ export class KyselyParticipantRepository implements ParticipantRepository {
    * False when they have no participant row yet; recordActivity then adds them.
    */
   async countMessage(incidentId: number, userId: string, at: Date): Promise<boolean> {
-    const result = await this.db
-      .updateTable('participants')
-      .set((eb) => ({ last_activity_at: toIso(at), message_count: eb('message_count', '+', 1) }))
-      .where('incident_id', '=', incidentId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+    return (await countOneMessage.affected(this.db, { incidentId, userId, at: toIso(at) })) > 0;
   }
 
   async countMessageOnce(incidentId: number, userId: string, deliveryKey: string, at: Date): Promise<MessageCountOutcome> {

@@ -6,6 +6,7 @@ import type { JsonValue, WorkQueueRepository } from '../../store/workQueue';
 import { ReportedError } from '../errorHandling';
 import { workMetrics } from '../jobs/metrics';
 import { PermanentWorkError, type WorkQueueWorker } from '../jobs/workQueueWorker';
+import { markAcknowledged } from './acknowledged';
 
 /** The work kind of a request whose work after the ack waits in the database. */
 export const SLACK_REQUEST_WORK = 'slack.request';
@@ -107,6 +108,15 @@ export class AfterAckWork {
     return this.wait();
   }
 
+  /**
+   * `admit` as every receiver calls it once a request's ack went out with `message`: whether it
+   * may be replayed is read from the body, whether it was answered from the ack, so HTTP and
+   * Socket Mode requests are bounded alike.
+   */
+  afterAnswer(body: Record<string, unknown>, message: unknown): Promise<Release> {
+    return this.admit(body, isReplayable(body), ackedMessage(message) !== null);
+  }
+
   private take(): Release {
     // Taken at once by the caller: a slot it holds until the request is done.
     this.running += 1;
@@ -166,6 +176,7 @@ export class AfterAckWork {
             ack: async (response?: unknown) => {
               if (acknowledged) throw new ReceiverMultipleAckError();
               acknowledged = true;
+              markAcknowledged(body);
               const message = ackedMessage(response);
               if (message && responseUrl && this.answerLater) await this.answerLater(responseUrl, message);
             },
