@@ -133,21 +133,30 @@ export function observeRequest(surface: string): () => void {
  * HTTP receiver stores and acknowledges itself are observed there (`observeRequest`) and are
  * skipped here, where the event inbox replays them later.
  */
-export function instrumentRequests(app: App, options: { eventsObservedByReceiver: boolean; onRequest?: () => void }): void {
+export function instrumentRequests(
+  app: App,
+  options: {
+    eventsObservedByReceiver: boolean;
+    /** Told of each request it times; the function it returns is called once it is acked (or has ended unacked). */
+    onRequest?: () => () => void;
+  },
+): void {
   const processEvent = app.processEvent.bind(app);
   app.processEvent = (event: ReceiverEvent) => {
     const surface = surfaceOf(event.body);
     if (surface === 'event' && options.eventsObservedByReceiver) return processEvent(event);
-    options.onRequest?.();
+    const answered = options.onRequest?.();
     const acked = observeRequest(surface);
     const ack = event.ack;
-    return processEvent({
+    const processed = processEvent({
       ...event,
       ack: (response) => {
         acked();
+        answered?.();
         return ack(response);
       },
     });
+    return answered ? processed.finally(answered) : processed;
   };
 }
 

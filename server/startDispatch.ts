@@ -127,11 +127,10 @@ const BUSY_EVENT_LOOP_LAG_MS = 50;
 /** A request within this long means more are coming: background work stays narrow meanwhile. */
 const REQUESTS_ARRIVING_WINDOW_MS = 100;
 /**
- * The event loop this busy while requests arrive: they take all of it, and background work
- * would take its CPU from their acks (on PostgreSQL a stored event's effect waits on round trips,
- * which cost nothing here, but the rest of it is Node's CPU).
+ * This many requests waiting for their acks at once is a burst (or a process falling behind):
+ * background work yields until they are answered. One or two at a time is ordinary traffic.
  */
-const SATURATED_EVENT_LOOP = 0.9;
+const BUSY_ACKS_WAITING = 4;
 /** An event must be stored within this, or Slack is answered 503 and delivers it again. */
 const ACK_BUDGET_MS = 2_000;
 
@@ -145,10 +144,7 @@ function createReceiver(
   requests: RequestActivity,
   extraRoutes: CustomRoute[] = [],
 ): Receiver {
-  const acceptEvent = (delivery: EventDelivery) => {
-    requests.seen();
-    return inbox.accept(delivery);
-  };
+  const acceptEvent = (delivery: EventDelivery) => inbox.accept(delivery).finally(requests.arrived());
   const boltLogger = toBoltLogger(logger, 'receiver');
   if (settings.slack.socketMode) {
     return new InboxSocketModeReceiver({
@@ -253,11 +249,8 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     maxInFlight: settings.work.maxInFlight,
     leaseMs: settings.work.leaseMs,
     // Acks first: background work slows down while the loop is late, answered requests wait, or
-    // requests keep arriving with no time to spare between them (the effects' CPU would be theirs).
-    busy: () =>
-      requestsWaiting() > 0 ||
-      lag.ms > BUSY_EVENT_LOOP_LAG_MS ||
-      (requests.within(REQUESTS_ARRIVING_WINDOW_MS) && lag.utilization > SATURATED_EVENT_LOOP),
+    // several requests wait for their acks at once (the effects' CPU would be taken from them).
+    busy: () => requestsWaiting() > 0 || lag.ms > BUSY_EVENT_LOOP_LAG_MS || requests.waiting >= BUSY_ACKS_WAITING,
     requestsArriving: () => requests.within(REQUESTS_ARRIVING_WINDOW_MS),
   });
   const flowDependencies: FlowDependencies = {
@@ -334,7 +327,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     ignoreSelf: false,
   });
   // Both receivers store events and acknowledge them themselves (the HTTP one is timed there).
-  instrumentRequests(app, { eventsObservedByReceiver: true, onRequest: () => requests.seen() });
+  instrumentRequests(app, { eventsObservedByReceiver: true, onRequest: () => requests.arrived() });
   const detachMetrics = attachMetricSources({
     incidentsByStatus: () => store.incidents.countByStatus(),
     requestsInFlight: () => inflight.count,
