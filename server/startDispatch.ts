@@ -44,8 +44,8 @@ import { probeRoutes, Readiness, trackSocketConnection } from './probes';
 import { AfterAckWork } from './receiver/afterAck';
 import { SlackEventInbox } from './receiver/eventInbox';
 import { SlackHttpReceiver } from './receiver/slackHttpReceiver';
-import { storedEventRunner } from './receiver/storedEvents';
 import { InboxSocketModeReceiver } from './receiver/socketModeInbox';
+import { storedEventRunner } from './receiver/storedEvents';
 import { ReminderJob } from './reminderJob';
 import { FAILED_WEBHOOK_RETENTION_MS, setUpWebhookDelivery, webhookEventLog, webhookSecrets } from './webhooks';
 
