@@ -154,6 +154,15 @@ function settingPrefixes(names: string[]): string[] {
 }
 
 /**
+ * Settings an earlier version had. An upgrade that still sets one must start (a warning says
+ * what replaced it), not be refused as a typo of whatever name happens to be close.
+ */
+const RETIRED_SETTINGS: Readonly<Record<string, string>> = {
+  WORK_MAX_REQUESTS_IN_MEMORY:
+    'every command and interaction is bounded after its ack by WORK_MAX_REQUESTS_AFTER_ACK and WORK_MAX_REQUESTS_WAITING_AFTER_ACK (participant lists included)',
+};
+
+/**
  * Names in the environment that look like the app's settings but are none: a close match is
  * refused with "did you mean" (the admin meant to set something), anything else is a warning
  * (another program's variable, such as SLACK_BOT_TOKEN, may share the prefix).
@@ -164,6 +173,11 @@ function unknownSettingNames(env: NodeJS.ProcessEnv, problems: SettingProblem[],
   const prefixes = settingPrefixes(known);
   for (const name of Object.keys(env).sort()) {
     if (knownSet.has(name) || !prefixes.some((prefix) => name.startsWith(prefix))) continue;
+    const retired = RETIRED_SETTINGS[name];
+    if (retired) {
+      warnings.push({ setting: name, problem: `was removed and does nothing: ${retired}` });
+      continue;
+    }
     const guess = closest(name, known);
     if (guess) problems.push({ setting: name, problem: `is not a setting of Dispatch for Slack: did you mean ${guess}?` });
     else warnings.push({ setting: name, problem: 'is not a setting of Dispatch for Slack and does nothing' });

@@ -325,14 +325,8 @@ export const settingsSchema = {
       default: 8,
       env: 'WORK_MAX_IN_FLIGHT',
     },
-    maxRequestsInMemory: {
-      doc: 'Requests one process works on in memory at once (acked or not); past it, work after an ack that can wait (a participant list that needs Slack) is stored and done by the background work instead.',
-      format: 'nat',
-      default: 200,
-      env: 'WORK_MAX_REQUESTS_IN_MEMORY',
-    },
     maxRequestsAfterAck: {
-      doc: 'Commands and interactions one process carries on with at once after acknowledging them (replies, Slack calls); the next ones wait.',
+      doc: 'Commands and interactions one process carries on with at once after acknowledging them (replies, Slack calls, a participant list that needs profiles), over HTTP and Socket Mode alike; the next ones wait.',
       format: 'nat',
       default: 64,
       env: 'WORK_MAX_REQUESTS_AFTER_ACK',

@@ -17,8 +17,6 @@ export interface DeferredSlackWork {
   post(channelId: string, message: SlackMessage): Promise<void>;
   /** Posts and pins a recorded status report later (unless it was posted meanwhile). */
   postStatusReport(incidentId: number, reportId: number): Promise<void>;
-  /** Answers a list-participants request later, on its response_url (once: never a second post there). */
-  participantList(incidentId: number, responseUrl: string): Promise<void>;
   /**
    * Sends a direct message from the queue, until Slack accepts it (a person's messages in the
    * order they were handed over). `key` names the message: the same key twice sends it once.

@@ -22,12 +22,6 @@ import type { WorkspaceLinks } from '../slack/links';
 import type { UserDirectory } from '../slack/userDirectory';
 import type { DeferredSlackWork } from './deferredSlack';
 
-/** How loaded this process is with requests held in memory (server/inflight.ts counts them). */
-export interface RequestLoad {
-  /** True past the bound (WORK_MAX_REQUESTS_IN_MEMORY): work after an ack that can wait is stored instead. */
-  overLimit(): boolean;
-}
-
 /** Durable after-close work: the composition enqueues it in the database; a worker runs it with retries. */
 export interface AfterCloseQueue {
   /** The postmortem draft of this close goes to the channel (once per close). */
@@ -76,6 +70,4 @@ export interface FlowDependencies {
   afterCloseQueue: AfterCloseQueue;
   /** Slack work that failed because Slack was not answering, retried durably in the background. */
   deferred: DeferredSlackWork;
-  /** Requests in memory against their bound: past it, work that can wait goes to `deferred`. */
-  load: RequestLoad;
 }

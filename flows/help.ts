@@ -1,4 +1,4 @@
-import type { Incident, IncidentStatus } from '../incidents/model';
+import type { IncidentStatus } from '../incidents/model';
 import { generalHelp, incidentHelp, type VerbHint } from '../slack/blocks/help';
 import type { SlackMessage } from '../slack/blocks/message';
 import type { FlowDependencies } from './dependencies';
@@ -22,12 +22,8 @@ const MOVES: Record<IncidentStatus, IncidentStatus[]> = {
   closed: ['active'],
 };
 
-/** Open incidents this person takes part in (a role or having joined), most urgent first. */
-async function openIncidentsOf(deps: HelpDependencies, userId: string): Promise<Incident[]> {
-  const open = await deps.incidents.listOpen(50);
-  const mine = await Promise.all(open.map(async (incident) => (await deps.participants.rolesOf(incident.id, userId)).length > 0));
-  return open.filter((_incident, index) => mine[index]);
-}
+/** How many of a person's open incidents help looks up (it shows 10 and counts the rest). */
+const OPEN_INCIDENTS_LOOKED_UP = 50;
 
 /**
  * `/dispatch help` (or alone, or an unknown verb): what this person can do here. In an incident
@@ -47,7 +43,9 @@ export async function helpFor(
       description: 'Report an incident',
     };
     const inChannel = verbs.filter((verb) => verb.usage.endsWith(' help'));
-    return generalHelp(report, await openIncidentsOf(deps, userId), deps.links, inChannel, options);
+    // One indexed query (the Home tab's), not one per open incident: help is answered in the ack.
+    const mine = await deps.incidents.listOpenInvolving(userId, OPEN_INCIDENTS_LOOKED_UP);
+    return generalHelp(report, mine, deps.links, inChannel, options);
   }
   const restricted = deps.settings.slack.restrictedCommands;
   const privileged = await deps.participants.isPrivileged(incident.id, userId);

@@ -41,21 +41,15 @@ export async function listParticipants(
 }
 
 /**
- * After an empty ack, the list on the response_url: looked up and posted now, in memory, unless
- * this process already holds its bound of requests (WORK_MAX_REQUESTS_IN_MEMORY). Then it is
- * stored and the background work answers it (at most WORK_MAX_IN_FLIGHT at once), so a burst
- * while Slack is slow (each answer waiting seconds for profiles and the post) waits in the
- * database instead of piling up in memory. A response_url takes answers for 30 minutes.
+ * After an empty ack, the list on the response_url. How many of these run at once is the bound
+ * on all work after an ack (server/receiver/afterAck.ts): past it the request itself is stored
+ * and run again by the background work, which answers on the same response_url.
  */
 export async function answerParticipantList(
-  deps: Pick<FlowDependencies, 'participants' | 'users' | 'gateway' | 'deferred' | 'load'>,
+  deps: Pick<FlowDependencies, 'participants' | 'users' | 'gateway'>,
   request: { incident: Incident; responseUrl: string },
 ): Promise<void> {
   const { incident, responseUrl } = request;
-  if (deps.load.overLimit()) {
-    await deps.deferred.participantList(incident.id, responseUrl);
-    return;
-  }
   await listParticipants(deps, { incident, reply: (message) => deps.gateway.respond(responseUrl, message) });
 }
 

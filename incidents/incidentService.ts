@@ -398,6 +398,15 @@ export class IncidentService {
   }
 
   /**
+   * Open incidents `userId` is in now (in the channel, or holding a role beyond participant or
+   * observer), active first, newest first, at most `limit`: one indexed query, as the Home tab's
+   * own list of them, whatever the number of open incidents.
+   */
+  listOpenInvolving(userId: string, limit: number): Promise<Incident[]> {
+    return this.store.incidents.listOpenInvolving(userId, limit);
+  }
+
+  /**
    * What the Home tab shows a person, bounded whatever the number of incidents: the open ones
    * they are in (at most `caps.mine`), then the newest other open ones they may see (at most
    * `caps.others`, active before stable), and how many open incidents they may see in all, so

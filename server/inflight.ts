@@ -1,19 +1,11 @@
 /**
  * Counts work still running after Slack got its ack, so shutdown (and tests) can wait for it
- * instead of cutting a half-created incident off. With a limit it also tells work after an ack
- * that can wait to go to the durable work queue instead of holding memory here.
+ * instead of cutting a half-created incident off. It bounds nothing: what runs after an ack is
+ * bounded by AfterAckWork (server/receiver/afterAck.ts).
  */
 export class InFlightWork {
   private running = 0;
   private waiters: Array<() => void> = [];
-
-  /** `limit`: requests this process holds in memory before `overLimit()` says to store what can wait. */
-  constructor(private readonly limit = Number.POSITIVE_INFINITY) {}
-
-  /** True when more than `limit` requests are running (the one asking counts itself). */
-  overLimit(): boolean {
-    return this.running > this.limit;
-  }
 
   async track<T>(work: () => Promise<T>): Promise<T> {
     this.running += 1;

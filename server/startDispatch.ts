@@ -140,6 +140,7 @@ function createReceiver(
     return new InboxSocketModeReceiver({
       acceptEvent: (delivery) => inbox.accept(delivery),
       appLogger: logger,
+      afterAck,
       appToken: settings.slack.appToken ?? '',
       logger: boltLogger,
       customRoutes: probeRoutes(store, readiness),
@@ -226,7 +227,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   });
   const gateway = new SlackGateway(client, { userIdOverride: settings.slack.userIdOverride, botUserId: identity.userId });
 
-  const inflight = new InFlightWork(settings.work.maxRequestsInMemory);
+  const inflight = new InFlightWork();
   const users = new UserDirectory(gateway, settings.slack.userCacheTtlMs, clock);
   const links = new WorkspaceLinks(settings.slack.workspaceName);
   const lag = new EventLoopLag().start();
@@ -266,7 +267,6 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
       ? new ChartLinks(settings.slack.signingSecret, settings.server.publicUrl, settings.afterClose.chartLinkTtlMs)
       : null,
     afterCloseQueue: afterCloseQueue(store.workQueue, work),
-    load: inflight,
   };
   const deps: Dependencies = {
     ...flowDependencies,

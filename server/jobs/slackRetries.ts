@@ -13,6 +13,7 @@ import { PermanentWorkError, type WorkQueueWorker } from './workQueueWorker';
 export const SLACK_RESYNC = 'slack.incident_resync';
 export const SLACK_POST = 'slack.post';
 export const SLACK_STATUS_REPORT_POST = 'slack.status_report_post';
+/** Stored only by earlier versions (see its handler below). */
 export const SLACK_PARTICIPANT_LIST = 'slack.participant_list';
 export const SLACK_DIRECT_MESSAGE = 'slack.direct_message';
 
@@ -77,12 +78,6 @@ export class QueuedSlackWork implements DeferredSlackWork {
       dedupeKey: String(reportId),
       orderingKey: `slack:incident:${incidentId}`,
     });
-    this.enqueued();
-  }
-
-  async participantList(incidentId: number, responseUrl: string): Promise<void> {
-    // One answer per request: the response_url names it.
-    await this.queue.enqueue({ kind: SLACK_PARTICIPANT_LIST, payload: { incidentId, responseUrl }, dedupeKey: responseUrl });
     this.enqueued();
   }
 }
@@ -156,8 +151,12 @@ export function registerSlackWork(worker: WorkQueueWorker, deps: SlackWorkDepend
     },
     RETRIES,
   );
-  // A list-participants answered from the queue (the process held its bound of requests). One
-  // attempt: a response_url whose post failed is not posted to again, and the list is no record.
+  // Kept for items an earlier version stored (WORK_MAX_REQUESTS_IN_MEMORY, removed): a database
+  // upgraded with some waiting still answers them. Nothing enqueues this kind any more: a list
+  // past the bound is stored as its whole request (server/receiver/afterAck.ts). They are not
+  // migrated to that kind, as one holds only the incident and response_url, not the request a
+  // replay needs; and a response_url lasts 30 minutes, so the handler can go in a later version.
+  // One attempt: a response_url whose post failed is not posted to again.
   worker.register(
     SLACK_PARTICIPANT_LIST,
     async (payload) => {

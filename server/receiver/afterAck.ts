@@ -107,6 +107,15 @@ export class AfterAckWork {
     return this.wait();
   }
 
+  /**
+   * `admit` as every receiver calls it once a request's ack went out with `message`: whether it
+   * may be replayed is read from the body, whether it was answered from the ack, so HTTP and
+   * Socket Mode requests are bounded alike.
+   */
+  afterAnswer(body: Record<string, unknown>, message: unknown): Promise<Release> {
+    return this.admit(body, isReplayable(body), ackedMessage(message) !== null);
+  }
+
   private take(): Release {
     // Taken at once by the caller: a slot it holds until the request is done.
     this.running += 1;

@@ -16,7 +16,7 @@ import { runBeforeAck } from '../../store/ackPhase';
 import { ReportedError } from '../errorHandling';
 import { observeRequest } from '../metrics';
 import { describeRequest } from '../requestInfo';
-import { type AfterAckWork, ackedMessage, isReplayable, type Release } from './afterAck';
+import type { AfterAckWork, Release } from './afterAck';
 import { classifySlackBody } from './payloads';
 
 /** An Events API delivery, verified and well formed, to be made durable before Slack hears 200. */
@@ -357,7 +357,7 @@ export class SlackHttpReceiver implements Receiver {
           acknowledged();
         }
         // The rest of the listener waits for a slot (or is stored for later and stops here).
-        if (afterAck) release = await afterAck.admit(body, isReplayable(body), ackedMessage(message) !== null);
+        if (afterAck) release = await afterAck.afterAnswer(body, message);
       },
       retryNum: HTTPModuleFunctions.extractRetryNumFromHTTPRequest(request),
       retryReason: HTTPModuleFunctions.extractRetryReasonFromHTTPRequest(request),

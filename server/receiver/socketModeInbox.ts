@@ -2,6 +2,7 @@ import { type App, type ReceiverEvent, SocketModeReceiver, type SocketModeReceiv
 import type { AppLogger } from '../../logging/logger';
 import { runBeforeAck } from '../../store/ackPhase';
 import { observeRequest } from '../metrics';
+import { type AfterAckWork, DeferredRequest, type Release } from './afterAck';
 import { classifySlackBody } from './payloads';
 import type { EventAcceptance, EventDelivery } from './slackHttpReceiver';
 
@@ -11,18 +12,27 @@ import type { EventAcceptance, EventDelivery } from './slackHttpReceiver';
  * acknowledged only once the event is in the database; its listeners then run from there.
  * Events are counted and their acks timed here, as the HTTP receiver does (the inbox's later run
  * is not counted again); every other envelope is counted by the app's instrumented processEvent.
+ * Commands and interactions carry on after their ack under the same bound as over HTTP (the one
+ * AfterAckWork of the process): past it, they wait, or are stored and finished from the queue.
  */
 export class InboxSocketModeReceiver extends SocketModeReceiver {
   private readonly acceptEvent: (delivery: EventDelivery) => Promise<EventAcceptance>;
   private readonly appLogger: AppLogger;
+  private readonly afterAck: AfterAckWork | undefined;
 
   constructor(
-    options: SocketModeReceiverOptions & { acceptEvent(delivery: EventDelivery): Promise<EventAcceptance>; appLogger: AppLogger },
+    options: SocketModeReceiverOptions & {
+      acceptEvent(delivery: EventDelivery): Promise<EventAcceptance>;
+      appLogger: AppLogger;
+      /** Bounds what commands and interactions do after their ack; without it, nothing waits. */
+      afterAck?: AfterAckWork;
+    },
   ) {
-    const { acceptEvent, appLogger, ...socketOptions } = options;
+    const { acceptEvent, appLogger, afterAck, ...socketOptions } = options;
     super(socketOptions);
     this.acceptEvent = acceptEvent;
     this.appLogger = appLogger;
+    this.afterAck = afterAck;
   }
 
   override init(app: App): void {
@@ -43,19 +53,30 @@ export class InboxSocketModeReceiver extends SocketModeReceiver {
       return;
     }
     if (classified.kind !== 'event') {
-      // What the listener reads before its ack runs on the ack lane (store/ackPhase.ts).
-      await runBeforeAck((acknowledged) =>
-        app.processEvent({
-          ...event,
-          ack: async (reply) => {
-            try {
-              await event.ack(reply);
-            } finally {
-              acknowledged();
-            }
-          },
-        }),
-      );
+      const { afterAck } = this;
+      let release: Release | undefined;
+      try {
+        // What the listener reads before its ack runs on the ack lane (store/ackPhase.ts).
+        await runBeforeAck((acknowledged) =>
+          app.processEvent({
+            ...event,
+            ack: async (reply) => {
+              try {
+                await event.ack(reply);
+              } finally {
+                acknowledged();
+              }
+              // The rest of the listener waits for a slot (or is stored for later and stops here).
+              if (afterAck) release = await afterAck.afterAnswer(classified.body, reply);
+            },
+          }),
+        );
+      } catch (error) {
+        // Stored to run from the work queue: its ack went out, nothing else is owed now.
+        if (!(error instanceof DeferredRequest)) throw error;
+      } finally {
+        release?.();
+      }
       return;
     }
     const acked = observeRequest('event');

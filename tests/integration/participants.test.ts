@@ -1,5 +1,6 @@
 import type { Incident } from '../../incidents/model';
 import { SLACK_PARTICIPANT_LIST } from '../../server/jobs/slackRetries';
+import { SLACK_REQUEST_WORK } from '../../server/receiver/afterAck';
 import { ACTIONS } from '../../slack/blocks/ids';
 import { ManualClock } from '../support/clock';
 import { messageBlockErrors, type RecordedCall } from '../support/fakeSlack';
@@ -506,43 +507,70 @@ describe('restricted commands (SLACK_RESTRICTED_COMMANDS)', () => {
   });
 });
 
-describe('a participant list past the bound on requests in memory', () => {
+describe('participant lists past the bound on work after the ack', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    // 0: every request is past the bound, so what can wait goes to the work queue.
-    app = await TestApp.start({ env: { WORK_MAX_REQUESTS_IN_MEMORY: '0' } });
+    // One request at a time carries on after its ack and none may wait: the rest of a burst is stored.
+    app = await TestApp.start({ env: { WORK_MAX_REQUESTS_AFTER_ACK: '1', WORK_MAX_REQUESTS_WAITING_AFTER_ACK: '0' } });
   });
   afterAll(async () => {
     await app.stop();
   });
 
-  test('is stored and answered once by the background work, on the response_url, instead of waiting in memory', async () => {
+  test('a burst that needs Slack is stored as its requests and answered once each, on its response_url, by the background work', async () => {
     const incident = await reportIncident(app, { answers: { commander: COMMANDER } });
     const channelId = channelOf(incident);
     await join(app, COMMANDER, channelId);
     await join(app, HELPER, channelId);
-    const responseUrl = app.fake.responseUrl();
     const lookupsBefore = app.fake.callsTo('users.info').length;
+    const responseUrls = Array.from({ length: 12 }, () => app.fake.responseUrl());
 
-    const ack = await app.command(app.settings.commands.listParticipants, {
-      user_id: HELPER,
-      channel_id: channelId,
-      response_url: responseUrl,
-    });
-    // A profile was not cached yet, so the ack is empty and the list comes after it.
-    expect(ack.status).toBe(200);
-    expect(ack.text).toBe('');
+    // Slack is slow, so the lists of the burst are acked before any profile is known.
+    app.fake.setLatency(300);
+    const acks = await Promise.all(
+      responseUrls.map((responseUrl) =>
+        app.command(app.settings.commands.listParticipants, { user_id: HELPER, channel_id: channelId, response_url: responseUrl }),
+      ),
+    );
+    expect(acks.map((ack) => ack.status)).toEqual(responseUrls.map(() => 200));
     await app.settle();
+    app.fake.setLatency(0);
 
-    const stored = await app.deps.store.workQueue.find(SLACK_PARTICIPANT_LIST, responseUrl);
-    expect(stored?.status).toBe('done');
-    expect(stored?.payload).toEqual({ incidentId: incident.id, responseUrl });
+    // Past the one slot, each list was stored whole (the one bound), none as a list of its own.
+    const stored = await app.deps.store.db.selectFrom('work_items').select(['kind', 'status']).execute();
+    const requests = stored.filter((item) => item.kind === SLACK_REQUEST_WORK);
+    expect(requests.length).toBeGreaterThan(0);
+    expect(requests.every((item) => item.status === 'done')).toBe(true);
+    expect(stored.filter((item) => item.kind === SLACK_PARTICIPANT_LIST)).toEqual([]);
+    // Each person has the list once: after the ack on its response_url, or (a request that came
+    // in once the profiles were known, on a busy machine) in the ack itself and nowhere else.
+    responseUrls.forEach((responseUrl, index) => {
+      const posts = app.fake.responseUrlPosts.filter((post) => responseUrl.endsWith(post.path));
+      const answers = [...(acks[index].text ? [acks[index].json()] : []), ...posts.map((post) => post.body)];
+      expect(answers).toHaveLength(1);
+      expect(answers[0].response_type).toBe('ephemeral');
+      expect(blockText(answers[0])).toContain(`Participants in ${incident.name}`);
+      expect(blockText(answers[0])).toContain('Incident Commander');
+    });
+    expect(app.fake.responseUrlPosts.length).toBeGreaterThanOrEqual(requests.length);
+    expect(app.fake.callsTo('users.info').length).toBeGreaterThan(lookupsBefore);
+  }, 30_000);
+
+  test('a list an earlier version stored as slack.participant_list is still answered once', async () => {
+    const incident = await reportIncident(app, { answers: { commander: COMMANDER } });
+    await join(app, COMMANDER, channelOf(incident));
+    const responseUrl = app.fake.responseUrl();
+    await app.deps.store.workQueue.enqueue({
+      kind: SLACK_PARTICIPANT_LIST,
+      payload: { incidentId: incident.id, responseUrl },
+      dedupeKey: responseUrl,
+    });
+    app.deps.work.wake();
+    await app.settle();
+    expect((await app.deps.store.workQueue.find(SLACK_PARTICIPANT_LIST, responseUrl))?.status).toBe('done');
     const posts = app.fake.responseUrlPosts.filter((post) => responseUrl.endsWith(post.path));
     expect(posts).toHaveLength(1);
-    expect(posts[0].body.response_type).toBe('ephemeral');
     expect(blockText(posts[0].body)).toContain(`Participants in ${incident.name}`);
-    expect(blockText(posts[0].body)).toContain('Incident Commander');
-    expect(app.fake.callsTo('users.info').length).toBeGreaterThan(lookupsBefore);
   }, 30_000);
 });

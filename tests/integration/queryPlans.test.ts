@@ -208,7 +208,7 @@ describe.each(databaseKinds)('hot-path queries use indexes (%s query plans)', (k
   });
   afterEach(() => app.stop());
 
-  it('joins, messages, leaves, list-participants, the Home tab, the work queue and the timeline', async () => {
+  it('joins, messages, leaves, list-participants, help, the Home tab, the work queue and the timeline', async () => {
     const recording = recordQueries();
     recording.on = true;
     try {
@@ -222,6 +222,8 @@ describe.each(databaseKinds)('hot-path queries use indexes (%s query plans)', (k
       // Commands: the incident of the channel, restrictions, the participant list (answered in the ack or after).
       await app.command(app.settings.commands.listParticipants, { channel_id: CHANNEL, user_id: RESPONDER });
       await app.command(app.settings.commands.listParticipants, { channel_id: CHANNEL, user_id: RESPONDER });
+      // Help outside an incident channel: the person's open incidents (in the ack).
+      await app.command(app.settings.commands.dispatch, { text: 'help', channel_id: 'C0GENERAL1', user_id: RESPONDER });
       await app.settle();
       // The Home tab: for someone in incidents, with tasks and a follow-up, and for an outsider.
       await app.event(appHomeOpened(RESPONDER));

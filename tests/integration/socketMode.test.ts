@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { register } from 'prom-client';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { SLACK_REQUEST_WORK } from '../../server/receiver/afterAck';
 import { SLACK_EVENT_WORK } from '../../server/receiver/eventInbox';
 import { FakeSlack } from '../support/fakeSlack';
 import { envelope, memberJoined, readSample, slashCommand } from '../support/payloads';
@@ -145,6 +146,84 @@ test('Socket Mode deliveries are counted and their acks timed per surface in /me
     await socketMode.close();
   }
 });
+
+test('in Socket Mode work after the ack has the same bound as over HTTP: past it, commands are stored and answered once each', async () => {
+  const socketMode = await socketModeServer();
+  const fake = await FakeSlack.start({ appId: 'A0APPTEST1', appToken: APP_TOKEN, socketModeUrl: socketMode.url });
+  // One request at a time carries on after its ack and none may wait: the rest of a burst is stored.
+  const app = await TestApp.start({
+    fake,
+    env: {
+      SLACK_SOCKET_MODE: 'true',
+      SLACK_APP_TOKEN: APP_TOKEN,
+      WORK_MAX_REQUESTS_AFTER_ACK: '1',
+      WORK_MAX_REQUESTS_WAITING_AFTER_ACK: '0',
+    },
+  });
+  try {
+    await socketMode.connected;
+    const channelId = 'G0SOCKET001';
+    const people = ['U0SOCKADA1', 'U0SOCKBOB1'];
+    for (const id of people) fake.addUser({ id, name: id.toLowerCase(), real_name: `Person ${id}` });
+    fake.addChannel({ id: channelId, name: 'dispatch-1-socket', is_private: true, members: new Set([fake.botUserId, ...people]) });
+    const { store } = app.deps;
+    const incident = await store.transaction((repos) =>
+      repos.incidents.insert({
+        namePrefix: 'dispatch',
+        title: 'Queue backlog growing',
+        description: 'Consumers are behind',
+        type: 'Availability',
+        priority: 'High',
+        visibility: 'open',
+        reporterId: people[0],
+        reportedAt: new Date(),
+      }),
+    );
+    await store.incidents.update(incident.id, { channelId, channelName: 'dispatch-1-socket' }, new Date());
+    for (const id of people) await store.participants.join(incident.id, id, new Date());
+
+    // Slack is slow, so each list needs it after its ack (no profile is known yet) and holds its slot.
+    fake.setLatency(300);
+    const responseUrls = Array.from({ length: 10 }, () => fake.responseUrl());
+    for (const [index, responseUrl] of responseUrls.entries()) {
+      socketMode.send({
+        envelope_id: `env-list-${index}`,
+        type: 'slash_commands',
+        accepts_response_payload: true,
+        payload: slashCommand({
+          command: '/dispatch-list-participants',
+          channel_id: channelId,
+          user_id: people[1],
+          trigger_id: fake.issueTriggerId(),
+          response_url: responseUrl,
+        }),
+      });
+    }
+    await waitUntil(() => responseUrls.every((_url, index) => socketMode.acks.some((ack) => ack.envelope_id === `env-list-${index}`)));
+    await app.settle();
+    fake.setLatency(0);
+
+    const stored = await store.db.selectFrom('work_items').select(['status']).where('kind', '=', SLACK_REQUEST_WORK).execute();
+    expect(stored.length).toBeGreaterThan(0);
+    expect(stored.every((item) => item.status === 'done')).toBe(true);
+    // Each person has the list once: after the ack on its response_url, or (a request that came
+    // in once the profiles were known, on a busy machine) in the ack itself and nowhere else.
+    for (const [index, responseUrl] of responseUrls.entries()) {
+      const ack = socketMode.acks.find((sent) => sent.envelope_id === `env-list-${index}`);
+      const posts = fake.responseUrlPosts.filter((post) => responseUrl.endsWith(post.path));
+      const acked = ack?.payload as { blocks?: unknown } | undefined;
+      const answers = [...(acked?.blocks ? [acked] : []), ...posts.map((post) => post.body)];
+      expect(answers).toHaveLength(1);
+      expect(JSON.stringify(answers[0])).toContain(`Participants in ${incident.name}`);
+    }
+    // A request stored for later is no failure: nothing was logged as one.
+    expect(app.logs.filter((line) => line.includes('"level":"error"'))).toEqual([]);
+  } finally {
+    await app.stop();
+    await fake.stop();
+    await socketMode.close();
+  }
+}, 30_000);
 
 /** Every sample of the request and ack metrics, keyed by series (name and labels as Prometheus prints them). */
 async function metricSamples(): Promise<Map<string, number>> {

@@ -76,33 +76,3 @@ describe('InFlightWork (what shutdown waits for)', () => {
     await expect(later).resolves.toBe(true);
   });
 });
-
-describe('InFlightWork with a limit (work after an ack that can wait is stored past it)', () => {
-  test('overLimit() is true only while more than the limit run, the asking request included', async () => {
-    const inflight = new InFlightWork(2);
-    const seen: boolean[] = [];
-    const works = [manualWork(), manualWork(), manualWork()];
-    const tracked = works.map((work) =>
-      inflight.track(async () => {
-        seen.push(inflight.overLimit());
-        await work.promise;
-      }),
-    );
-    expect(seen).toEqual([false, false, true]);
-    expect(inflight.overLimit()).toBe(true);
-    works[2].finish();
-    await tracked[2];
-    expect(inflight.overLimit()).toBe(false);
-    for (const work of works) work.finish();
-    await Promise.all(tracked);
-  });
-
-  test('without a limit it is never over', async () => {
-    const inflight = new InFlightWork();
-    const works = Array.from({ length: 50 }, () => manualWork());
-    const tracked = works.map((work) => inflight.track(() => work.promise));
-    expect(inflight.overLimit()).toBe(false);
-    for (const work of works) work.finish();
-    await Promise.all(tracked);
-  });
-});

@@ -165,4 +165,16 @@ describe('no setting silently does nothing', () => {
     const { warnings } = loadSettingsWithWarnings({ ...REQUIRED, SLACK_BOT_TOKEN: 'xoxb-other', TEST_DATABASE_URL: 'x', HOME: '/root' });
     expect(warnings).toEqual([{ setting: 'SLACK_BOT_TOKEN', problem: 'is not a setting of Dispatch for Slack and does nothing' }]);
   });
+
+  test('a setting an earlier version had still starts the app, with a warning that names what replaced it', () => {
+    const { warnings } = loadSettingsWithWarnings({ ...REQUIRED, WORK_MAX_REQUESTS_IN_MEMORY: '200' });
+    expect(warnings).toEqual([
+      {
+        setting: 'WORK_MAX_REQUESTS_IN_MEMORY',
+        problem: expect.stringMatching(
+          /^was removed and does nothing: .*WORK_MAX_REQUESTS_AFTER_ACK and WORK_MAX_REQUESTS_WAITING_AFTER_ACK/,
+        ),
+      },
+    ]);
+  });
 });
