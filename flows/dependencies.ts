@@ -21,6 +21,7 @@ import type { SlackGateway } from '../slack/gateway';
 import type { WorkspaceLinks } from '../slack/links';
 import type { UserDirectory } from '../slack/userDirectory';
 import type { DeferredSlackWork } from './deferredSlack';
+import type { ParticipantListCache } from './participantListCache';
 
 /** Durable after-close work: the composition enqueues it in the database; a worker runs it with retries. */
 export interface AfterCloseQueue {
@@ -45,6 +46,8 @@ export interface FlowDependencies {
   incidents: IncidentService;
   /** Who takes part in each incident, and their roles. */
   participants: ParticipantService;
+  /** The participant list last rendered per incident in this process, while its roster is unchanged. */
+  participantLists: ParticipantListCache;
   /** The on-call provider ONCALL_PROVIDER names, with its cached service list; null when it is `none`. */
   oncall: OncallDirectory | null;
   oncallEngagements: OncallEngagements;

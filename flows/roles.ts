@@ -1,6 +1,6 @@
-import type { Incident, Role } from '../incidents/model';
+import type { Incident, Participant, Role } from '../incidents/model';
 import { ROLE_LABELS } from '../incidents/model';
-import type { SlackMessage } from '../slack/blocks/message';
+import { ephemeral } from '../slack/blocks/message';
 import {
   PARTICIPANT_LIST_MAX,
   participantList,
@@ -9,35 +9,74 @@ import {
   roleDutiesMessage,
 } from '../slack/blocks/participantMessages';
 import { assignRoleModal } from '../slack/blocks/participantModals';
+import { prepareJson } from '../slack/preparedJson';
+import type { SlackUserProfile } from '../slack/userProfile';
 import { deferFailedSteps } from './deferredSlack';
 import type { FlowDependencies } from './dependencies';
 import { type IncidentChannelDependencies, refreshIncidentChannel } from './incidentChannel';
+import type { ParticipantListAnswer } from './participantListCache';
 import type { Reply } from './reply';
 import { attemptStep, postStep, reportOutcome, type StepFailure } from './steps';
+
+type ListDependencies = Pick<FlowDependencies, 'participants' | 'users' | 'participantLists'>;
+
+/** The list rendered before for this incident, while it still shows what it would show now. */
+function renderedBefore(deps: ListDependencies, incident: Incident): ParticipantListAnswer | undefined {
+  const rendered = deps.participantLists.find(incident);
+  return rendered && deps.users.holdsSameProfiles(rendered.shownUserIds, rendered.profiles) ? rendered.answer : undefined;
+}
+
+/** Renders the list (serialized once) and keeps it for the requests after this one. */
+function render(
+  deps: ListDependencies,
+  incident: Incident,
+  participants: Participant[],
+  shownUserIds: string[],
+  profiles: ReadonlyMap<string, SlackUserProfile | null>,
+): ParticipantListAnswer {
+  const answer = prepareJson(ephemeral(participantList(incident, participants, profiles)));
+  deps.participantLists.remember(incident, { shownUserIds, profiles: shownUserIds.map((userId) => profiles.get(userId) ?? null), answer });
+  return answer;
+}
+
+const shownIn = (participants: Participant[]) => participants.slice(0, PARTICIPANT_LIST_MAX).map((participant) => participant.userId);
 
 /**
  * The participant list when it can be answered at once, in the ack: the participants from the
  * store (one indexed read) and every profile it shows already in the directory's cache. Null
- * when a profile would need Slack; then `listParticipants` answers after the ack.
+ * when a profile would need Slack (they are looked up at once); then `listParticipants` answers
+ * after the ack. The answer rendered last for the incident is sent again, without reading the
+ * participants, while the incident (just looked up) says its roster has not changed since and
+ * the directory still holds the same profiles.
  */
-export async function participantListNow(
-  deps: Pick<FlowDependencies, 'participants' | 'users'>,
-  request: { incident: Incident },
-): Promise<SlackMessage | null> {
-  const participants = await deps.participants.list(request.incident.id);
-  const profiles = deps.users.knownProfiles(participants.slice(0, PARTICIPANT_LIST_MAX).map((participant) => participant.userId));
-  return profiles ? participantList(request.incident, participants, profiles) : null;
+export async function participantListNow(deps: ListDependencies, request: { incident: Incident }): Promise<ParticipantListAnswer | null> {
+  const { incident } = request;
+  const before = renderedBefore(deps, incident);
+  if (before) return before;
+  const participants = await deps.participants.list(incident.id);
+  const shownUserIds = shownIn(participants);
+  const profiles = deps.users.knownProfiles(shownUserIds);
+  if (!profiles) {
+    // Looked up from now, not once this request's turn after the ack comes: in a burst, the
+    // requests behind this one then find them known and answer in their acks. Not awaited; a
+    // failed look-up is not cached and the answer after the ack asks again.
+    deps.users.profiles(shownUserIds).catch(() => undefined);
+    return null;
+  }
+  return render(deps, incident, participants, shownUserIds, profiles);
 }
 
-/** Lists the participants; profiles come from the cached directory, only for those the answer can show. */
-export async function listParticipants(
-  deps: Pick<FlowDependencies, 'participants' | 'users'>,
-  request: { incident: Incident; reply: Reply },
-): Promise<void> {
+/**
+ * Lists the participants; profiles come from the cached directory, only for those the answer
+ * can show. Requests that waited for the same profiles share one rendering: the first renders,
+ * the others find it.
+ */
+export async function listParticipants(deps: ListDependencies, request: { incident: Incident; reply: Reply }): Promise<void> {
   const { incident } = request;
   const participants = await deps.participants.list(incident.id);
-  const profiles = await deps.users.profiles(participants.slice(0, PARTICIPANT_LIST_MAX).map((participant) => participant.userId));
-  await request.reply(participantList(incident, participants, profiles));
+  const shownUserIds = shownIn(participants);
+  const profiles = await deps.users.profiles(shownUserIds);
+  await request.reply(renderedBefore(deps, incident) ?? render(deps, incident, participants, shownUserIds, profiles));
 }
 
 /**
@@ -46,7 +85,7 @@ export async function listParticipants(
  * and run again by the background work, which answers on the same response_url.
  */
 export async function answerParticipantList(
-  deps: Pick<FlowDependencies, 'participants' | 'users' | 'gateway'>,
+  deps: ListDependencies & Pick<FlowDependencies, 'gateway'>,
   request: { incident: Incident; responseUrl: string },
 ): Promise<void> {
   const { incident, responseUrl } = request;

@@ -33,6 +33,12 @@ export interface Incident {
   updatedAt: Date;
   /** Status report reminders are not sent before this time. */
   reminderSnoozedUntil: Date | null;
+  /**
+   * The revision of the incident's roster (its participants, their roles, joins, leaves and
+   * counted messages): it advances with every change to any of them, whoever makes it, so two
+   * reads of the incident with the same revision saw the same roster.
+   */
+  rosterRevision: number;
 }
 
 export const ROLES = ['commander', 'scribe', 'liaison', 'reporter', 'participant', 'observer'] as const;

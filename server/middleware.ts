@@ -2,6 +2,7 @@ import { type AnyMiddlewareArgs, type Middleware, ReceiverMultipleAckError } fro
 import { runWithRequestContext } from '../logging/context';
 import type { AppLogger } from '../logging/logger';
 import type { InFlightWork } from './inflight';
+import { wasAcknowledged } from './receiver/acknowledged';
 import { authoringAppOf, describeRequest, eventTypeOf, eventUserOf } from './requestInfo';
 
 /** Every request runs in its own log context and counts as in-flight work until it is done. */
@@ -51,6 +52,7 @@ export function ignoreOwnEvents(appId: string, botUserId: string, logger: AppLog
 export function ackUnhandled(logger: AppLogger): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
     await args.next();
+    if (wasAcknowledged(args.body)) return;
     try {
       if ('command' in args) {
         await args.ack({ response_type: 'ephemeral', text: `Dispatch does not handle ${args.command.command}.` });

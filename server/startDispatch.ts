@@ -5,6 +5,7 @@ import type { RetryOptions } from '@slack/web-api';
 import { effectiveWarnings, type SettingProblem, type Settings } from '../config';
 import { createFlows, type FlowDependencies } from '../flows';
 import type { AfterCloseScan } from '../flows/afterClose';
+import { ParticipantListCache } from '../flows/participantListCache';
 import type { ReminderScanResult } from '../flows/statusReportReminders';
 import { type Clock, systemClock } from '../incidents/clock';
 import { FeedbackService } from '../incidents/feedback';
@@ -250,6 +251,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     botUserId: identity.userId,
     incidents: new IncidentService(store, clock, settings.incident),
     participants: new ParticipantService(store, clock, identity.userId),
+    participantLists: new ParticipantListCache(),
     oncall,
     oncallEngagements: new OncallEngagements(store, clock),
     reports: new StatusReportService(store, clock),

@@ -59,6 +59,21 @@ export class UserDirectory {
     return results;
   }
 
+  /**
+   * True when each of `userIds` is still known, fresh, and exactly `profiles[i]` (the same object
+   * the directory handed out): what was rendered from them then still shows what the directory
+   * holds now. A profile looked up again (expired, refreshed) is a new object, so it answers false.
+   */
+  holdsSameProfiles(userIds: readonly string[], profiles: ReadonlyArray<SlackUserProfile | null>): boolean {
+    if (userIds.length !== profiles.length) return false;
+    const now = this.clock.now().getTime();
+    for (let index = 0; index < userIds.length; index += 1) {
+      const entry = this.cache.get(userIds[index]);
+      if (!entry?.settled || entry.expiresAt <= now || entry.settled.value !== profiles[index]) return false;
+    }
+    return true;
+  }
+
   /** Profiles of many users, with at most `concurrency` calls in flight (Slack's tier limits). */
   async profiles(userIds: string[], concurrency = 8): Promise<Map<string, SlackUserProfile | null>> {
     const unique = [...new Set(userIds)];

@@ -11,6 +11,7 @@ import { afterfireMigration } from './migrations/003_afterfire';
 import { followsMigration } from './migrations/003_messages_follows';
 import { submissionsMigration } from './migrations/004_races_submissions';
 import { scaleIndexesMigration } from './migrations/005_scale_indexes';
+import { rosterRevisionMigration } from './migrations/006_roster_revision';
 import { postgresPool } from './postgresPool';
 import { PreparingPostgresPool, StatementCachingSqlite } from './preparedStatements';
 import type { Database } from './schema';
@@ -76,6 +77,7 @@ function migrationsFor(dialect: DialectName) {
     '003_afterfire': afterfireMigration(dialect),
     '004_races_submissions': submissionsMigration(),
     '005_scale_indexes': scaleIndexesMigration(),
+    '006_roster_revision': rosterRevisionMigration(dialect),
   };
 }
 

@@ -1,13 +1,14 @@
 import { type Kysely, type Selectable, sql, type Updateable } from 'kysely';
 import { type Announcement, INCIDENT_STATUSES, type Incident, type IncidentStatus, type Visibility } from '../incidents/model';
 import type { IncidentChanges, IncidentRef, IncidentRepository, NewIncidentRecord, OpenIncidentCounts } from '../incidents/ports';
+import { precompiled } from './precompiled';
 import type { Database, IncidentsTable } from './schema';
 import { fromIso, fromIsoOrNull, toIso, toIsoOrNull } from './time';
 import { involves, visibleToUser } from './visibility';
 
 const OPEN_STATUSES: IncidentStatus[] = ['active', 'stable'];
 
-type IncidentRow = Selectable<IncidentsTable> & { commander_id: string | null };
+type IncidentRow = Selectable<IncidentsTable> & { commander_id: string | null; roster_revision: number | string | null };
 
 function toIncident(row: IncidentRow): Incident {
   return {
@@ -30,6 +31,8 @@ function toIncident(row: IncidentRow): Incident {
     closedAt: fromIsoOrNull(row.closed_at),
     updatedAt: fromIso(row.updated_at),
     reminderSnoozedUntil: fromIsoOrNull(row.reminder_snoozed_until),
+    // PostgreSQL sums integers as a bigint, which pg reads as a string; no counter yet is null.
+    rosterRevision: Number(row.roster_revision ?? 0),
   };
 }
 
@@ -52,29 +55,51 @@ function toRowChanges(changes: IncidentChanges, at: Date): Updateable<IncidentsT
   return row;
 }
 
+/**
+ * Incidents with their current commander, read from the roles, and their roster's revision. The
+ * role and the limit are literals, not parameters: only then does SQLite's planner match the
+ * partial index on the one current commander (role = 'commander' and not revoked), a single-row
+ * lookup; with "role = ?" the lookup costs several times more on every command and event.
+ */
+function selectIncidents(db: Kysely<Database>) {
+  return db
+    .selectFrom('incidents as i')
+    .selectAll('i')
+    .select((eb) =>
+      eb
+        .selectFrom('participant_roles as r')
+        .select('r.user_id')
+        .whereRef('r.incident_id', '=', 'i.id')
+        .where('r.role', '=', sql.lit('commander'))
+        .where('r.revoked_at', 'is', null)
+        .limit(sql.lit(1))
+        .as('commander_id'),
+    )
+    .select((eb) =>
+      // The roster's revision: the sum of its counters (migration 006), a few rows by primary key.
+      eb
+        .selectFrom('roster_revisions as v')
+        .select(sql<number | string | null>`sum(v.revision)`.as('revision'))
+        .whereRef('v.incident_id', '=', 'i.id')
+        .as('roster_revision'),
+    );
+}
+
+/**
+ * The lookups every command, button and stored job starts with, compiled once (store/precompiled.ts):
+ * building this query's tree with its two subqueries and compiling it cost about as much CPU as a
+ * cached participant list's whole answer.
+ */
+const incidentByChannel = precompiled((db: Kysely<Database>, p: { channelId: string }) =>
+  selectIncidents(db).where('i.channel_id', '=', p.channelId),
+);
+const incidentById = precompiled((db: Kysely<Database>, p: { id: number }) => selectIncidents(db).where('i.id', '=', p.id));
+
 export class KyselyIncidentRepository implements IncidentRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /**
-   * Incidents with their current commander, read from the roles. The role and the limit are
-   * literals, not parameters: only then does SQLite's planner match the partial index on the
-   * one current commander (role = 'commander' and not revoked), a single-row lookup; with
-   * "role = ?" the lookup costs several times more on every command and event.
-   */
   private selectIncidents() {
-    return this.db
-      .selectFrom('incidents as i')
-      .selectAll('i')
-      .select((eb) =>
-        eb
-          .selectFrom('participant_roles as r')
-          .select('r.user_id')
-          .whereRef('r.incident_id', '=', 'i.id')
-          .where('r.role', '=', sql.lit('commander'))
-          .where('r.revoked_at', 'is', null)
-          .limit(sql.lit(1))
-          .as('commander_id'),
-      );
+    return selectIncidents(this.db);
   }
 
   /** Inserts the incident and names it after its number (prefix-number). Call inside a transaction. */
@@ -115,7 +140,7 @@ export class KyselyIncidentRepository implements IncidentRepository {
   }
 
   async findById(id: number): Promise<Incident | undefined> {
-    const row = await this.selectIncidents().where('i.id', '=', id).executeTakeFirst();
+    const row = await incidentById.first(this.db, { id });
     return row ? toIncident(row) : undefined;
   }
 
@@ -131,7 +156,7 @@ export class KyselyIncidentRepository implements IncidentRepository {
   }
 
   async findByChannel(channelId: string): Promise<Incident | undefined> {
-    const row = await this.selectIncidents().where('i.channel_id', '=', channelId).executeTakeFirst();
+    const row = await incidentByChannel.first(this.db, { channelId });
     return row ? toIncident(row) : undefined;
   }
 

@@ -24,6 +24,14 @@ export interface Database {
   feedback: FeedbackTable;
   work_items: WorkItemsTable;
   incident_followers: IncidentFollowersTable;
+  roster_revisions: RosterRevisionsTable;
+}
+
+/** Counters advanced by triggers on participants and participant_roles; their sum per incident is its roster's revision (migration 006). */
+export interface RosterRevisionsTable {
+  incident_id: number;
+  shard: number;
+  revision: number;
 }
 
 export interface IncidentFollowersTable {

@@ -9,7 +9,7 @@ export const listParticipantsCommand = incidentCommand({
     // Usually everything it shows is at hand: then the answer is the ack, and nothing is posted.
     const now = await deps.flows.participantListNow({ incident });
     if (now) {
-      await ack({ response_type: 'ephemeral', ...now });
+      await ack(now);
       return;
     }
     await ack();

@@ -95,7 +95,17 @@ function rethrow(error: unknown): never {
 
 type SlackWorkDependencies = Pick<
   FlowDependencies,
-  'settings' | 'gateway' | 'users' | 'links' | 'logger' | 'incidents' | 'reports' | 'resources' | 'deferred' | 'participants'
+  | 'settings'
+  | 'gateway'
+  | 'users'
+  | 'links'
+  | 'logger'
+  | 'incidents'
+  | 'reports'
+  | 'resources'
+  | 'deferred'
+  | 'participants'
+  | 'participantLists'
 >;
 
 /** The handlers of the deferred Slack work, registered on every replica's worker. */

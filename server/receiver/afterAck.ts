@@ -6,6 +6,7 @@ import type { JsonValue, WorkQueueRepository } from '../../store/workQueue';
 import { ReportedError } from '../errorHandling';
 import { workMetrics } from '../jobs/metrics';
 import { PermanentWorkError, type WorkQueueWorker } from '../jobs/workQueueWorker';
+import { markAcknowledged } from './acknowledged';
 
 /** The work kind of a request whose work after the ack waits in the database. */
 export const SLACK_REQUEST_WORK = 'slack.request';
@@ -175,6 +176,7 @@ export class AfterAckWork {
             ack: async (response?: unknown) => {
               if (acknowledged) throw new ReceiverMultipleAckError();
               acknowledged = true;
+              markAcknowledged(body);
               const message = ackedMessage(response);
               if (message && responseUrl && this.answerLater) await this.answerLater(responseUrl, message);
             },

@@ -8,14 +8,17 @@ import {
   HTTPResponseAck,
   type Receiver,
   type ReceiverEvent,
+  ReceiverMultipleAckError,
 } from '@slack/bolt';
 import type { BufferedIncomingMessage } from '@slack/bolt/dist/receivers/BufferedIncomingMessage';
 import { runWithRequestContext } from '../../logging/context';
 import type { AppLogger } from '../../logging/logger';
+import { preparedBody } from '../../slack/preparedJson';
 import { runBeforeAck } from '../../store/ackPhase';
 import { ReportedError } from '../errorHandling';
 import { observeRequest } from '../metrics';
 import { describeRequest } from '../requestInfo';
+import { markAcknowledged } from './acknowledged';
 import type { AfterAckWork, Release } from './afterAck';
 import { classifySlackBody } from './payloads';
 
@@ -345,13 +348,26 @@ export class SlackHttpReceiver implements Receiver {
       httpResponse: response,
     });
     const reply = ack.bind();
+    let answered = false;
     const { afterAck } = this.options;
     let release: Release | undefined;
     const event: ReceiverEvent = {
       body,
       ack: async (message) => {
         try {
-          await reply(message);
+          if (answered) throw new ReceiverMultipleAckError();
+          answered = true;
+          markAcknowledged(body);
+          const prepared = preparedBody(message);
+          if (prepared) {
+            // Serialized once for many requests (slack/preparedJson.ts): written as it is, as JSON,
+            // where Bolt's buildContentResponse would stringify the object again.
+            ack.ack();
+            response.writeHead(200, { 'content-type': 'application/json', 'content-length': prepared.length });
+            response.end(prepared);
+          } else {
+            await reply(message);
+          }
         } finally {
           // Once answered, the rest of the request's queries leave the ack lane.
           acknowledged();

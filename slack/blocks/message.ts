@@ -6,6 +6,13 @@ export interface SlackMessage {
   blocks?: KnownBlock[];
 }
 
+/** A command's answer in its ack, seen only by whoever ran the command. */
+export type EphemeralAnswer = SlackMessage & { response_type: 'ephemeral' };
+
+export function ephemeral(message: SlackMessage): EphemeralAnswer {
+  return { response_type: 'ephemeral', ...message };
+}
+
 /** A Slack step that did not happen, in words for the person who asked. */
 export interface StepFailure {
   step: string;

@@ -22,6 +22,7 @@ export function anIncident(changes: Partial<Incident> = {}, reportedAt = new Dat
     closedAt: null,
     updatedAt: reportedAt,
     reminderSnoozedUntil: null,
+    rosterRevision: 0,
     ...changes,
   };
 }

@@ -19,6 +19,8 @@ export interface HttpAnswer {
   json(): Record<string, unknown>;
   /** Milliseconds from sending to the answer. */
   elapsedMs: number;
+  /** The answer's content-type header, when it had one. */
+  contentType: string | null;
 }
 
 export interface TestAppOptions {
@@ -98,7 +100,13 @@ export class TestApp {
     const started = Date.now();
     const response = await fetch(`${this.url}${path}`, { method: 'POST', headers, body });
     const text = await response.text();
-    return { status: response.status, text, json: () => JSON.parse(text) as Record<string, unknown>, elapsedMs: Date.now() - started };
+    return {
+      status: response.status,
+      text,
+      json: () => JSON.parse(text) as Record<string, unknown>,
+      elapsedMs: Date.now() - started,
+      contentType: response.headers.get('content-type'),
+    };
   }
 
   /** Runs a slash command as `user` in `channel` with a fresh trigger_id and response_url. */

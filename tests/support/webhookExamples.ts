@@ -40,6 +40,7 @@ function incident(changes: Partial<Incident> = {}): Incident {
     closedAt: null,
     updatedAt: reportedAt,
     reminderSnoozedUntil: null,
+    rosterRevision: 0,
     ...changes,
   };
 }

@@ -92,6 +92,7 @@ describe.each(databaseKinds)('the store on %s', (kind) => {
         closedAt: null,
         updatedAt: T0,
         reminderSnoozedUntil: null,
+        rosterRevision: 0,
       });
       expect(first.name).toBe('dispatch-1');
       expect(second.name).toBe('dispatch-2');
@@ -264,6 +265,45 @@ describe.each(databaseKinds)('the store on %s', (kind) => {
         { userId: BOB, role: 'scribe', assignedAt: at(2), assignedBy: REPORTER, revokedAt: null },
         { userId: ALICE, role: 'scribe', assignedAt: at(5), assignedBy: BOB, revokedAt: null },
       ]);
+    });
+
+    test("the roster's revision advances with every write to it, by this store or by SQL written past it, and only then", async () => {
+      const other = await newIncident();
+      const revision = async (id = incident.id) => (await store.incidents.getById(id)).rosterRevision;
+      const revisions: number[] = [await revision()];
+      const advanced = async (step: string, write: () => Promise<unknown>) => {
+        await write();
+        const now = await revision();
+        expect([step, now > revisions[revisions.length - 1]]).toEqual([step, true]);
+        revisions.push(now);
+      };
+      await advanced('join', () => store.participants.join(incident.id, ALICE, at(1)));
+      await advanced('a counted message', () => store.participants.countMessage(incident.id, ALICE, at(2)));
+      await advanced('a message of someone never seen joining', () => store.participants.recordActivity(incident.id, BOB, at(2)));
+      await advanced('role assignment', () => store.participants.grantRole(incident.id, ALICE, 'scribe', REPORTER, at(3)));
+      await advanced('role revocation', () => store.participants.revokeRole(incident.id, ALICE, 'scribe', at(4)));
+      await advanced('leave', () => store.participants.leave(incident.id, ALICE, at(5)));
+      await advanced('rejoin', () => store.participants.join(incident.id, ALICE, at(6)));
+      // Another writer (a script, a shell, another app) that never goes through the repositories.
+      await advanced('a direct UPDATE', () => sql`update participants set message_count = 7 where user_id = ${BOB}`.execute(store.db));
+      await advanced('a direct INSERT', () =>
+        sql`insert into participants (incident_id, user_id, joined_at, message_count) values (${incident.id}, ${CAROL}, ${at(7).toISOString()}, 0)`.execute(
+          store.db,
+        ),
+      );
+
+      // Writes that change nothing, and other incidents' rosters, leave it as it is.
+      const settled = await revision();
+      await store.participants.join(incident.id, ALICE, at(8));
+      await store.participants.leave(incident.id, BOB, at(8));
+      await store.participants.leave(incident.id, BOB, at(9));
+      await store.participants.revokeRole(incident.id, ALICE, 'scribe', at(9));
+      await store.participants.join(other.id, ALICE, at(9));
+      await store.incidents.update(incident.id, { title: 'Checkout is failing for everyone', channelId: 'C0ROSTER01' }, at(9));
+      expect(await revision()).toBe(settled + 1); // BOB's first leave
+      // The lookup a command makes by its channel carries it, so checking it costs no query of its own.
+      expect((await store.incidents.findByChannel('C0ROSTER01'))?.rosterRevision).toBe(settled + 1);
+      expect(await revision(other.id)).toBeGreaterThan(0);
     });
 
     test('the database allows exactly one Incident Commander per incident', async () => {
