@@ -131,23 +131,25 @@ const claimQueries = new PrecompiledShapes((db: Kysely<Database>, p: ClaimParams
   if (db.getExecutor().adapter instanceof PostgresAdapter) candidates = candidates.forUpdate().skipLocked();
   // Materialised: PostgreSQL may otherwise run a LIMIT ... SKIP LOCKED subquery once per
   // outer row and lease more than `limit` items.
-  return db
-    .with(
-      (cte) => cte('candidates').materialized(),
-      () => candidates,
-    )
-    .updateTable('work_items')
-    .set((eb: ExpressionBuilder<Database, 'work_items'>) => ({
-      lease_owner: p.owner,
-      lease_until: p.leaseUntil,
-      attempts: eb('attempts', '+', 1),
-      updated_at: p.now,
-    }))
-    .where('id', 'in', (eb) => eb.selectFrom('candidates').select('candidates.id'))
-    // Checked again on the locked row: another claimer may have taken it since the scan.
-    .where('status', '=', 'pending')
-    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', p.now)]))
-    .returningAll();
+  return (
+    db
+      .with(
+        (cte) => cte('candidates').materialized(),
+        () => candidates,
+      )
+      .updateTable('work_items')
+      .set((eb: ExpressionBuilder<Database, 'work_items'>) => ({
+        lease_owner: p.owner,
+        lease_until: p.leaseUntil,
+        attempts: eb('attempts', '+', 1),
+        updated_at: p.now,
+      }))
+      .where('id', 'in', (eb) => eb.selectFrom('candidates').select('candidates.id'))
+      // Checked again on the locked row: another claimer may have taken it since the scan.
+      .where('status', '=', 'pending')
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', p.now)]))
+      .returningAll()
+  );
 });
 
 type CompleteParams = { owner: string; at: string } & Record<`id${number}`, number>;
