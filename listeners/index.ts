@@ -28,9 +28,9 @@ export function registerRequestListeners(app: App, deps: ListenerDependencies): 
   router.mount(app);
 }
 
-/** Wires the Events API listeners (the app that runs stored events has only these). */
-export function registerEventListeners(app: App, deps: ListenerDependencies): void {
+/** The Events API listeners, which run stored events (ListenerRouter.dispatchEvent). */
+export function eventListeners(deps: ListenerDependencies): ListenerRouter {
   const router = new ListenerRouter();
   events.register(router, deps);
-  router.mount(app);
+  return router;
 }

@@ -55,7 +55,21 @@ export class ListenerRouter implements ListenerRoutes {
     add(this.events, 'event', type, handler as unknown as Handler<EventArgs<string>>);
   }
 
-  /** Registers one Bolt listener per surface that has routes. */
+  /**
+   * Runs the listener of a stored event's type, as Bolt's event(type) would (one listener per
+   * type, matched exactly); false when no listener takes that type. Without Bolt's processEvent:
+   * the event was answered when it was stored, so there is nothing to authorize, ack or say, and
+   * Bolt's per-event work (a context, a client, say and stream helpers, a middleware chain per
+   * listener, each on its own copy of the arguments) cost more than most listeners' own work.
+   */
+  async dispatchEvent(body: EventArgs<string>['body']): Promise<boolean> {
+    const handler = this.events.get(body.event.type);
+    if (!handler) return false;
+    await handler({ body, event: body.event, payload: body.event });
+    return true;
+  }
+
+  /** Registers one Bolt listener per surface that has routes (events are dispatched by dispatchEvent). */
   mount(app: App): void {
     if (this.commands.size > 0) {
       app.command(ANY, async (args) => {
@@ -84,9 +98,6 @@ export class ListenerRouter implements ListenerRoutes {
         await this.suggestions.get(args.body.block_id)?.(args);
       });
     }
-    // Bolt's own event-type constraint, one listener per type: there are few, and Bolt treats
-    // some (message subtypes) specially.
-    for (const [type, handler] of this.events) app.event(type, handler);
   }
 }
 

@@ -20,7 +20,11 @@ export type ViewSubmissionArgs = AllMiddlewareArgs & SlackViewMiddlewareArgs<Vie
 export type MessageShortcutArgs = AllMiddlewareArgs & SlackShortcutMiddlewareArgs<MessageShortcut>;
 
 export type OptionsArgs = AllMiddlewareArgs & SlackOptionsMiddlewareArgs<'block_suggestion'>;
-export type EventArgs<EventType extends string> = AllMiddlewareArgs & SlackEventMiddlewareArgs<EventType>;
+/**
+ * An Events API listener runs on a stored event, after Slack was answered: it gets the event and
+ * its envelope, nothing to ack or say with (its side effects happen in flows, through the gateway).
+ */
+export type EventArgs<EventType extends string> = Pick<SlackEventMiddlewareArgs<EventType>, 'event' | 'payload' | 'body'>;
 
 export type ListenerHandler<Args> = (args: Args) => Promise<void>;
 

@@ -40,6 +40,14 @@ function logFailure(logger: AppLogger, error: unknown, reference: string): void 
   }
 }
 
+/**
+ * A stored event's listener failed: logged once, as a request's failure is. Nobody is told:
+ * Slack was answered when the event was stored, and an event has no one waiting on a reply.
+ */
+export function reportStoredEventFailure(error: unknown, logger: AppLogger): void {
+  logFailure(logger, error, randomBytes(4).toString('hex').toUpperCase());
+}
+
 /** Logs a failure once and tells the person behind the request, privately and in plain words. */
 async function reportFailure(error: unknown, body: AnyMiddlewareArgs['body'] | undefined, gateway: SlackGateway, logger: AppLogger) {
   const errors = isCodedError(error) ? unwrap(error) : [error];

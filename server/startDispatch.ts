@@ -20,7 +20,7 @@ import { StatusReportService } from '../incidents/reports';
 import { ResourceService } from '../incidents/resources';
 import { TaskService } from '../incidents/tasks';
 import { TimelineService } from '../incidents/timeline';
-import { registerEventListeners, registerRequestListeners } from '../listeners';
+import { eventListeners, registerRequestListeners } from '../listeners';
 import { type AppLogger, createLogger, toBoltLogger } from '../logging/logger';
 import { createOncallDirectory, type OncallDirectory, ScheduleFileError } from '../oncall';
 import { OncallEngagements } from '../oncall/engagements';
@@ -43,9 +43,10 @@ import { attachMetricSources, instrumentRequests, MeteredWebClient } from './met
 import { ackUnhandled, ignoreOwnEvents, isOwnEvent, trackRequests } from './middleware';
 import { probeRoutes, Readiness, trackSocketConnection } from './probes';
 import { AfterAckWork } from './receiver/afterAck';
-import { SlackEventInbox, StoredEventReceiver } from './receiver/eventInbox';
+import { SlackEventInbox } from './receiver/eventInbox';
 import { SlackHttpReceiver } from './receiver/slackHttpReceiver';
 import { InboxSocketModeReceiver } from './receiver/socketModeInbox';
+import { storedEventRunner } from './receiver/storedEvents';
 import { ReminderJob } from './reminderJob';
 import { FAILED_WEBHOOK_RETENTION_MS, setUpWebhookDelivery, webhookEventLog, webhookSecrets } from './webhooks';
 
@@ -344,27 +345,16 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
   };
   // Events never reach this app: both receivers store them and answer Slack themselves.
   registerRequestListeners(app, listenerDependencies);
-  // Stored events run through a Bolt app of their own: only the Events API listeners (a replay
-  // does not run every command's and button's matchers), and only the middleware that matters
-  // once Slack has been answered (log context and in-flight tracking, failure reports, own
-  // events); no conversation store, no unhandled-request ack. Its authorization is the
-  // identity checked at boot (no auth.test of its own).
-  const replay = new App({
-    receiver: new StoredEventReceiver(),
-    authorize: async () => ({ botToken: settings.slack.botToken, botId: identity.botId ?? undefined, botUserId: identity.userId }),
-    logger: toBoltLogger(logger),
-    clientOptions: { slackApiUrl: settings.slack.apiUrl, retryConfig: SLACK_RETRY_BUDGET, timeout: SLACK_CALL_TIMEOUT_MS },
-    extendedErrorHandler: true,
-    // As on the main app: no conversation state, and ignoreOwnEvents (and the inbox before it) skips own events.
-    convoStore: false,
-    ignoreSelf: false,
-  });
-  replay.use(trackRequests(inflight, logger));
-  replay.use(reportFailures(gateway, logger));
-  replay.use(ignoreOwnEvents(settings.slack.appUserSlug, identity.userId, logger));
-  installErrorHandling(replay, gateway, logger);
-  registerEventListeners(replay, listenerDependencies);
-  inbox.attach(replay);
+  // Stored events go straight to the Events API listeners (no Bolt app: Slack was answered
+  // when they were stored), in a request's log context and counted in flight.
+  inbox.attach(
+    storedEventRunner({
+      routes: eventListeners(listenerDependencies),
+      inflight,
+      logger,
+      isOwnEvent: (body) => isOwnEvent(body, settings.slack.appUserSlug, identity.userId),
+    }),
+  );
   // Commands and interactions whose work after the ack was stored run through the request app.
   afterAck.attach(app);
 

@@ -116,3 +116,27 @@ export function precompiled<DB, Params extends Record<string, unknown>, Row>(
 ): Precompiled<DB, Params, Row> {
   return new Precompiled(build);
 }
+
+/**
+ * Precompiled queries whose SQL depends on a small number (the rows of a grouped insert, the
+ * ids of an IN list): one per number, built when first needed, at most `maxShapes` of them.
+ * Past that bound a shape is built and compiled for its one run, as Kysely would.
+ */
+export class PrecompiledShapes<DB, Params extends Record<string, unknown>, Row> {
+  private readonly shapes = new Map<number, Precompiled<DB, Params, Row>>();
+
+  constructor(
+    private readonly build: (db: Kysely<DB>, params: Params, size: number) => Compilable<Row>,
+    private readonly maxShapes = 64,
+  ) {}
+
+  /** The query of this size (callers name its parameters by index: `id0`, `id1`, ...). */
+  of(size: number): Precompiled<DB, Params, Row> {
+    let shape = this.shapes.get(size);
+    if (!shape) {
+      shape = new Precompiled((db: Kysely<DB>, params: Params) => this.build(db, params, size));
+      if (this.shapes.size < this.maxShapes) this.shapes.set(size, shape);
+    }
+    return shape;
+  }
+}

@@ -1,4 +1,5 @@
-import { type Insertable, type Kysely, PostgresAdapter, type Selectable, sql } from 'kysely';
+import { type ExpressionBuilder, type Insertable, type Kysely, PostgresAdapter, type Selectable, sql } from 'kysely';
+import { PrecompiledShapes } from './precompiled';
 import type { Database, WorkItemsTable } from './schema';
 import { fromIso, fromIsoOrNull, toIso } from './time';
 
@@ -83,6 +84,118 @@ const toItem = (row: Selectable<WorkItemsTable>): WorkItem => ({
   finishedAt: fromIsoOrNull(row.finished_at),
 });
 
+/**
+ * Due, unleased items of these kinds that no earlier unfinished item with the same ordering
+ * key holds back.
+ */
+function claimable(db: Kysely<Database>, kinds: readonly string[], now: string) {
+  const isPostgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  // 'pending' as a literal, not a parameter: only then may the planner use the partial indexes
+  // on pending work (WHERE status = 'pending'); with "= ?" it walks every item of the kind.
+  return (
+    db
+      .selectFrom('work_items as w')
+      .where('w.status', '=', sql.lit('pending'))
+      .where('w.next_attempt_at', '<=', now)
+      .where((eb) => eb.or([eb('w.lease_until', 'is', null), eb('w.lease_until', '<', now)]))
+      // SQLite: "+kind" keeps the planner off the dedupe index (kind, dedupe_key), which walks
+      // every item of the kind ever stored, done ones included, instead of the pending ones.
+      .where((eb) => (isPostgres ? eb('w.kind', 'in', [...kinds]) : eb(sql<string>`+${sql.ref('w.kind')}`, 'in', [...kinds])))
+      .where((eb) =>
+        eb.or([
+          eb('w.ordering_key', 'is', null),
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('work_items as earlier')
+                .select('earlier.id')
+                .whereRef('earlier.ordering_key', '=', 'w.ordering_key')
+                .where('earlier.status', '=', sql.lit('pending'))
+                .whereRef('earlier.id', '<', 'w.id'),
+            ),
+          ),
+        ]),
+      )
+  );
+}
+
+/**
+ * The work queue's busiest statements, compiled once per shape (store/precompiled.ts): a claim
+ * per number of kinds, a completion per number of ids, a grouped insert per number of rows.
+ * Their parameters are named by index: `kind0`, `id3`, `payload12`.
+ */
+type ClaimParams = { now: string; leaseUntil: string; owner: string; limit: number } & Record<`kind${number}`, string>;
+const claimQueries = new PrecompiledShapes((db: Kysely<Database>, p: ClaimParams, kindCount: number) => {
+  const kinds = Array.from({ length: kindCount }, (_, index) => p[`kind${index}`]);
+  let candidates = claimable(db, kinds, p.now).select('w.id').orderBy('w.next_attempt_at').orderBy('w.id').limit(p.limit);
+  if (db.getExecutor().adapter instanceof PostgresAdapter) candidates = candidates.forUpdate().skipLocked();
+  // Materialised: PostgreSQL may otherwise run a LIMIT ... SKIP LOCKED subquery once per
+  // outer row and lease more than `limit` items.
+  return (
+    db
+      .with(
+        (cte) => cte('candidates').materialized(),
+        () => candidates,
+      )
+      .updateTable('work_items')
+      .set((eb: ExpressionBuilder<Database, 'work_items'>) => ({
+        lease_owner: p.owner,
+        lease_until: p.leaseUntil,
+        attempts: eb('attempts', '+', 1),
+        updated_at: p.now,
+      }))
+      .where('id', 'in', (eb) => eb.selectFrom('candidates').select('candidates.id'))
+      // Checked again on the locked row: another claimer may have taken it since the scan.
+      .where('status', '=', 'pending')
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', p.now)]))
+      .returningAll()
+  );
+});
+
+type CompleteParams = { owner: string; at: string } & Record<`id${number}`, number>;
+const completeQueries = new PrecompiledShapes((db: Kysely<Database>, p: CompleteParams, idCount: number) =>
+  db
+    .updateTable('work_items')
+    .set({ status: 'done', lease_owner: null, lease_until: null, finished_at: p.at, updated_at: p.at })
+    .where(
+      'id',
+      'in',
+      Array.from({ length: idCount }, (_, index) => p[`id${index}`]),
+    )
+    .where('lease_owner', '=', p.owner)
+    .where('status', '=', 'pending')
+    .returning('id'),
+);
+
+/** Every column of a new item, in every row: a grouped insert mixes leased and unleased items. */
+const INSERTED_COLUMNS = [
+  'kind',
+  'dedupe_key',
+  'ordering_key',
+  'payload',
+  'status',
+  'next_attempt_at',
+  'created_at',
+  'updated_at',
+  'lease_owner',
+  'lease_until',
+  'attempts',
+] as const satisfies ReadonlyArray<keyof Insertable<WorkItemsTable>>;
+type InsertParams = Record<`${(typeof INSERTED_COLUMNS)[number]}${number}`, unknown>;
+const insertQueries = new PrecompiledShapes((db: Kysely<Database>, p: InsertParams, rowCount: number) =>
+  db
+    .insertInto('work_items')
+    .values(
+      Array.from({ length: rowCount }, (_, index) => {
+        const row: Record<string, unknown> = {};
+        for (const column of INSERTED_COLUMNS) row[column] = p[`${column}${index}`];
+        return row as Insertable<WorkItemsTable>;
+      }),
+    )
+    .onConflict((conflict) => conflict.columns(['kind', 'dedupe_key']).doNothing())
+    .returning(['id', 'kind', 'dedupe_key']),
+);
+
 /** Error texts are kept short: they are for an operator reading the table, not a dump. */
 const MAX_ERROR_LENGTH = 2000;
 
@@ -97,10 +210,6 @@ export class WorkQueueRepository implements WorkEnqueuer {
     private readonly db: Kysely<Database>,
     private readonly clock: () => Date = () => new Date(),
   ) {}
-
-  private get isPostgres(): boolean {
-    return this.db.getExecutor().adapter instanceof PostgresAdapter;
-  }
 
   async enqueue(item: NewWorkItem): Promise<EnqueueResult> {
     if (item.dedupeKey !== undefined) {
@@ -127,12 +236,14 @@ export class WorkQueueRepository implements WorkEnqueuer {
     };
     const firsts = new Map<string, NewWorkItem>();
     for (const item of items) if (!firsts.has(keyOf(item))) firsts.set(keyOf(item), item);
-    const inserted = await this.db
-      .insertInto('work_items')
-      .values([...firsts.values()].map((item) => this.rowOf(item, at)))
-      .onConflict((conflict) => conflict.columns(['kind', 'dedupe_key']).doNothing())
-      .returning(['id', 'kind', 'dedupe_key'])
-      .execute();
+    const params: Record<string, unknown> = {};
+    let count = 0;
+    for (const item of firsts.values()) {
+      const row = this.rowOf(item, at);
+      for (const column of INSERTED_COLUMNS) params[`${column}${count}`] = row[column];
+      count += 1;
+    }
+    const inserted = await insertQueries.of(count).rows(this.db, params as InsertParams);
     const created = new Map(inserted.map((row) => [`${row.kind}\u0000${row.dedupe_key}`, Number(row.id)]));
     const existing = new Map<string, number>();
     const missing = [...firsts.values()].filter((item) => !created.has(keyOf(item)));
@@ -198,69 +309,19 @@ export class WorkQueueRepository implements WorkEnqueuer {
   }
 
   /**
-   * Due, unleased items of these kinds that no earlier unfinished item with the same ordering
-   * key holds back.
-   */
-  private claimable(kinds: readonly string[], now: string) {
-    // 'pending' as a literal, not a parameter: only then may the planner use the partial indexes
-    // on pending work (WHERE status = 'pending'); with "= ?" it walks every item of the kind.
-    return (
-      this.db
-        .selectFrom('work_items as w')
-        .where('w.status', '=', sql.lit('pending'))
-        .where('w.next_attempt_at', '<=', now)
-        .where((eb) => eb.or([eb('w.lease_until', 'is', null), eb('w.lease_until', '<', now)]))
-        // SQLite: "+kind" keeps the planner off the dedupe index (kind, dedupe_key), which walks
-        // every item of the kind ever stored, done ones included, instead of the pending ones.
-        .where((eb) => (this.isPostgres ? eb('w.kind', 'in', [...kinds]) : eb(sql<string>`+${sql.ref('w.kind')}`, 'in', [...kinds])))
-        .where((eb) =>
-          eb.or([
-            eb('w.ordering_key', 'is', null),
-            eb.not(
-              eb.exists(
-                eb
-                  .selectFrom('work_items as earlier')
-                  .select('earlier.id')
-                  .whereRef('earlier.ordering_key', '=', 'w.ordering_key')
-                  .where('earlier.status', '=', sql.lit('pending'))
-                  .whereRef('earlier.id', '<', 'w.id'),
-              ),
-            ),
-          ]),
-        )
-    );
-  }
-
-  /**
    * Leases up to `limit` due items to `owner`. An item is skipped while an earlier item with the
    * same ordering key is unfinished (pending, leased or waiting for its retry).
    */
   async claim(request: ClaimRequest): Promise<WorkItem[]> {
     if (request.limit <= 0 || request.kinds.length === 0) return [];
-    const now = toIso(request.now);
-    const leaseUntil = toIso(new Date(request.now.getTime() + request.leaseMs));
-    let candidates = this.claimable(request.kinds, now).select('w.id').orderBy('w.next_attempt_at').orderBy('w.id').limit(request.limit);
-    if (this.isPostgres) candidates = candidates.forUpdate().skipLocked();
-    // Materialised: PostgreSQL may otherwise run a LIMIT ... SKIP LOCKED subquery once per
-    // outer row and lease more than `limit` items.
-    const rows = await this.db
-      .with(
-        (cte) => cte('candidates').materialized(),
-        () => candidates,
-      )
-      .updateTable('work_items')
-      .set((eb) => ({
-        lease_owner: request.owner,
-        lease_until: leaseUntil,
-        attempts: eb('attempts', '+', 1),
-        updated_at: now,
-      }))
-      .where('id', 'in', (eb) => eb.selectFrom('candidates').select('candidates.id'))
-      // Checked again on the locked row: another claimer may have taken it since the scan.
-      .where('status', '=', 'pending')
-      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
-      .returningAll()
-      .execute();
+    const params: Record<string, unknown> = {
+      now: toIso(request.now),
+      leaseUntil: toIso(new Date(request.now.getTime() + request.leaseMs)),
+      owner: request.owner,
+      limit: request.limit,
+    };
+    for (const [index, kind] of request.kinds.entries()) params[`kind${index}`] = kind;
+    const rows = await claimQueries.of(request.kinds.length).rows(this.db, params as ClaimParams);
     return rows.map(toItem).sort((a, b) => a.id - b.id);
   }
 
@@ -289,14 +350,9 @@ export class WorkQueueRepository implements WorkEnqueuer {
    */
   async completeMany(ids: readonly number[], owner: string, at: Date): Promise<number[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db
-      .updateTable('work_items')
-      .set({ status: 'done', lease_owner: null, lease_until: null, finished_at: toIso(at), updated_at: toIso(at) })
-      .where('id', 'in', [...ids])
-      .where('lease_owner', '=', owner)
-      .where('status', '=', 'pending')
-      .returning('id')
-      .execute();
+    const params: Record<string, unknown> = { owner, at: toIso(at) };
+    for (const [index, id] of ids.entries()) params[`id${index}`] = id;
+    const rows = await completeQueries.of(ids.length).rows(this.db, params as CompleteParams);
     return rows.map((row) => Number(row.id));
   }
 
@@ -378,7 +434,7 @@ export class WorkQueueRepository implements WorkEnqueuer {
   /** Items a worker would claim if it looked now (due, not leased, not held back by their order). */
   async claimableCount(kinds: readonly string[], now: Date): Promise<number> {
     if (kinds.length === 0) return 0;
-    const row = await this.claimable(kinds, toIso(now))
+    const row = await claimable(this.db, kinds, toIso(now))
       .select((eb) => eb.fn.countAll().as('count'))
       .executeTakeFirstOrThrow();
     return Number(row.count);

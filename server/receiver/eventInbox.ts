@@ -1,28 +1,10 @@
-import type { App, Receiver } from '@slack/bolt';
 import { DomainError } from '../../incidents/errors';
 import type { AppLogger } from '../../logging/logger';
 import type { JsonValue, WorkEnqueuer } from '../../store/workQueue';
-import { ReportedError } from '../errorHandling';
 import { workMetrics } from '../jobs/metrics';
 import { PermanentWorkError, type WorkQueueWorker } from '../jobs/workQueueWorker';
 import { eventIdOf } from '../requestInfo';
 import type { EventAcceptance, EventDelivery } from './slackHttpReceiver';
-
-/**
- * The receiver of the app that runs stored events: it listens on nothing (the receivers in
- * front store events and answer Slack); the inbox hands each stored event to the app.
- */
-export class StoredEventReceiver implements Receiver {
-  init(): void {}
-
-  start(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  stop(): Promise<void> {
-    return Promise.resolve();
-  }
-}
 
 /** The work kind of an Events API delivery waiting in the inbox. */
 export const SLACK_EVENT_WORK = 'slack.event';
@@ -43,6 +25,12 @@ interface StoredDelivery {
   retryNum: number | null;
   retryReason: string | null;
 }
+
+/**
+ * Runs a stored event's listener (Slack was answered already). A failure it reports as a
+ * DomainError is final (running it again gives the same answer); any other is retried.
+ */
+export type StoredEventRunner = (body: Record<string, unknown>) => Promise<void>;
 
 function isStoredDelivery(payload: JsonValue): payload is StoredDelivery & { [key: string]: JsonValue } {
   return (
@@ -106,27 +94,18 @@ export class SlackEventInbox {
     return 'accepted';
   }
 
-  /**
-   * Runs stored events through `app`'s middleware and listeners (Slack was answered already):
-   * an app of their own, with only the Events API listeners (see startDispatch).
-   */
-  attach(app: App): void {
+  /** Runs stored events with `run` (their listeners; see startDispatch). */
+  attach(run: StoredEventRunner): void {
     this.options.worker.register(
       SLACK_EVENT_WORK,
       async (payload) => {
         if (!isStoredDelivery(payload)) throw new PermanentWorkError('the stored event is not a delivery');
         try {
-          await app.processEvent({
-            body: payload.body,
-            ack: async () => undefined,
-            retryNum: payload.retryNum ?? undefined,
-            retryReason: payload.retryReason ?? undefined,
-          });
+          await run(payload.body);
         } catch (error) {
-          const original = error instanceof ReportedError ? error.original : error;
           // Refused by the domain (logged already): running it again gives the same answer.
-          if (original instanceof DomainError) return;
-          throw original;
+          if (error instanceof DomainError) return;
+          throw error;
         }
       },
       { maxAttempts: 5, retryBaseMs: 2_000, retryMaxMs: 60_000 },

@@ -68,42 +68,52 @@ describe('statements per event, from the ack to the finished work item (SQLite)'
     await app.stop();
   });
 
-  /** Delivers the event and returns the shapes of the statements it cost, once its work is done. */
-  async function costOf(event: ReturnType<typeof envelope>): Promise<string[]> {
-    const recording = recordStatements();
-    try {
-      const answer = await app.event(event);
-      expect(answer.status).toBe(200);
-      await app.settle();
-    } finally {
-      recording.stop();
-    }
-    const item = await app.deps.store.workQueue.find(SLACK_EVENT_WORK, event.event_id);
-    expect(item?.status).toBe('done');
-    // Stored already leased to this process and handed over: no claim query ever returned it.
-    const claimedIt = recording.ran
-      .filter(
+  /**
+   * Delivers the event and returns the shapes of the statements it cost, once its work is done.
+   * What is measured is an event handed over in memory: stored already leased to this process,
+   * so no claim query ever returned it. A worker that is busy (the event loop late on a loaded
+   * machine) leaves the event to a claim instead; then a fresh copy is tried, up to 5 times.
+   */
+  async function costOf(makeEvent: () => ReturnType<typeof envelope>): Promise<{ cost: string[]; deliveries: number }> {
+    for (let delivery = 1; ; delivery += 1) {
+      const event = makeEvent();
+      const recording = recordStatements();
+      try {
+        const answer = await app.event(event);
+        expect(answer.status).toBe(200);
+        await app.settle();
+      } finally {
+        recording.stop();
+      }
+      const item = await app.deps.store.workQueue.find(SLACK_EVENT_WORK, event.event_id);
+      expect(item?.status).toBe('done');
+      const claimedIt = recording.ran.some(
         ({ sql, rows }) =>
           /^\s*with "candidates"/i.test(sql) && Array.isArray(rows) && rows.some((row) => (row as { id?: unknown }).id === item?.id),
-      )
-      .map(({ sql }) => shape(sql));
-    expect(claimedIt).toEqual([]);
-    return recording.ran.filter((statement) => statement.user === HELPER).map((statement) => shape(statement.sql));
+      );
+      if (claimedIt && delivery < 5) continue;
+      expect(claimedIt).toBe(false);
+      return {
+        cost: recording.ran.filter((statement) => statement.user === HELPER).map((statement) => shape(statement.sql)),
+        deliveries: delivery,
+      };
+    }
   }
 
   it('a repeated join of a participant: the ack stores it, one read, one completion; Slack is not called', async () => {
     const calls = app.fake.calls.length;
-    const cost = await costOf(envelope(memberJoined(HELPER, channel)));
+    const { cost } = await costOf(() => envelope(memberJoined(HELPER, channel)));
     expect(cost).toEqual(['insert work_items', 'select participants', 'update work_items']);
     // Nothing changed: nobody is welcomed again or caught up.
     expect(app.fake.calls.slice(calls).map((call) => call.method)).toEqual([]);
   });
 
   it("a participant's message: the ack stores it, one transaction counts it once, one completion", async () => {
-    const cost = await costOf(envelope(channelMessage(HELPER, channel, 'looking at the dashboards')));
+    const before = (await app.deps.participants.find(incident.id, HELPER))?.messageCount ?? 0;
+    const { cost, deliveries } = await costOf(() => envelope(channelMessage(HELPER, channel, 'looking at the dashboards')));
     // The event id is claimed in the transaction that counts the message, so a run again after a
     // crash before the completion counts nothing (one commit: the key and the count).
     expect(cost).toEqual(['insert work_items', 'begin', 'insert processed_events', 'update participants', 'commit', 'update work_items']);
-    expect((await app.deps.participants.find(incident.id, HELPER))?.messageCount).toBe(1);
+    expect((await app.deps.participants.find(incident.id, HELPER))?.messageCount).toBe(before + deliveries);
   });
 });
