@@ -41,42 +41,57 @@ function render(
 
 const shownIn = (participants: Participant[]) => participants.slice(0, PARTICIPANT_LIST_MAX).map((participant) => participant.userId);
 
+/** Waits for the profiles the list shows (from Slack when not known), then renders it, or finds it rendered. */
+async function renderWithProfiles(
+  deps: ListDependencies,
+  incident: Incident,
+  participants: Participant[],
+  shownUserIds: string[],
+): Promise<ParticipantListAnswer> {
+  const profiles = await deps.users.profiles(shownUserIds);
+  return renderedBefore(deps, incident) ?? render(deps, incident, participants, shownUserIds, profiles);
+}
+
 /**
  * The participant list when it can be answered at once, in the ack: the participants from the
  * store (one indexed read) and every profile it shows already in the directory's cache. Null
- * when a profile would need Slack (they are looked up at once); then `listParticipants` answers
- * after the ack. The answer rendered last for the incident is sent again, without reading the
- * participants, while the incident (just looked up) says its roster has not changed since and
- * the directory still holds the same profiles.
+ * when a profile would need Slack; then `listParticipants` answers after the ack. The answer
+ * rendered last for the incident is sent again, without reading the participants, while the
+ * incident (just looked up) says its roster has not changed since and the directory still holds
+ * the same profiles.
  */
 export async function participantListNow(deps: ListDependencies, request: { incident: Incident }): Promise<ParticipantListAnswer | null> {
   const { incident } = request;
   const before = renderedBefore(deps, incident);
   if (before) return before;
+  // Another request of this burst is waiting for the profiles: this one waits for it after its ack.
+  if (deps.participantLists.inProgress(incident)) return null;
   const participants = await deps.participants.list(incident.id);
   const shownUserIds = shownIn(participants);
   const profiles = deps.users.knownProfiles(shownUserIds);
-  if (!profiles) {
-    // Looked up from now, not once this request's turn after the ack comes: in a burst, the
-    // requests behind this one then find them known and answer in their acks. Not awaited; a
-    // failed look-up is not cached and the answer after the ack asks again.
-    deps.users.profiles(shownUserIds).catch(() => undefined);
-    return null;
-  }
-  return render(deps, incident, participants, shownUserIds, profiles);
+  if (profiles) return render(deps, incident, participants, shownUserIds, profiles);
+  // Started now, not once this request's turn after the ack comes, and shared: the requests
+  // behind this one wait for the same profiles and the same rendering.
+  deps.participantLists.rendering(incident, renderWithProfiles(deps, incident, participants, shownUserIds));
+  return null;
 }
 
 /**
  * Lists the participants; profiles come from the cached directory, only for those the answer
- * can show. Requests that waited for the same profiles share one rendering: the first renders,
- * the others find it.
+ * can show. A rendering already under way for the same roster (another request's) is waited for
+ * instead of reading and rendering the list again.
  */
 export async function listParticipants(deps: ListDependencies, request: { incident: Incident; reply: Reply }): Promise<void> {
   const { incident } = request;
+  const underWay = deps.participantLists.inProgress(incident);
+  // Its failure is that request's to report; this one renders for itself then.
+  const shared = underWay ? await underWay.catch(() => undefined) : undefined;
+  if (shared) {
+    await request.reply(shared);
+    return;
+  }
   const participants = await deps.participants.list(incident.id);
-  const shownUserIds = shownIn(participants);
-  const profiles = await deps.users.profiles(shownUserIds);
-  await request.reply(renderedBefore(deps, incident) ?? render(deps, incident, participants, shownUserIds, profiles));
+  await request.reply(await renderWithProfiles(deps, incident, participants, shownIn(participants)));
 }
 
 /**
