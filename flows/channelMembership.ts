@@ -1,6 +1,6 @@
 import type { Incident } from '../incidents/model';
 import { noticeMessage, problemMessage } from '../slack/blocks/feedback';
-import { commanderGoneLine, commanderMustHandOverMessage } from '../slack/blocks/participantMessages';
+import { commanderGoneLine, commanderMustHandOverMessage, PARTICIPANT_LIST_MAX } from '../slack/blocks/participantMessages';
 import { channelMention } from '../slack/blocks/text';
 import { greetArrival, type WelcomeDependencies } from './catchUp';
 import type { FlowDependencies } from './dependencies';
@@ -12,11 +12,13 @@ import { type Reply, replyAfterSubmission } from './reply';
  */
 
 type MembershipDependencies = WelcomeDependencies & Pick<FlowDependencies, 'logger'>;
-type JoinDependencies = MembershipDependencies & Pick<FlowDependencies, 'incidents'>;
+type JoinDependencies = MembershipDependencies & Pick<FlowDependencies, 'incidents' | 'users'>;
 
 /**
  * Someone joined the incident channel: a participant (again), greeted privately within seconds:
  * the first join with the welcome (the catch-up, their role, first steps), a return with a catch-up.
+ * After the greeting, a newcomer's profile is looked up ahead (the first arrivals of an incident,
+ * as many as the participant list names), so the list asked for next is answered in its ack.
  */
 export async function memberJoined(deps: JoinDependencies, request: { incidentId: number; userId: string }): Promise<void> {
   const joined = await deps.participants.join(request.incidentId, request.userId);
@@ -24,7 +26,9 @@ export async function memberJoined(deps: JoinDependencies, request: { incidentId
   // one needs the whole incident (read now, so the catch-up shows it as it is).
   if (!joined?.changed) return;
   const incident = await deps.incidents.get(request.incidentId);
-  if (incident) await greetArrival(deps, incident, request.userId, joined.firstJoin);
+  if (!incident) return;
+  await greetArrival(deps, incident, request.userId, joined.firstJoin);
+  if (joined.firstJoin) await deps.users.warm(incident.id, request.userId, PARTICIPANT_LIST_MAX);
 }
 
 /** Someone left: recorded as gone; the commander is added back and asked to hand over first. */

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Clock } from '../incidents/clock';
 import type { SlackGateway, SlackUserProfile } from './gateway';
 
@@ -15,6 +16,8 @@ interface CacheEntry {
  */
 export class UserDirectory {
   private readonly cache = new Map<string, CacheEntry>();
+  /** How many profiles were looked up ahead per scope (an incident), for warm()'s bound. */
+  private readonly warmedPerScope = new LRUCache<number, number>({ max: 1_000 });
 
   constructor(
     private readonly gateway: SlackGateway,
@@ -41,6 +44,22 @@ export class UserDirectory {
     if (this.cache.size >= this.maxEntries) this.evictExpired(now);
     this.cache.set(userId, entry);
     return entry.profile;
+  }
+
+  /**
+   * Looks `userId` up ahead of need, so that a later answer showing them (the participant list)
+   * can be the ack itself instead of an empty ack and a post once Slack has answered. At most
+   * `perScope` people per scope are looked up this way (the first of an incident's arrivals,
+   * as many as its list shows by name), so a join storm of thousands cannot spend Slack's
+   * users.info budget; past that, and for someone already known, it does nothing.
+   */
+  async warm(scope: number, userId: string, perScope: number): Promise<void> {
+    const cached = this.cache.get(userId);
+    if (cached && cached.expiresAt > this.clock.now().getTime()) return;
+    const warmed = this.warmedPerScope.get(scope) ?? 0;
+    if (warmed >= perScope) return;
+    this.warmedPerScope.set(scope, warmed + 1);
+    await this.profile(userId);
   }
 
   /**

@@ -2,6 +2,7 @@ import type { Incident } from '../../incidents/model';
 import { SLACK_PARTICIPANT_LIST } from '../../server/jobs/slackRetries';
 import { SLACK_REQUEST_WORK } from '../../server/receiver/afterAck';
 import { ACTIONS } from '../../slack/blocks/ids';
+import { PARTICIPANT_LIST_MAX } from '../../slack/blocks/participantMessages';
 import { ManualClock } from '../support/clock';
 import { messageBlockErrors, type RecordedCall } from '../support/fakeSlack';
 import { blockText, COMMANDER, openedView, REPORTER, reportIncident, submitOpenedView } from '../support/incidentFlow';
@@ -286,14 +287,19 @@ describe('participants', () => {
         app.fake.addUser({ id: userId, name: `person${index}`, real_name: `Person <${index}>`, title: `Engineer & team ${index % 7}` });
         app.fake.channels.get(channelId)?.members.add(userId);
       }
+      const infoCalls = () => app.fake.callsTo('users.info').length;
+      const beforeJoins = infoCalls();
       for (let start = 0; start < people.length; start += 25) {
         await Promise.all(people.slice(start, start + 25).map((userId) => app.event(memberJoined(userId, channelId))));
       }
       await app.settle();
+      // Arrivals are looked up ahead, but no more of them than the list names: 200 joins, 100 lookups.
+      expect(infoCalls() - beforeJoins).toBe(PARTICIPANT_LIST_MAX);
       await leave(app, people[199], channelId);
       expect(ephemeralsTo(app, people[0]).filter((call) => call.args.channel === channelId)).toHaveLength(1);
 
-      const infoCalls = () => app.fake.callsTo('users.info').length;
+      // What was looked up at the joins has expired: the first list needs Slack again.
+      clock.advance(app.settings.slack.userCacheTtlMs + 1000);
       const before = infoCalls();
       const first = await listing(app, people[5], channelId);
       const firstLookups = infoCalls() - before;
@@ -321,6 +327,26 @@ describe('participants', () => {
       await listing(app, people[7], channelId);
       expect(infoCalls() - before).toBe(firstLookups + first.lines.length);
     }, 60_000); // 200 joins through the event inbox, then three listings: slow on a busy 2-core machine
+
+    test('people who just joined are looked up then, so the list asked for next is the ack itself', async () => {
+      const incident = await reportIncident(app, { answers: { commander: COMMANDER } });
+      const channelId = channelOf(incident);
+      const arrivals = ['U0EARLY01', 'U0EARLY02', 'U0EARLY03'];
+      for (const [index, userId] of arrivals.entries()) {
+        app.fake.addUser({ id: userId, name: `early${index}`, real_name: `Early Bird ${index}`, title: 'On call' });
+        app.fake.channels.get(channelId)?.members.add(userId);
+      }
+      clock.advance(app.settings.slack.userCacheTtlMs + 1000);
+      await join(app, COMMANDER, channelId);
+      for (const userId of arrivals) await join(app, userId, channelId);
+      await app.settle();
+      const lookupsBefore = app.fake.callsTo('users.info').length;
+
+      const listed = await listing(app, arrivals[0], channelId);
+      expect(listed.via).toBe('ack');
+      expect(app.fake.callsTo('users.info').length).toBe(lookupsBefore);
+      for (const index of [0, 1, 2]) expect(listed.lines.join('\n')).toContain(`*Early Bird ${index}* (On call)`);
+    });
 
     test('outside an incident channel it says where it works, without a Web API call', async () => {
       const before = app.fake.calls.length;
@@ -509,10 +535,11 @@ describe('restricted commands (SLACK_RESTRICTED_COMMANDS)', () => {
 
 describe('participant lists past the bound on work after the ack', () => {
   let app: TestApp;
+  const clock = new ManualClock();
 
   beforeAll(async () => {
     // One request at a time carries on after its ack and none may wait: the rest of a burst is stored.
-    app = await TestApp.start({ env: { WORK_MAX_REQUESTS_AFTER_ACK: '1', WORK_MAX_REQUESTS_WAITING_AFTER_ACK: '0' } });
+    app = await TestApp.start({ clock, env: { WORK_MAX_REQUESTS_AFTER_ACK: '1', WORK_MAX_REQUESTS_WAITING_AFTER_ACK: '0' } });
   });
   afterAll(async () => {
     await app.stop();
@@ -523,6 +550,9 @@ describe('participant lists past the bound on work after the ack', () => {
     const channelId = channelOf(incident);
     await join(app, COMMANDER, channelId);
     await join(app, HELPER, channelId);
+    await app.settle();
+    // The profiles looked up when they joined have expired, so each list of the burst needs Slack.
+    clock.advance(app.settings.slack.userCacheTtlMs + 1000);
     const lookupsBefore = app.fake.callsTo('users.info').length;
     const responseUrls = Array.from({ length: 12 }, () => app.fake.responseUrl());
 
