@@ -35,6 +35,18 @@ describe('createLogger', () => {
     expect(second).toMatchObject({ level: 'warn', message: 'slack call failed', method: 'chat.postMessage' });
   });
 
+  test('a value plain JSON cannot write (a cycle, a bigint) still makes one line', async () => {
+    const { logger, records } = capture();
+    const cyclic: Record<string, unknown> = { name: 'loop' };
+    cyclic.self = cyclic;
+    logger.info('with a cycle', { cyclic });
+    logger.info('with a bigint', { rows: 12n });
+    await flushed();
+    const [withCycle, withBigint] = records();
+    expect(withCycle).toMatchObject({ message: 'with a cycle', cyclic: { name: 'loop', self: { name: 'loop' } } });
+    expect(withBigint).toMatchObject({ message: 'with a bigint', rows: '12' });
+  });
+
   test('respects the level', async () => {
     const { logger, records } = capture({ level: 'warn' });
     logger.debug('noise');
