@@ -3,6 +3,7 @@ import { ACK_LANE_CONNECTIONS, openAckLanePool } from './ackPhase';
 import type { DialectName } from './database';
 import { PreparingPostgresPool } from './preparedStatements';
 import type { Database } from './schema';
+import { StatementGroup } from './statementGroup';
 import { type EnqueueResult, type NewWorkItem, type WorkEnqueuer, WorkQueueRepository } from './workQueue';
 
 /** The queue an ack writes to, on connections nothing else uses. */
@@ -20,26 +21,16 @@ const MAX_GROUP = 64;
  */
 const SQLITE_GROUP_INTERVAL_MS = 2;
 
-interface Waiting {
-  item: NewWorkItem;
-  resolve(result: EnqueueResult): void;
-  reject(error: unknown): void;
-}
-
 /**
  * Group commit for acks: the items of acks that arrive in the same turn of the event loop (or
  * while the previous group is being written) are stored in one INSERT, one commit, instead of
- * one commit each. Every caller's promise settles only when the statement holding its item has
- * committed (or failed), so an ack still answers 200 only for what is durable.
+ * one commit each (a StatementGroup). Every caller's promise settles only when the statement
+ * holding its item has committed (or failed), so an ack still answers 200 only for what is
+ * durable; a failed statement fails every ack in it, which Slack then retries.
  * Items without a dedupe key are stored one by one.
  */
 export class GroupedEnqueue implements WorkEnqueuer {
-  private waiting: Waiting[] = [];
-  private scheduled = false;
-  private writing = 0;
-  private lastWriteAt = Number.NEGATIVE_INFINITY;
-  /** What was written so far (tests and benchmarks read it). */
-  readonly stats = { items: 0, statements: 0 };
+  private readonly group: StatementGroup<NewWorkItem, EnqueueResult>;
 
   constructor(
     private readonly queue: WorkQueueRepository,
@@ -53,53 +44,17 @@ export class GroupedEnqueue implements WorkEnqueuer {
       minIntervalMs?: number;
     } = {},
   ) {
-    this.concurrency = options.concurrency ?? 1;
-    this.minIntervalMs = options.minIntervalMs ?? 0;
+    this.group = new StatementGroup((items) => queue.enqueueMany(items), { ...options, maxGroup: MAX_GROUP, splitOnFailure: false });
   }
 
-  private readonly concurrency: number;
-  private readonly minIntervalMs: number;
+  /** What was written so far (tests and benchmarks read it). */
+  get stats(): { items: number; statements: number } {
+    return { items: this.group.stats.calls, statements: this.group.stats.statements };
+  }
 
   enqueue(item: NewWorkItem): Promise<EnqueueResult> {
     if (item.dedupeKey === undefined) return this.queue.enqueue(item);
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ item, resolve, reject });
-      this.schedule();
-    });
-  }
-
-  private schedule(): void {
-    if (this.scheduled || this.writing >= this.concurrency || this.waiting.length === 0) return;
-    this.scheduled = true;
-    const flush = () => {
-      this.scheduled = false;
-      while (this.writing < this.concurrency && this.waiting.length > 0) this.write(this.waiting.splice(0, MAX_GROUP));
-    };
-    // The next turn at the earliest: requests whose bodies arrived in this one join the group.
-    const wait = this.lastWriteAt + this.minIntervalMs - performance.now();
-    if (wait > 0) setTimeout(flush, wait);
-    else setImmediate(flush);
-  }
-
-  private write(group: Waiting[]): void {
-    this.lastWriteAt = performance.now();
-    this.writing += 1;
-    this.stats.items += group.length;
-    this.stats.statements += 1;
-    this.queue
-      .enqueueMany(group.map((waiting) => waiting.item))
-      .then(
-        (results) => {
-          for (const [index, waiting] of group.entries()) waiting.resolve(results[index]);
-        },
-        (error: unknown) => {
-          for (const waiting of group) waiting.reject(error);
-        },
-      )
-      .finally(() => {
-        this.writing -= 1;
-        this.schedule();
-      });
+    return this.group.run(item);
   }
 }
 

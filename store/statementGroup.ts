@@ -14,6 +14,18 @@ export interface StatementGroupOptions {
   maxGroup?: number;
   /** Statements written at once (default 1: a group's rows are locked in one order, never two groups of this process against each other). */
   concurrency?: number;
+  /**
+   * The shortest time between the starts of two statements (default 0): under load, calls wait
+   * up to this long to share one (SQLite writes a group in well under a millisecond, so groups
+   * of one would otherwise follow each other); a call after a quiet spell goes on the next turn.
+   */
+  minIntervalMs?: number;
+  /**
+   * Whether a failed group is run again call by call (default true). False where a failure is
+   * the database's, not one call's (storing an ack's event): running each alone would repeat it
+   * as many times, while the callers wait.
+   */
+  splitOnFailure?: boolean;
 }
 
 interface Waiting<I, O> {
@@ -26,8 +38,11 @@ export class StatementGroup<I, O> {
   private waiting: Array<Waiting<I, O>> = [];
   private scheduled = false;
   private writing = 0;
+  private lastWriteAt = Number.NEGATIVE_INFINITY;
   private readonly maxGroup: number;
   private readonly concurrency: number;
+  private readonly minIntervalMs: number;
+  private readonly splitOnFailure: boolean;
   /** What was run so far (tests read it). */
   readonly stats = { calls: 0, statements: 0 };
 
@@ -38,6 +53,8 @@ export class StatementGroup<I, O> {
   ) {
     this.maxGroup = Math.max(1, options.maxGroup ?? 128);
     this.concurrency = Math.max(1, options.concurrency ?? 1);
+    this.minIntervalMs = options.minIntervalMs ?? 0;
+    this.splitOnFailure = options.splitOnFailure ?? true;
   }
 
   run(input: I): Promise<O> {
@@ -50,20 +67,29 @@ export class StatementGroup<I, O> {
   private schedule(): void {
     if (this.scheduled || this.writing >= this.concurrency || this.waiting.length === 0) return;
     this.scheduled = true;
-    // The next turn: calls made in this one (the other items of a claimed batch) join the group.
-    setImmediate(() => {
+    const flush = () => {
       this.scheduled = false;
       while (this.writing < this.concurrency && this.waiting.length > 0) void this.write(this.waiting.splice(0, this.maxGroup));
-    });
+    };
+    // The next turn at the earliest: calls made in this one (the other items of a claimed
+    // batch, requests whose bodies arrived together) join the group.
+    const wait = this.lastWriteAt + this.minIntervalMs - performance.now();
+    if (wait > 0) setTimeout(flush, wait);
+    else setImmediate(flush);
   }
 
   private async write(group: Array<Waiting<I, O>>): Promise<void> {
+    this.lastWriteAt = performance.now();
     this.writing += 1;
     try {
       await this.settle(group);
-    } catch {
+    } catch (error) {
+      if (!this.splitOnFailure) {
+        for (const waiting of group) waiting.reject(error);
+        return;
+      }
       // Alone after all: one statement per call, each settling (or failing) only itself.
-      for (const waiting of group) await this.settle([waiting]).catch((error: unknown) => waiting.reject(error));
+      for (const waiting of group) await this.settle([waiting]).catch((failure: unknown) => waiting.reject(failure));
     } finally {
       this.writing -= 1;
       this.schedule();
