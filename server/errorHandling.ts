@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type AnyMiddlewareArgs, type App, type CodedError, isCodedError, type Middleware } from '@slack/bolt';
+import { type AnyMiddlewareArgs, type App, type CodedError, isCodedError } from '@slack/bolt';
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App';
 import { DomainError } from '../incidents/errors';
 import type { AppLogger } from '../logging/logger';
@@ -71,20 +71,19 @@ async function reportFailure(error: unknown, body: AnyMiddlewareArgs['body'] | u
 }
 
 /**
- * Global middleware (just inside the in-flight tracking): a listener's error is reported here,
- * so shutdown and tests wait until the person has been told.
+ * What a listener's failure becomes (the request middleware, server/middleware.ts, throws it on):
+ * reported here, once, so shutdown and tests wait until the person has been told. A failure
+ * reported already (a request whose work was stored for later) is only passed on.
  */
-export function reportFailures(gateway: SlackGateway, logger: AppLogger): Middleware<AnyMiddlewareArgs> {
-  return async ({ body, next }) => {
-    try {
-      await next();
-    } catch (error) {
-      // Handled already (a request whose work was stored for later): nothing to tell anyone.
-      const handled = (isCodedError(error) ? unwrap(error) : [error]).find((failure) => failure instanceof ReportedError);
-      if (handled) throw handled;
-      throw await reportFailure(error, body, gateway, logger);
-    }
-  };
+export async function reportedFailure(
+  error: unknown,
+  body: AnyMiddlewareArgs['body'],
+  gateway: SlackGateway,
+  logger: AppLogger,
+): Promise<ReportedError> {
+  const handled = (isCodedError(error) ? unwrap(error) : [error]).find((failure) => failure instanceof ReportedError);
+  if (handled instanceof ReportedError) return handled;
+  return reportFailure(error, body, gateway, logger);
 }
 
 /**

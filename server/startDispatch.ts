@@ -34,13 +34,13 @@ import { AfterCloseJob, afterCloseQueue, registerAfterCloseWork } from './afterC
 import { type BootCheckBudget, checkSlackToken, reportEffectiveSettings } from './bootCheck';
 import { chartRoute } from './chartRoute';
 import type { Dependencies } from './dependencies';
-import { installErrorHandling, reportFailures } from './errorHandling';
+import { installErrorHandling } from './errorHandling';
 import { EventLoopLag } from './eventLoopLag';
 import { InFlightWork } from './inflight';
 import { QueuedSlackWork, registerSlackWork, SetupRecovery } from './jobs/slackRetries';
 import { WorkQueueWorker } from './jobs/workQueueWorker';
 import { attachMetricSources, instrumentRequests, MeteredWebClient } from './metrics';
-import { ackUnhandled, ignoreOwnEvents, isOwnEvent, trackRequests } from './middleware';
+import { handleRequests, isOwnEvent } from './middleware';
 import { probeRoutes, Readiness, trackSocketConnection } from './probes';
 import { AfterAckWork } from './receiver/afterAck';
 import { SlackEventInbox } from './receiver/eventInbox';
@@ -322,7 +322,7 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     clientOptions: { slackApiUrl: settings.slack.apiUrl, retryConfig: SLACK_RETRY_BUDGET, timeout: SLACK_CALL_TIMEOUT_MS },
     extendedErrorHandler: true,
     // Neither is used, and each is a global middleware every request runs: the app keeps no
-    // conversation state, and ignoreOwnEvents (below, and the inbox before it) already skips
+    // conversation state, and handleRequests (below, and the inbox before it) already skips
     // the app's own events, more completely than Bolt's ignoreSelf.
     convoStore: false,
     ignoreSelf: false,
@@ -333,11 +333,16 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     incidentsByStatus: () => store.incidents.countByStatus(),
     requestsInFlight: () => inflight.count,
   });
-  app.use(trackRequests(inflight, logger));
-  app.use(reportFailures(gateway, logger));
-  app.use(ignoreOwnEvents(settings.slack.appUserSlug, identity.userId, logger));
-  // HTTP only: Socket Mode's ack ignores a second call silently, so an unhandled request cannot be told apart.
-  if (!settings.slack.socketMode) app.use(ackUnhandled(logger));
+  app.use(
+    handleRequests({
+      inflight,
+      gateway,
+      logger,
+      appId: settings.slack.appUserSlug,
+      botUserId: identity.userId,
+      ackUnhandled: !settings.slack.socketMode,
+    }),
+  );
   installErrorHandling(app, gateway, logger);
   // Listeners get the flows and read-only domain services, never the store or the gateway.
   const { incidents, participants, reports, tasks, resources, flows } = deps;

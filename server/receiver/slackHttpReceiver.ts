@@ -308,7 +308,7 @@ export class SlackHttpReceiver implements Receiver {
         await runBeforeAck((acknowledged) => {
           // However the request ends (its ack, Bolt's timeout, a closed connection), the lane is left.
           response.once('close', acknowledged);
-          return runWithRequestContext(describeRequest(body), () => this.dispatch(buffered, request, response, body, acknowledged));
+          return runWithRequestContext(describeRequest(body), () => this.dispatch(buffered, request, response, body, acknowledged), body);
         });
     }
   }
