@@ -13,7 +13,7 @@ import { submissionsMigration } from './migrations/004_races_submissions';
 import { scaleIndexesMigration } from './migrations/005_scale_indexes';
 import { rosterRevisionMigration } from './migrations/006_roster_revision';
 import { postgresPool } from './postgresPool';
-import { PreparingPostgresPool, StatementCachingSqlite } from './preparedStatements';
+import { type DatabaseChanges, PreparingPostgresPool, StatementCachingSqlite } from './preparedStatements';
 import type { Database } from './schema';
 
 export type { DialectName };
@@ -21,6 +21,8 @@ export type { DialectName };
 export interface OpenedDatabase {
   db: Kysely<Database>;
   dialect: DialectName;
+  /** Whether anything was written since a moment, where the engine can tell cheaply (SQLite). */
+  changes?: DatabaseChanges;
 }
 
 /** Opens DATABASE_URL: sqlite:PATH (folder created, WAL), sqlite::memory: or postgres://... */
@@ -42,15 +44,17 @@ export function openDatabase(url: string): OpenedDatabase {
   if (!inMemory) connection.pragma('journal_mode = WAL');
   connection.pragma('foreign_keys = ON');
   connection.pragma('synchronous = NORMAL');
+  const statements = new StatementCachingSqlite(connection);
   return {
     // Every transaction here writes (a unit of work), so it takes the write lock when it begins:
     // a deferred "begin" that reads first cannot upgrade once another connection to the file
     // (a second replica, a CLI) has committed since, and fails at once with "database is
     // locked" instead of waiting its busy timeout. An immediate one waits its turn.
     db: new Kysely<Database>({
-      dialect: reportingConflicts(new SqliteDialect({ database: new StatementCachingSqlite(connection) }), 'begin immediate'),
+      dialect: reportingConflicts(new SqliteDialect({ database: statements }), 'begin immediate'),
     }),
     dialect: 'sqlite',
+    changes: statements,
   };
 }
 

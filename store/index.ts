@@ -6,10 +6,12 @@ import { ProcessedEventRepository } from './events';
 import { KyselyFeedbackRepository } from './feedback';
 import { KyselyFollowerRepository } from './follows';
 import { KyselyFollowUpRepository } from './followUps';
+import { CachingIncidentRepository } from './incidentLookupCache';
 import { KyselyIncidentRepository } from './incidents';
 import { KyselyMetricsQueries } from './metrics';
 import { KyselyOncallEngagementRepository } from './oncall';
 import { KyselyParticipantRepository } from './participantRepository';
+import type { DatabaseChanges } from './preparedStatements';
 import { KyselyReminderRepository } from './reminders';
 import { KyselyStatusReportRepository } from './reports';
 import { KyselyResourceRepository } from './resources';
@@ -55,8 +57,10 @@ export class StoreRepositories implements Repositories {
   constructor(
     readonly db: Kysely<Database>,
     incidentEvents?: IncidentEventLogFactory,
+    /** Outside a transaction, where the engine can tell cheaply that nothing changed: lookups are remembered. */
+    changes?: DatabaseChanges,
   ) {
-    this.incidents = new KyselyIncidentRepository(db);
+    this.incidents = changes ? new CachingIncidentRepository(db, changes) : new KyselyIncidentRepository(db);
     this.participants = new KyselyParticipantRepository(db);
     this.tasks = new KyselyTaskRepository(db);
     this.resources = new KyselyResourceRepository(db);
@@ -93,8 +97,9 @@ export class Store extends StoreRepositories implements UnitOfWork {
     db: Kysely<Database>,
     readonly dialect: DialectName,
     private readonly options: StoreOptions,
+    changes: DatabaseChanges | undefined,
   ) {
-    super(db, options.incidentEvents);
+    super(db, options.incidentEvents, changes);
   }
 
   /** Opens DATABASE_URL and brings its schema up to date. */
@@ -106,7 +111,7 @@ export class Store extends StoreRepositories implements UnitOfWork {
       await opened.db.destroy();
       throw error;
     }
-    return new Store(opened.db, opened.dialect, options);
+    return new Store(opened.db, opened.dialect, options, opened.changes);
   }
 
   /** Runs `work` in one transaction: everything it writes lands together or not at all. */

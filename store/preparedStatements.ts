@@ -17,6 +17,23 @@ import { isBeforeAck } from './ackPhase';
  */
 export const STATEMENTS_PER_CONNECTION = 500;
 
+/** Where a database stood at a moment: equal stamps mean nothing was written in between. */
+export interface ChangeStamp {
+  readonly own: number;
+  readonly others: number;
+}
+
+/**
+ * A database that can tell, cheaply and without reading a table, whether anything at all was
+ * written since an earlier moment, by this process or any other. SQLite can (store/database.ts);
+ * PostgreSQL cannot without a round trip, which is what a cached read would save.
+ */
+export interface DatabaseChanges {
+  stamp(): ChangeStamp;
+}
+
+export const sameStamp = (a: ChangeStamp, b: ChangeStamp) => a.own === b.own && a.others === b.others;
+
 /** What the cache did so far (tests and benchmarks read it). */
 export interface StatementCacheStats {
   prepared: number;
@@ -28,22 +45,38 @@ export interface StatementCacheStats {
  * it has seen with the statement it made for it. better-sqlite3 re-prepares a statement by
  * itself when the schema changes under it, so a cached one never runs against a stale schema.
  */
-export class StatementCachingSqlite implements SqliteDatabase {
+export class StatementCachingSqlite implements SqliteDatabase, DatabaseChanges {
   readonly stats: StatementCacheStats = { prepared: 0, reused: 0 };
   private readonly statements = new LRUCache<string, BetterSqlite3.Statement>({ max: STATEMENTS_PER_CONNECTION });
+  /** Statements run on this connection that may write (Kysely's driver prepares once per run). */
+  private writes = 0;
+  private dataVersion: BetterSqlite3.Statement | undefined;
 
   constructor(readonly connection: BetterSqlite3.Database) {}
 
   prepare(sql: string): SqliteStatement {
-    const cached = this.statements.get(sql);
-    if (cached) {
+    let statement = this.statements.get(sql);
+    if (statement) {
       this.stats.reused += 1;
-      return cached;
+    } else {
+      statement = this.connection.prepare(sql);
+      this.stats.prepared += 1;
+      this.statements.set(sql, statement);
     }
-    const statement = this.connection.prepare(sql);
-    this.stats.prepared += 1;
-    this.statements.set(sql, statement);
+    // Counted before it runs (Kysely runs it at once, in the same turn): anything read after
+    // this point may see its change, so a stamp taken before it is already out of date.
+    if (!statement.reader) this.writes += 1;
     return statement;
+  }
+
+  /**
+   * Changes on this connection (every statement that may write, a transaction's begin and end
+   * included, rolled back or not) and SQLite's data_version, which moves whenever another
+   * connection to the file (a second process, a CLI script) commits.
+   */
+  stamp(): ChangeStamp {
+    this.dataVersion ??= this.connection.prepare('pragma data_version').pluck();
+    return { own: this.writes, others: this.dataVersion.get() as number };
   }
 
   close(): void {

@@ -82,8 +82,11 @@ describe('/dispatch help outside an incident channel (SQLite statements)', () =>
       recording.stop();
     }
     // The channel's incident (none) and the person's open incidents: one query each, where it was
-    // one role lookup per open incident besides.
-    expect(recording.ran).toHaveLength(2);
+    // one role lookup per open incident besides. (Before the lookup, the store asks SQLite whether
+    // anything was written since it last looked, store/incidentLookupCache.ts: a pragma, no table.)
+    const queries = recording.ran.filter((statement) => statement !== 'pragma data_version');
+    expect(queries).toHaveLength(2);
+    expect(recording.ran.length - queries.length).toBeLessThanOrEqual(1);
     const text = blockText(answer.json());
     for (const incident of mine) expect(text).toContain(`*dispatch-${incident.id}*`);
     for (const incident of incidents.slice(4)) expect(text).not.toContain(`*dispatch-${incident.id}*`);
