@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { Incident } from '../incidents/model';
 import type { EphemeralAnswer } from '../slack/blocks/message';
 import { type PreparedJson, preparedBody } from '../slack/preparedJson';
+import type { ProfilesConfirmed } from '../slack/userDirectory';
 import type { SlackUserProfile } from '../slack/userProfile';
 
 /** The participant list as the ack sends it: rendered, ephemeral, serialized once. */
@@ -12,6 +13,8 @@ export interface RenderedParticipantList {
   /** The people it shows by name, in order, and the profiles it showed them with (the same objects). */
   shownUserIds: string[];
   profiles: Array<SlackUserProfile | null>;
+  /** When the directory last confirmed it still holds those profiles (UserDirectory.holdsSameProfiles). */
+  confirmed: ProfilesConfirmed;
   answer: ParticipantListAnswer;
 }
 

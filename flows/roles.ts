@@ -23,7 +23,9 @@ type ListDependencies = Pick<FlowDependencies, 'participants' | 'users' | 'parti
 /** The list rendered before for this incident, while it still shows what it would show now. */
 function renderedBefore(deps: ListDependencies, incident: Incident): ParticipantListAnswer | undefined {
   const rendered = deps.participantLists.find(incident);
-  return rendered && deps.users.holdsSameProfiles(rendered.shownUserIds, rendered.profiles) ? rendered.answer : undefined;
+  return rendered && deps.users.holdsSameProfiles(rendered.shownUserIds, rendered.profiles, rendered.confirmed)
+    ? rendered.answer
+    : undefined;
 }
 
 /** Renders the list (serialized once) and keeps it for the requests after this one. */
@@ -35,7 +37,12 @@ function render(
   profiles: ReadonlyMap<string, SlackUserProfile | null>,
 ): ParticipantListAnswer {
   const answer = prepareJson(ephemeral(participantList(incident, participants, profiles)));
-  deps.participantLists.remember(incident, { shownUserIds, profiles: shownUserIds.map((userId) => profiles.get(userId) ?? null), answer });
+  deps.participantLists.remember(incident, {
+    shownUserIds,
+    profiles: shownUserIds.map((userId) => profiles.get(userId) ?? null),
+    confirmed: { generation: -1, until: 0 },
+    answer,
+  });
   return answer;
 }
 

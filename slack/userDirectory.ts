@@ -2,6 +2,17 @@ import { LRUCache } from 'lru-cache';
 import type { Clock } from '../incidents/clock';
 import type { SlackGateway, SlackUserProfile } from './gateway';
 
+/**
+ * What holdsSameProfiles last confirmed for one list of people: while the directory has not
+ * changed since (no profile added, replaced or dropped) and none of them has expired, it still
+ * holds, and checking again costs a comparison instead of a look-up per person.
+ */
+export interface ProfilesConfirmed {
+  generation: number;
+  /** The earliest expiry among those profiles (ms since the epoch). */
+  until: number;
+}
+
 interface CacheEntry {
   expiresAt: number;
   profile: Promise<SlackUserProfile | null>;
@@ -16,6 +27,8 @@ interface CacheEntry {
  */
 export class UserDirectory {
   private readonly cache = new Map<string, CacheEntry>();
+  /** Advances whenever an entry is added, replaced or dropped (see ProfilesConfirmed). */
+  private generation = 0;
   /** How many profiles were looked up ahead per scope (an incident), for warm()'s bound. */
   private readonly warmedPerScope = new LRUCache<number, number>({ max: 1_000 });
 
@@ -37,12 +50,13 @@ export class UserDirectory {
         return value;
       },
       () => {
-        this.cache.delete(userId);
+        if (this.cache.get(userId) === entry) this.forget(userId);
         return null;
       },
     );
     if (this.cache.size >= this.maxEntries) this.evictExpired(now);
     this.cache.set(userId, entry);
+    this.generation += 1;
     return entry.profile;
   }
 
@@ -82,13 +96,22 @@ export class UserDirectory {
    * True when each of `userIds` is still known, fresh, and exactly `profiles[i]` (the same object
    * the directory handed out): what was rendered from them then still shows what the directory
    * holds now. A profile looked up again (expired, refreshed) is a new object, so it answers false.
+   * Given `confirmed` (kept with the rendering), a yes is remembered there, and asking again is
+   * answered from it while nothing in the directory changed and none of them expired.
    */
-  holdsSameProfiles(userIds: readonly string[], profiles: ReadonlyArray<SlackUserProfile | null>): boolean {
+  holdsSameProfiles(userIds: readonly string[], profiles: ReadonlyArray<SlackUserProfile | null>, confirmed?: ProfilesConfirmed): boolean {
     if (userIds.length !== profiles.length) return false;
     const now = this.clock.now().getTime();
+    if (confirmed && confirmed.generation === this.generation && now < confirmed.until) return true;
+    let until = Number.POSITIVE_INFINITY;
     for (let index = 0; index < userIds.length; index += 1) {
       const entry = this.cache.get(userIds[index]);
       if (!entry?.settled || entry.expiresAt <= now || entry.settled.value !== profiles[index]) return false;
+      until = Math.min(until, entry.expiresAt);
+    }
+    if (confirmed) {
+      confirmed.generation = this.generation;
+      confirmed.until = until;
     }
     return true;
   }
@@ -109,15 +132,20 @@ export class UserDirectory {
     return results;
   }
 
+  private forget(userId: string): void {
+    this.cache.delete(userId);
+    this.generation += 1;
+  }
+
   private evictExpired(now: number): void {
     for (const [userId, entry] of this.cache) {
-      if (entry.expiresAt <= now) this.cache.delete(userId);
+      if (entry.expiresAt <= now) this.forget(userId);
     }
     // Still full: drop the oldest entries (Map keeps insertion order).
     while (this.cache.size >= this.maxEntries) {
       const oldest = this.cache.keys().next().value;
       if (oldest === undefined) break;
-      this.cache.delete(oldest);
+      this.forget(oldest);
     }
   }
 }
