@@ -354,7 +354,7 @@ export const settingsSchema = {
   },
   log: {
     level: {
-      doc: 'error, warn, info or debug.',
+      doc: 'error, warn, info (what changed, refusals, failures, slow requests) or debug (a line for every Slack request besides).',
       ...oneOf(['error', 'warn', 'info', 'debug'], 'info'),
       env: 'LOG_LEVEL',
     },

@@ -1,3 +1,4 @@
+import { SLOW_REQUEST_MS } from '../../server/middleware';
 import { FakeSlack } from '../support/fakeSlack';
 import { reportIncident } from '../support/incidentFlow';
 import { TestApp } from '../support/testApp';
@@ -18,7 +19,7 @@ describe('the line each Slack request leaves in the log', () => {
     await fake.stop();
   });
 
-  test('a command writes one line at info when it is done: which command, who, where, which incident, how long', async () => {
+  test('a command writes one line when it is done (at debug): which command, who, where, which incident, how long', async () => {
     const incident = await reportIncident(app);
     const before = linesSaying(app, 'slack request handled').length;
     const answer = await app.command('/dispatch-list-participants', { channel_id: incident.channelId as string, user_id: 'U0ALICE01' });
@@ -27,7 +28,7 @@ describe('the line each Slack request leaves in the log', () => {
     const lines = linesSaying(app, 'slack request handled').slice(before);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({
-      level: 'info',
+      level: 'debug',
       kind: 'command',
       command: '/dispatch-list-participants',
       user: 'U0ALICE01',
@@ -46,5 +47,15 @@ describe('the line each Slack request leaves in the log', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ command: '/dispatch-list-participants', user: 'U0BOB0001', channel: 'C0RANDOM01' });
     expect(lines[0]).not.toHaveProperty('incident');
+  });
+
+  test('a slow request is written at info, so LOG_LEVEL=info shows it', async () => {
+    fake.setLatency(SLOW_REQUEST_MS + 200, 'views.open');
+    const answer = await app.command('/dispatch-report-incident', { text: 'Checkout is failing', user_id: 'U0CAROL01' });
+    expect(answer.status).toBe(200);
+    await app.settle();
+    const [line] = linesSaying(app, 'slack request handled');
+    expect(line).toMatchObject({ level: 'info', command: '/dispatch-report-incident', user: 'U0CAROL01' });
+    expect(Number(line.durationMs)).toBeGreaterThanOrEqual(SLOW_REQUEST_MS);
   });
 });
