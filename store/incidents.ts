@@ -138,6 +138,8 @@ export class KyselyIncidentRepository implements IncidentRepository {
    * calls made before its statement starts (store/statementGroup.ts), so nobody reads an older
    * state than a lookup of their own would; inside a transaction every lookup is its own, seeing
    * the transaction's writes. SQLite answers in microseconds in-process: nothing to share.
+   * A failed group is run again call by call (StatementGroup's default): a connection lost under
+   * it, or an id PostgreSQL refuses (past integer), then fails only the lookup it belongs to.
    */
   private readonly lookups:
     | { byChannel: LaneStatementGroup<string, Incident | undefined>; byId: LaneStatementGroup<number, Incident | undefined> }
