@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Pool } from 'pg';
 import { postgresPool } from './postgresPool';
+import { StatementGroup, type StatementGroupOptions } from './statementGroup';
 
 /**
  * The ack lane: the queries a Slack request runs before it is acknowledged take connections of
@@ -47,6 +48,38 @@ export function runBeforeAck<T>(work: (acknowledged: () => void) => Promise<T>):
 /** True inside runBeforeAck until the request was acknowledged. */
 export function isBeforeAck(): boolean {
   return phases.getStore()?.open === true;
+}
+
+/**
+ * A StatementGroup per lane: calls made before their request's ack share statements with each
+ * other, on the lane; all other calls share theirs on the shared pool. A grouped statement runs
+ * in the async context of the call that scheduled it (setImmediate keeps it), so one group for
+ * both would put everyone's query on the first caller's pool: after-ack lookups would take lane
+ * connections, and, worse, lookups before an ack would wait behind background work for a shared
+ * connection (and, with a bounded concurrency, behind the groups already waiting there). Each
+ * group runs its statements in its own phase, whatever happened to the caller that scheduled it
+ * (acknowledged since, or never in a request at all).
+ */
+export class LaneStatementGroup<I, O> {
+  private readonly beforeAck: StatementGroup<I, O>;
+  private readonly afterAck: StatementGroup<I, O>;
+
+  constructor(runMany: (inputs: readonly I[]) => Promise<O[]>, options: StatementGroupOptions = {}) {
+    const lane: AckPhase = { open: true };
+    this.beforeAck = new StatementGroup((inputs) => phases.run(lane, () => runMany(inputs)), options);
+    this.afterAck = new StatementGroup((inputs) => phases.exit(() => runMany(inputs)), options);
+  }
+
+  /** What was run so far, both lanes together and each (tests read it). */
+  get stats(): { calls: number; statements: number; beforeAck: { calls: number; statements: number } } {
+    const before = this.beforeAck.stats;
+    const after = this.afterAck.stats;
+    return { calls: before.calls + after.calls, statements: before.statements + after.statements, beforeAck: { ...before } };
+  }
+
+  run(input: I): Promise<O> {
+    return (isBeforeAck() ? this.beforeAck : this.afterAck).run(input);
+  }
 }
 
 /** A lane's own pool (its connections open when first needed), with the ack's budget on every statement. */

@@ -12,7 +12,8 @@ import { type Compilable, type CompiledQuery, type Kysely, PostgresAdapter, type
  *
  * The builder must pass each parameter through as a value, untouched (`where('id', '=', p.id)`):
  * a marker cannot be computed with (convert it before calling run), an array cannot be one
- * (an IN list's length is part of the SQL), and a null given at run time is compared as a
+ * in an IN list (its length is part of the SQL; PostgreSQL takes a whole array as one value in
+ * `= any(${p.ids}::integer[])`, which can), and a null given at run time is compared as a
  * value (`= null` is never true), not turned into `is null`. A builder that breaks these rules
  * fails when it is first compiled, not with wrong rows later: every marker must come out as
  * exactly one parameter.
