@@ -53,13 +53,12 @@ const jsonValue = (_key: string, value: unknown) =>
  * below that a marker), Errors as their fields. Only for the rare value plain JSON refuses.
  */
 function acyclicCopy(value: unknown, depth = 0): unknown {
-  if (typeof value === 'bigint') return value.toString();
-  if (value === null || typeof value !== 'object') return value;
+  const plain = jsonValue('', value);
+  if (plain === null || typeof plain !== 'object') return plain;
   if (depth > 6) return '[too deeply nested to log]';
-  if (value instanceof Error) return errorFields(value);
-  if (Array.isArray(value)) return value.map((item) => acyclicCopy(item, depth + 1));
+  if (Array.isArray(plain)) return plain.map((item) => acyclicCopy(item, depth + 1));
   const copy: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) copy[key] = acyclicCopy(item, depth + 1);
+  for (const [key, item] of Object.entries(plain)) copy[key] = acyclicCopy(item, depth + 1);
   return copy;
 }
 
