@@ -325,6 +325,12 @@ export const settingsSchema = {
       default: 64,
       env: 'WORK_MAX_IN_FLIGHT',
     },
+    maxLagMs: {
+      doc: 'On PostgreSQL, how late stored work may start before it stops giving way to requests and runs at the full WORK_MAX_IN_FLIGHT, so effects keep up with a long burst. On SQLite the work and the acks share one writer, so work always gives way.',
+      format: 'duration',
+      default: 500,
+      env: 'WORK_MAX_LAG',
+    },
     maxRequestsAfterAck: {
       doc: 'Commands and interactions one process carries on with at once after acknowledging them (replies, Slack calls, a participant list that needs profiles), over HTTP and Socket Mode alike; the next ones wait.',
       format: 'nat',

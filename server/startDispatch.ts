@@ -253,6 +253,9 @@ export async function startDispatch(options: StartOptions): Promise<RunningDispa
     // several requests wait for their acks at once (the effects' CPU would be taken from them).
     busy: () => requestsWaiting() > 0 || lag.ms > BUSY_EVENT_LOOP_LAG_MS || requests.waiting >= BUSY_ACKS_WAITING,
     requestsArriving: () => requests.within(REQUESTS_ARRIVING_WINDOW_MS),
+    // The database's own work runs in its own processes on PostgreSQL; on SQLite effects and acks
+    // share one writer and one CPU, so there the acks always come first.
+    maxLagMs: store.dialect === 'postgres' ? settings.work.maxLagMs : undefined,
   });
   const flowDependencies: FlowDependencies = {
     settings,

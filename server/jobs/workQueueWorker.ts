@@ -115,6 +115,12 @@ export interface WorkerOptions {
    * full speed). Without it, always the whole bound.
    */
   requestsArriving?: () => boolean;
+  /**
+   * How late (past its due time) a claimed item may start before the worker stops giving way to
+   * requests: then it runs the whole bound and ignores busy() until an item starts on time again,
+   * so a steady stream of requests cannot hold stored work back without end. Unset: always gives way.
+   */
+  maxLagMs?: number;
   now?: () => Date;
 }
 
@@ -145,6 +151,9 @@ export class WorkQueueWorker {
   private readonly now: () => Date;
   private readonly busy: () => boolean;
   private readonly requestsArriving: () => boolean;
+  private readonly maxLagMs: number;
+  /** The last item started was due longer ago than maxLagMs: requests no longer come first. */
+  private behind = false;
   /** Items whose handler runs now: each holds a room of maxInFlight. */
   private readonly running = new Map<number, Promise<void>>();
   /**
@@ -178,6 +187,7 @@ export class WorkQueueWorker {
     this.now = options.now ?? (() => new Date());
     this.busy = options.busy ?? (() => false);
     this.requestsArriving = options.requestsArriving ?? (() => false);
+    this.maxLagMs = options.maxLagMs ?? Number.POSITIVE_INFINITY;
   }
 
   /** Adds the handler for one kind of work (every replica registers the same kinds). */
@@ -208,7 +218,7 @@ export class WorkQueueWorker {
     if (this.stopping || !this.loop || this.backlog || !this.registry.get(kind)) return undefined;
     if (this.room() < 1) return undefined;
     // Requests first (busy()): the item waits in the database for the slow claims instead.
-    if (this.busy()) return undefined;
+    if (this.givesWay()) return undefined;
     this.reserved += 1;
     let settled = false;
     const settle = () => {
@@ -301,11 +311,11 @@ export class WorkQueueWorker {
         continue;
       }
       polled = false;
-      if (this.busy()) {
+      if (this.givesWay()) {
         // Requests first: one item at a time, a few a second, until the process has room again.
         await this.sleep(Math.min(this.pollIntervalMs, 250));
         if (this.stopping) break;
-        if (this.busy()) capacity = 1;
+        if (this.givesWay()) capacity = 1;
       }
       this.woken = false;
       let claimed: WorkItem[] = [];
@@ -342,7 +352,13 @@ export class WorkQueueWorker {
   }
 
   private bound(): number {
+    if (this.behind) return this.maxInFlight;
     return this.requestsArriving() ? Math.max(1, Math.floor(this.maxInFlight / 8)) : this.maxInFlight;
+  }
+
+  /** Requests come first now, unless stored work has waited too long for them. */
+  private givesWay(): boolean {
+    return !this.behind && this.busy();
   }
 
   /** Waits `ms` whatever wakes the worker meanwhile (only stopping cuts it short). */
@@ -370,6 +386,7 @@ export class WorkQueueWorker {
   private execute(item: WorkItem): void {
     const kind = this.registry.get(item.kind);
     const started = Date.now();
+    this.behind = this.now().getTime() - item.nextAttemptAt.getTime() > this.maxLagMs;
     workMetrics().inFlight.inc({ kind: item.kind });
     const work = (async () => {
       try {

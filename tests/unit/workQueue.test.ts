@@ -317,6 +317,47 @@ describe.each(databaseKinds)('the work queue on %s', (kind) => {
       expect(await worker.idle(5_000)).toBe(true);
     });
 
+    test('work that starts later than maxLagMs past its due time runs on the whole bound, busy or not', async () => {
+      // Requests never stop and the process is always busy: without maxLagMs, a few at a time.
+      const runFor400ms = async (kind: string, maxLagMs: number | undefined, lateByMs: number) => {
+        let concurrent = 0;
+        let highest = 0;
+        let done = 0;
+        const running = new WorkQueueWorker({
+          queue: store.workQueue,
+          registry: new WorkRegistry().register(kind, async () => {
+            concurrent += 1;
+            highest = Math.max(highest, concurrent);
+            await sleep(20);
+            concurrent -= 1;
+            done += 1;
+          }),
+          logger: quietLogger(),
+          maxInFlight: 16,
+          pollIntervalMs: 20,
+          busy: () => true,
+          requestsArriving: () => true,
+          maxLagMs,
+          // Every item it claims looks this late.
+          now: () => new Date(Date.now() + lateByMs),
+        });
+        for (let index = 0; index < 64; index += 1) await store.workQueue.enqueue({ kind, payload: index });
+        running.start();
+        running.wake();
+        await sleep(400);
+        await running.stop();
+        return { highest, done };
+      };
+      const givingWay = await runFor400ms('never-late', undefined, 2_000);
+      const onTime = await runFor400ms('on-time', 500, 0);
+      const late = await runFor400ms('late', 500, 2_000);
+      expect(givingWay.highest).toBeLessThanOrEqual(2);
+      expect(onTime.highest).toBeLessThanOrEqual(2);
+      expect(late.highest).toBe(16);
+      expect(late.done).toBe(64);
+      expect(givingWay.done).toBeLessThan(32);
+    });
+
     test('an item stored leased through reserve() runs at once without a claim; the room is within maxInFlight', async () => {
       const seen: JsonValue[] = [];
       worker = new WorkQueueWorker({
