@@ -68,7 +68,9 @@ export async function seedScale(db: Kysely<Database>, options: ScaleSeed): Promi
         reporter_id: 'U0REPORTER',
         channel_id: n === total ? channelId : `C0SEED${n}`,
         channel_name: `dispatch-${n}`,
-        summary_ts: null,
+        // Set up as a finished setup leaves it (channel and pinned summary): otherwise every open
+        // incident looks cut off mid-setup, and the setup recovery resyncs them all at start.
+        summary_ts: `${1_700_000_000 + n}.000100`,
         reported_at: at(reported),
         stable_at: open ? null : at(reported - 30),
         closed_at: open ? null : at(reported - 60),
