@@ -319,13 +319,13 @@ describe.each(databaseKinds)('the work queue on %s', (kind) => {
 
     test('work that starts later than maxLagMs past its due time runs on the whole bound, busy or not', async () => {
       // Requests never stop and the process is always busy: without maxLagMs, a few at a time.
-      const runFor400ms = async (kind: string, maxLagMs: number | undefined, lateByMs: number) => {
+      const runFor400ms = async (workKind: string, maxLagMs: number | undefined, lateByMs: number) => {
         let concurrent = 0;
         let highest = 0;
         let done = 0;
         const running = new WorkQueueWorker({
           queue: store.workQueue,
-          registry: new WorkRegistry().register(kind, async () => {
+          registry: new WorkRegistry().register(workKind, async () => {
             concurrent += 1;
             highest = Math.max(highest, concurrent);
             await sleep(20);
@@ -341,7 +341,7 @@ describe.each(databaseKinds)('the work queue on %s', (kind) => {
           // Every item it claims looks this late.
           now: () => new Date(Date.now() + lateByMs),
         });
-        for (let index = 0; index < 64; index += 1) await store.workQueue.enqueue({ kind, payload: index });
+        for (let index = 0; index < 64; index += 1) await store.workQueue.enqueue({ kind: workKind, payload: index });
         running.start();
         running.wake();
         await sleep(400);
